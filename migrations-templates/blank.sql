@@ -1,0 +1,6 @@
+-- {{version}}_{{name}}: say what this migration changes and why.
+-- Up migration
+
+
+-- Down migration
+

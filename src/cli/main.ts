@@ -1,0 +1,268 @@
+import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { describeTarget } from '../core/config';
+import { createMigration, listTemplates } from '../core/create';
+import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
+import { ExitCode, MigrationError } from '../core/errors';
+import { packageVersion } from '../core/package-root';
+import { redactText } from '../core/redact';
+import { colours, formatDuration, processOutput, renderLog, renderStatus, statusJson, summarise, type Output } from './output';
+
+interface CliOptions {
+  create?: boolean;
+  up?: boolean;
+  down?: boolean;
+  seed?: boolean;
+  status?: boolean;
+  history?: boolean;
+  resolve?: 'applied' | 'rolled-back';
+  listTemplates?: boolean;
+  to?: string;
+  steps?: number;
+  env?: string;
+  config?: string;
+  url?: string;
+  json?: boolean;
+  yes?: boolean;
+  template?: string;
+  allowDrift?: boolean;
+}
+
+const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'listTemplates'] as const;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  a migration or seed failed (it was rolled back)
+  2  usage or configuration error, bad migration file, refused action
+  3  the migration lock is held by another run
+  4  drift: a migration changed after it was applied, is missing, dirty or out of order
+  5  cannot connect to the database (unreachable, authentication, no such database)
+
+Database selection (first match wins):
+  --url, then the --env environment's "url" in the config, then DATABASE_URL,
+  then the default environment's "url", else the embedded PGlite database in
+  .migrations/pglite/<environment>.
+
+Examples:
+  database-migration create_space_objects --create --template create-table
+  database-migration --up
+  database-migration --down --steps 2
+  database-migration --status --json
+  database-migration --seed --env development`;
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(ExitCode.UsageOrConfig, 'E_USAGE', `--steps must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('database-migration')
+    .description('PostgreSQL migrations: create, apply, roll back, seed and inspect.')
+    .usage('[MigrationName] --create | --up | --down | --seed | --status [options]')
+    .argument('[MigrationName]', 'name for --create; target migration for --up (up to it), --down (down to and including it) and --resolve')
+    .option('--create', 'create migrations/NNN_<name>.sql from a template')
+    .option('--up', 'apply pending migrations (all, or up to MigrationName / --to / --steps)')
+    .option('--down', 'roll back the last migration (or --steps N, --to VERSION, or down to MigrationName)')
+    .option('--seed', 'run every seeds/*.sql in one transaction and record it')
+    .option('--status', 'show each migration: version, name, state, applied at, duration')
+    .option('--history', 'show the log of ups, downs, seeds and failures')
+    .addOption(new Option('--resolve <outcome>', 'clear a dirty migration after checking it by hand').choices(['applied', 'rolled-back']))
+    .option('--list-templates', 'list the templates --create can use')
+    .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything after VERSION (0 = all)')
+    .option('--steps <n>', 'number of migrations to apply or roll back', parsePositiveInt)
+    .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')
+    .option('--config <path>', 'config file (default: ./database-migration.config.json)')
+    .option('--url <url>', 'connect to this PostgreSQL URL instead of the configured one')
+    .option('--template <name>', 'template for --create (default: blank)')
+    .option('--allow-drift', 'apply pending migrations even though an applied one was modified')
+    .option('--json', 'print machine-readable JSON')
+    .option('-y, --yes', 'do not ask for confirmation on protected environments')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .helpCommand(false)
+    .showSuggestionAfterError(true);
+  return program;
+}
+
+export interface CliContext {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  output?: Output;
+  /** Answers a yes/no question; defaults to a terminal prompt when stdin is a TTY. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit). */
+export async function runCli(argv: string[], ctx: CliContext = {}): Promise<number> {
+  const output = ctx.output ?? processOutput();
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeOut: (s) => output.out(s.replace(/\n$/, '')), writeErr: (s) => output.err(s.replace(/\n$/, '')) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Success;
+      if (err.code === 'E_USAGE') output.err(`error: ${err.message}`);
+      return ExitCode.UsageOrConfig;
+    }
+    throw err;
+  }
+  const opts = program.opts<CliOptions>();
+  const name = program.args[0];
+  const json = !!opts.json;
+  try {
+    return await dispatch(opts, name, ctx, output);
+  } catch (err) {
+    return reportError(err, output, json);
+  }
+}
+
+function chosenAction(opts: CliOptions): (typeof ACTIONS)[number] {
+  const chosen = ACTIONS.filter((a) => opts[a] !== undefined && opts[a] !== false);
+  if (chosen.length === 0) {
+    throw new MigrationError('E_USAGE', 'no action given',
+      'add one of --create, --up, --down, --seed, --status, --history (see --help)');
+  }
+  if (chosen.length > 1) {
+    const flags = chosen.map((a) => `--${a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new MigrationError('E_USAGE', `choose one action, not ${flags.join(' and ')}`, 'run one action per command, e.g. --up, then --status');
+  }
+  return chosen[0]!;
+}
+
+async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliContext, output: Output): Promise<number> {
+  const action = chosenAction(opts);
+  const json = !!opts.json;
+  const c = colours(output.tty);
+  const project = openProject({ cwd: ctx.cwd ?? process.cwd(), configPath: opts.config, env: opts.env, url: opts.url, processEnv: ctx.env ?? process.env });
+  const where = `${project.environment.name} (${describeTarget(project.environment.target, project.config.root)})`;
+
+  if (action === 'listTemplates') {
+    const names = listTemplates(project.config);
+    output.out(json ? JSON.stringify({ templates: names }, null, 2) : names.join('\n'));
+    return ExitCode.Success;
+  }
+  if (action === 'create') {
+    if (!name) {
+      throw new MigrationError('E_USAGE', '--create needs a migration name',
+        'write the name before the flag, e.g. database-migration create_space_objects --create');
+    }
+    const created = createMigration(project.config, name, { template: opts.template });
+    const shown = path.relative(ctx.cwd ?? process.cwd(), created.path) || created.path;
+    output.out(json ? JSON.stringify({ created: shown, version: created.version, name: created.name, template: created.template }, null, 2)
+      : `Created ${shown} (template: ${created.template})`);
+    return ExitCode.Success;
+  }
+
+  const confirmed = await confirmIfProtected(project, action, opts, ctx, output);
+  const engine = new MigrationEngine(project, connectProject(project), {
+    confirmed,
+    onEvent: json ? undefined : (e) => printEvent(e, output),
+  });
+  try {
+    switch (action) {
+      case 'status': {
+        const report = await engine.status();
+        const drift = report.statuses.some((s) => s.state === 'modified' || s.state === 'missing' || s.state === 'dirty');
+        if (json) {
+          output.out(JSON.stringify({ environment: report.environment, database: report.database, drift, migrations: statusJson(report.statuses) }, null, 2));
+        } else {
+          output.out(`Environment: ${where}`);
+          output.out(renderStatus(report.statuses, output.tty));
+          output.out(`${summarise(report.statuses)}${drift ? c.red(' — drift detected') : ''}`);
+        }
+        return drift ? ExitCode.DriftDetected : ExitCode.Success;
+      }
+      case 'history': {
+        const entries = await engine.log(100);
+        output.out(json ? JSON.stringify({ environment: project.environment.name, log: entries }, null, 2) : renderLog(entries, output.tty));
+        return ExitCode.Success;
+      }
+      case 'up': {
+        if (name && opts.to) throw new MigrationError('E_USAGE', 'give either MigrationName or --to, not both', 'drop one of them');
+        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift });
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, applied: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
+        else if (run.migrations.length === 0) output.out(`Nothing to apply: ${where} is up to date.`);
+        else output.out(c.green(`Applied ${plural(run.migrations.length, 'migration')} to ${where}.`));
+        return ExitCode.Success;
+      }
+      case 'down': {
+        if ([name, opts.to, opts.steps].filter((v) => v !== undefined).length > 1) {
+          throw new MigrationError('E_USAGE', 'give only one of MigrationName, --to and --steps with --down', 'drop the others');
+        }
+        const run = await engine.down({ target: name, to: opts.to, steps: opts.steps });
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, rolledBack: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
+        else if (run.migrations.length === 0) output.out(`Nothing to roll back on ${where}.`);
+        else output.out(c.green(`Rolled back ${plural(run.migrations.length, 'migration')} on ${where}.`));
+        return ExitCode.Success;
+      }
+      case 'seed': {
+        const run = await engine.seed();
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds }, null, 2));
+        else output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'file')}.`));
+        return ExitCode.Success;
+      }
+      case 'resolve': {
+        if (!name) throw new MigrationError('E_USAGE', '--resolve needs the dirty migration', 'write its version first, e.g. database-migration 004 --resolve applied');
+        const s = await engine.resolve(name, opts.resolve!);
+        output.out(json ? JSON.stringify({ resolved: `${s.version}_${s.name}`, state: s.state }, null, 2) : `${s.version}_${s.name} is now ${s.state}.`);
+        return ExitCode.Success;
+      }
+    }
+  } finally {
+    await engine.db.close();
+  }
+  return ExitCode.Success;
+}
+
+async function confirmIfProtected(project: Project, action: string, opts: CliOptions, ctx: CliContext, output: Output): Promise<boolean> {
+  if (!project.environment.settings.protected || opts.yes) return true;
+  if (!['up', 'down', 'seed', 'resolve'].includes(action)) return false;
+  const ask = ctx.confirm ?? (process.stdin.isTTY ? terminalConfirm : null);
+  if (!ask) return false; // the engine refuses with a message naming --yes
+  const ok = await ask(`Environment "${project.environment.name}" is protected. Run --${action} on ${describeTarget(project.environment.target)}? [y/N] `);
+  if (!ok) output.err('Cancelled.');
+  return ok;
+}
+
+async function terminalConfirm(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function printEvent(e: EngineEvent, output: Output): void {
+  const c = colours(output.tty);
+  switch (e.type) {
+    case 'lock-wait': output.err(c.yellow(`… ${e.message}`)); break;
+    case 'migration-done': output.out(`  ${e.direction === 'up' ? '↑' : '↓'} ${e.id} ${c.dim(formatDuration(e.durationMs))}`); break;
+    case 'seed-done': output.out(`  • ${e.file} ${c.dim(formatDuration(e.durationMs))}`); break;
+    default: break;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function reportError(err: unknown, output: Output, json: boolean): number {
+  if (err instanceof MigrationError) {
+    if (json) output.out(JSON.stringify({ error: err.toJSON() }, null, 2));
+    else output.err(`${colours(output.tty).red('error:')} ${redactText(err.format())}`);
+    return err.exitCode;
+  }
+  const message = redactText(String((err as Error)?.stack ?? err));
+  if (json) output.out(JSON.stringify({ error: { code: 'E_INTERNAL', message } }, null, 2));
+  else output.err(`internal error (please report it): ${message}`);
+  return ExitCode.MigrationFailed;
+}

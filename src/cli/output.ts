@@ -1,0 +1,127 @@
+import pc from 'picocolors';
+import Table from 'cli-table3';
+import type { MigrationStatus, MigrationState } from '../core/planner';
+import type { LogEntry } from '../core/history';
+import { migrationId } from '../core/migration-file';
+
+/** Where the CLI writes; a seam so tests can run the CLI in-process. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  /** True on an interactive terminal: colours and box tables. Piped output stays plain. */
+  tty: boolean;
+}
+
+export function processOutput(): Output {
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    tty: !!process.stdout.isTTY && !process.env['NO_COLOR'],
+  };
+}
+
+type Paint = (s: string) => string;
+const plain: Paint = (s) => s;
+
+export function colours(tty: boolean) {
+  const on = tty && pc.isColorSupported;
+  return {
+    green: on ? pc.green : plain,
+    yellow: on ? pc.yellow : plain,
+    red: on ? pc.red : plain,
+    cyan: on ? pc.cyan : plain,
+    dim: on ? pc.dim : plain,
+    bold: on ? pc.bold : plain,
+  };
+}
+
+export function stateLabel(state: MigrationState, outOfOrder: boolean, tty: boolean): string {
+  const c = colours(tty);
+  const text = outOfOrder && (state === 'pending' || state === 'skipped') ? `${state} (out of order)` : state;
+  switch (state) {
+    case 'applied': return c.green(text);
+    case 'pending': return c.yellow(text);
+    case 'skipped': return c.dim(text);
+    default: return c.red(text);
+  }
+}
+
+export function formatTime(d: Date | null | undefined): string {
+  if (!d) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null) return '';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Columns separated by two spaces, for piped output and logs. */
+export function plainTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function renderTable(head: string[], rows: string[][], tty: boolean): string {
+  if (!tty) return plainTable(head, rows);
+  const table = new Table({ head: head.map((h) => colours(tty).bold(h)), style: { head: [], border: [] } });
+  for (const r of rows) table.push(r);
+  return table.toString();
+}
+
+export function renderStatus(statuses: MigrationStatus[], tty: boolean): string {
+  if (statuses.length === 0) return 'No migrations found.';
+  const rows = statuses.map((s) => [
+    s.version,
+    s.name,
+    stateLabel(s.state, s.outOfOrder, tty),
+    formatTime(s.history?.appliedAt),
+    formatDuration(s.history?.durationMs),
+  ]);
+  return renderTable(['version', 'name', 'state', 'applied at', 'duration'], rows, tty);
+}
+
+export function summarise(statuses: MigrationStatus[]): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  const order: MigrationState[] = ['applied', 'pending', 'modified', 'missing', 'dirty', 'skipped'];
+  const parts = order.filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k}`);
+  return parts.length ? parts.join(', ') : 'no migrations';
+}
+
+export function statusJson(statuses: MigrationStatus[]): unknown[] {
+  return statuses.map((s) => ({
+    version: s.version,
+    name: s.name,
+    id: migrationId(s),
+    state: s.state,
+    outOfOrder: s.outOfOrder,
+    file: s.file?.file ?? null,
+    checksum: s.file?.checksum ?? s.history?.checksum ?? null,
+    appliedChecksum: s.history?.checksum ?? null,
+    appliedAt: s.history?.appliedAt?.toISOString() ?? null,
+    appliedBy: s.history?.appliedBy ?? null,
+    durationMs: s.history?.durationMs ?? null,
+    batch: s.history?.batch ?? null,
+    depends: s.file?.depends ?? [],
+    transactional: s.file?.transactional ?? s.history?.transactional ?? true,
+    environments: s.file?.environments ?? null,
+  }));
+}
+
+export function renderLog(entries: LogEntry[], tty: boolean): string {
+  if (entries.length === 0) return 'The history log is empty.';
+  const c = colours(tty);
+  const rows = entries.map((e) => [
+    String(e.id),
+    formatTime(e.occurredAt),
+    e.success ? e.action : c.red(e.action),
+    e.version && e.name ? `${e.version}_${e.name}` : (e.name ?? ''),
+    formatDuration(e.durationMs),
+    e.performedBy,
+    e.message ?? '',
+  ]);
+  return renderTable(['id', 'time', 'action', 'migration', 'duration', 'by', 'message'], rows, tty);
+}

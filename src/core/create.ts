@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Config } from './config';
+import { discoverMigrations } from './discovery';
+import { MigrationError } from './errors';
+import { packageRoot } from './package-root';
+
+export const BUILT_IN_TEMPLATES_DIR = 'migrations-templates';
+
+/** "CreateSpaceObjects", "create space-objects" -> "create_space_objects". */
+export function toSnakeName(raw: string): string {
+  return raw
+    .trim()
+    .replace(/\.sql$/i, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+}
+
+/** Template names available: the project's own (templatesDir) first, then the built-in ones. */
+export function listTemplates(config: Config): string[] {
+  const names = new Set<string>();
+  for (const dir of [config.templatesDir, path.join(packageRoot(), BUILT_IN_TEMPLATES_DIR)]) {
+    if (!dir || !fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir)) if (f.endsWith('.sql')) names.add(f.slice(0, -4));
+  }
+  return [...names].sort();
+}
+
+function findTemplate(config: Config, template: string): string {
+  const dirs = [config.templatesDir, path.join(packageRoot(), BUILT_IN_TEMPLATES_DIR)].filter((d): d is string => !!d);
+  for (const dir of dirs) {
+    const p = path.join(dir, `${template}.sql`);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new MigrationError('E_TEMPLATE_NOT_FOUND', `no migration template named "${template}"`,
+    `use one of: ${listTemplates(config).join(', ')}${config.templatesDir ? '' : ' (or set "templatesDir" for your own)'}`);
+}
+
+function timestampVersion(now: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+}
+
+/** The next free version: max + 1 with the project's padding (3 digits by default), or a UTC timestamp. */
+export function nextVersion(existing: string[], numbering: Config['numbering'], now = new Date()): string {
+  if (numbering === 'timestamp') {
+    let v = timestampVersion(now);
+    const taken = new Set(existing.map((e) => BigInt(e)));
+    while (taken.has(BigInt(v))) v = (BigInt(v) + 1n).toString();
+    return v;
+  }
+  const seq = existing.filter((e) => e.length < 14);
+  const max = seq.reduce((m, e) => (BigInt(e) > m ? BigInt(e) : m), 0n);
+  const width = Math.max(3, ...seq.map((e) => e.length));
+  return (max + 1n).toString().padStart(width, '0');
+}
+
+export interface CreatedMigration {
+  path: string;
+  version: string;
+  name: string;
+  template: string;
+}
+
+/** Writes migrations/NNN_name.sql from a template; never overwrites. */
+export function createMigration(config: Config, rawName: string, options: { template?: string; now?: Date } = {}): CreatedMigration {
+  const name = toSnakeName(rawName);
+  if (!name) {
+    throw new MigrationError('E_USAGE', `"${rawName}" cannot be used as a migration name`,
+      'give a name with letters or digits, e.g. database-migration create_space_objects --create');
+  }
+  const template = options.template ?? 'blank';
+  const templatePath = findTemplate(config, template);
+  const existing = discoverMigrations(config.migrationsDir);
+  const clash = existing.find((m) => m.name === name);
+  if (clash) {
+    throw new MigrationError('E_MIGRATION_EXISTS', `a migration named "${name}" already exists: ${clash.file}`,
+      'choose another name, or edit the existing migration if it is not applied yet', { file: clash.file });
+  }
+  const version = nextVersion(existing.map((m) => m.version), config.numbering, options.now);
+  const now = options.now ?? new Date();
+  const table = name.replace(/^(create|add|alter|drop)_(table_)?/, '').replace(/_table$/, '') || name;
+  const text = fs.readFileSync(templatePath, 'utf8')
+    .replace(/\{\{\s*name\s*\}\}/g, name)
+    .replace(/\{\{\s*version\s*\}\}/g, version)
+    .replace(/\{\{\s*table\s*\}\}/g, table)
+    .replace(/\{\{\s*date\s*\}\}/g, now.toISOString());
+  fs.mkdirSync(config.migrationsDir, { recursive: true });
+  const file = path.join(config.migrationsDir, `${version}_${name}.sql`);
+  fs.writeFileSync(file, text, { flag: 'wx' });
+  return { path: file, version, name, template };
+}

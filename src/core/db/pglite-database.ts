@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import type { EnvironmentConfig } from '../config';
+import type { Database, QueryResult, Session } from './database';
+import { DataDirLock } from './file-lock';
+
+/** The part of PGlite's API the engine uses. */
+interface PGlite {
+  waitReady: Promise<void>;
+  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded database: PostgreSQL compiled to WASM, stored in a directory.
+ * One connection in one process, so its data directory is guarded by a file lock.
+ */
+export class PGliteDatabase implements Database {
+  readonly kind = 'pglite' as const;
+  readonly description: string;
+  private db: PGlite | null = null;
+  private lock: DataDirLock | null = null;
+  private opening: Promise<PGlite> | null = null;
+
+  constructor(readonly dataDir: string, private readonly settings: EnvironmentConfig = {}, private readonly lockWaitMs = 10000, label?: string) {
+    this.description = label ?? `embedded PGlite (${dataDir})`;
+  }
+
+  private open(): Promise<PGlite> {
+    if (this.db) return Promise.resolve(this.db);
+    if (this.opening) return this.opening;
+    {
+      this.opening = (async () => {
+        this.lock = await DataDirLock.acquire(this.dataDir, this.lockWaitMs);
+        try {
+          fs.mkdirSync(this.dataDir, { recursive: true });
+          const { PGlite } = await import('@electric-sql/pglite');
+          const db = new PGlite(this.dataDir) as unknown as PGlite;
+          await db.waitReady;
+          if (this.settings.statementTimeoutMs !== undefined) await db.exec(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
+          if (this.settings.lockTimeoutMs !== undefined) await db.exec(`SET lock_timeout = ${Math.trunc(this.settings.lockTimeoutMs)}`);
+          this.db = db;
+          return db;
+        } catch (err) {
+          this.lock.releaseSync();
+          this.lock = null;
+          throw err;
+        } finally {
+          this.opening = null;
+        }
+      })();
+    }
+    return this.opening!;
+  }
+
+  async session(): Promise<Session> {
+    return new PGliteSession(await this.open());
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = null;
+    try {
+      if (db) await db.close();
+    } finally {
+      this.lock?.releaseSync();
+      this.lock = null;
+    }
+  }
+}
+
+class PGliteSession implements Session {
+  constructor(private readonly db: PGlite) {}
+
+  async query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
+    const r = await this.db.query<Row>(sql, params);
+    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
+  async release(): Promise<void> {
+    // The single PGlite connection stays open until the database is closed.
+  }
+}

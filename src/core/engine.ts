@@ -1,0 +1,382 @@
+import * as os from 'node:os';
+import { splitStatements, type SqlStatement } from '../sql/split';
+import { loadConfig, resolveEnvironment, describeTarget, type Config, type ResolvedEnvironment } from './config';
+import { asServerError, type Database, type Session } from './db/database';
+import { PGliteDatabase } from './db/pglite-database';
+import { PostgresDatabase } from './db/pg-database';
+import { discoverMigrations, discoverSeeds } from './discovery';
+import { MigrationError } from './errors';
+import { HistoryStore, type LogEntry } from './history';
+import { checksumSql, migrationId, type MigrationFile } from './migration-file';
+import { computeStatus, planDown, planUp, resolveMigrationRef, type DownOptions, type MigrationStatus, type UpOptions } from './planner';
+import { redactText } from './redact';
+
+/** A project on disk plus the environment chosen for this run. */
+export interface Project {
+  config: Config;
+  environment: ResolvedEnvironment;
+}
+
+export function openProject(options: { cwd?: string; configPath?: string; env?: string; url?: string; processEnv?: NodeJS.ProcessEnv } = {}): Project {
+  const config = loadConfig({ cwd: options.cwd ?? process.cwd(), configPath: options.configPath });
+  const environment = resolveEnvironment(config, { env: options.env, url: options.url, processEnv: options.processEnv });
+  return { config, environment };
+}
+
+export function connectProject(project: Project): Database {
+  const { target, settings } = project.environment;
+  if (target.kind === 'postgres') return new PostgresDatabase(target.url, settings, project.config.root);
+  return new PGliteDatabase(target.dataDir, settings, project.config.lockWaitMs, describeTarget(target, project.config.root));
+}
+
+export type EngineEvent =
+  | { type: 'lock-wait'; message: string }
+  | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
+  | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
+  | { type: 'seed-done'; file: string; durationMs: number };
+
+export interface EngineOptions {
+  onEvent?: (event: EngineEvent) => void;
+  /** Recorded in applied_by; defaults to the OS user name. */
+  appliedBy?: string;
+  /** Needed to change an environment marked "protected". */
+  confirmed?: boolean;
+}
+
+export interface StatusReport {
+  environment: string;
+  database: string;
+  statuses: MigrationStatus[];
+}
+
+export interface MigrationRun {
+  direction: 'up' | 'down';
+  migrations: { version: string; name: string; durationMs: number }[];
+  statuses: MigrationStatus[];
+}
+
+export interface SeedRun {
+  seeds: { name: string; file: string; durationMs: number }[];
+}
+
+/** The engine the CLI and the extension both drive: status, up, down, seed, resolve. */
+export class MigrationEngine {
+  readonly store: HistoryStore;
+  private readonly appliedBy: string;
+
+  constructor(readonly project: Project, readonly db: Database, private readonly options: EngineOptions = {}) {
+    this.store = new HistoryStore({ schema: project.config.historySchema, table: project.config.historyTable });
+    this.appliedBy = options.appliedBy ?? safeUserName();
+  }
+
+  get environmentName(): string {
+    return this.project.environment.name;
+  }
+
+  migrations(): MigrationFile[] {
+    return discoverMigrations(this.project.config.migrationsDir, { displayRoot: this.project.config.root });
+  }
+
+  async status(): Promise<StatusReport> {
+    const files = this.migrations();
+    const session = await this.db.session();
+    try {
+      const history = await this.store.read(session);
+      return { environment: this.environmentName, database: this.db.description, statuses: computeStatus(files, history, { environment: this.environmentName }) };
+    } finally {
+      await session.release();
+    }
+  }
+
+  async log(limit = 100): Promise<LogEntry[]> {
+    const session = await this.db.session();
+    try {
+      return await this.store.readLog(session, limit);
+    } finally {
+      await session.release();
+    }
+  }
+
+  async up(options: UpOptions = {}): Promise<MigrationRun> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      await this.store.ensure(session);
+      const history = await this.store.read(session);
+      const statuses = computeStatus(files, history, { environment: this.environmentName });
+      const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options });
+      if (plan.length > 0) this.assertMayChange('apply migrations to');
+      const done: MigrationRun['migrations'] = [];
+      const batch = plan.length > 0 ? await this.store.nextBatch(session) : 0;
+      for (const step of plan) {
+        const durationMs = await this.applyUp(session, step.migration, batch);
+        done.push({ version: step.migration.version, name: step.migration.name, durationMs });
+      }
+      const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      return { direction: 'up' as const, migrations: done, statuses: after };
+    });
+  }
+
+  async down(options: DownOptions = {}): Promise<MigrationRun> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      await this.store.ensure(session);
+      const history = await this.store.read(session);
+      const statuses = computeStatus(files, history, { environment: this.environmentName });
+      const plan = planDown(statuses, options);
+      if (plan.length > 0) this.assertMayChange('roll back migrations on');
+      const done: MigrationRun['migrations'] = [];
+      for (const step of plan) {
+        const durationMs = await this.applyDown(session, step);
+        done.push({ version: step.version, name: step.name, durationMs });
+      }
+      const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      return { direction: 'down' as const, migrations: done, statuses: after };
+    });
+  }
+
+  /** Applies every seeds/*.sql in one transaction and records each. */
+  async seed(): Promise<SeedRun> {
+    const seeds = discoverSeeds(this.project.config.seedsDir, this.project.config.root);
+    if (seeds.length === 0) {
+      throw new MigrationError('E_USAGE', `no seed files found in ${this.project.config.seedsDir}`,
+        'add .sql files to the seeds directory (or set "seedsDir" in database-migration.config.json)');
+    }
+    return this.withLock(async (session) => {
+      await this.store.ensure(session);
+      this.assertMayChange('seed');
+      const done: SeedRun['seeds'] = [];
+      await session.exec('BEGIN');
+      let current = seeds[0]!;
+      try {
+        for (const seed of seeds) {
+          current = seed;
+          const t0 = performance.now();
+          await execStatements(session, seed.sql);
+          const durationMs = Math.round(performance.now() - t0);
+          await this.store.recordSeed(session, seed.name, checksumSql(seed.sql), this.appliedBy, this.environmentName);
+          await this.store.log(session, { action: 'seed', name: seed.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+          done.push({ name: seed.name, file: seed.file, durationMs });
+          this.options.onEvent?.({ type: 'seed-done', file: seed.file, durationMs });
+        }
+        await session.exec('COMMIT');
+      } catch (err) {
+        await session.exec('ROLLBACK').catch(() => {});
+        const failure = describeStatementFailure(err, 1);
+        await this.store.log(session, { action: 'failed', name: current.name, success: false, environment: this.environmentName, performedBy: this.appliedBy, message: `seed: ${failure.text}` }).catch(() => {});
+        throw new MigrationError('E_SEED_FAILED', `seed ${current.name} failed: ${failure.text}`,
+          'fix the statement and run --seed again; every seed was rolled back, so nothing was half loaded',
+          { file: current.file, line: failure.line, column: failure.column }, { cause: err });
+      }
+      return { seeds: done };
+    });
+  }
+
+  /** Clears the dirty state of an interrupted non-transactional migration, after a person checked it. */
+  async resolve(ref: string, as: 'applied' | 'rolled-back'): Promise<MigrationStatus> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      await this.store.ensure(session);
+      const statuses = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      const target = resolveMigrationRef(statuses, ref);
+      if (target.state !== 'dirty') {
+        throw new MigrationError('E_USAGE', `${migrationId(target)} is ${target.state}, not dirty, so there is nothing to resolve`,
+          'use --resolve only for a migration that --status shows as dirty');
+      }
+      if (as === 'applied') await this.store.markApplied(session, target.version, target.history!.durationMs ?? 0);
+      else await this.store.remove(session, target.version);
+      await this.store.log(session, { action: 'resolve', version: target.version, name: target.name, success: true, environment: this.environmentName, performedBy: this.appliedBy, message: `marked ${as} by hand` });
+      const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      return after.find((s) => s.version === target.version) ?? { ...target, state: 'pending' as const, history: null };
+    });
+  }
+
+  private assertMayChange(what: string): void {
+    if (this.project.environment.settings.protected && !this.options.confirmed) {
+      throw new MigrationError('E_PROTECTED', `environment "${this.environmentName}" is protected; refusing to ${what} it without confirmation`,
+        'run again with --yes (or answer the prompt) once you are sure');
+    }
+  }
+
+  private async applyUp(session: Session, m: MigrationFile, batch: number): Promise<number> {
+    const id = migrationId(m);
+    this.options.onEvent?.({ type: 'migration-start', direction: 'up', id });
+    const t0 = performance.now();
+    const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: this.appliedBy, environment: this.environmentName, batch };
+    if (m.transactional) {
+      await session.exec('BEGIN');
+      try {
+        await execStatements(session, m.up);
+        const durationMs = Math.round(performance.now() - t0);
+        await this.store.insert(session, { ...row, status: 'applied', durationMs });
+        await this.store.log(session, { action: 'up', version: m.version, name: m.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+        await session.exec('COMMIT');
+        this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
+        return durationMs;
+      } catch (err) {
+        await session.exec('ROLLBACK').catch(() => {});
+        throw await this.failed(session, err, m, 'up', m.upLine, false);
+      }
+    }
+    // "-- transaction: none": record it as running first, so an interruption shows as dirty.
+    await this.store.insert(session, { ...row, status: 'running', durationMs: null });
+    try {
+      await execStatements(session, m.up);
+    } catch (err) {
+      throw await this.failed(session, err, m, 'up', m.upLine, true);
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    await this.store.markApplied(session, m.version, durationMs);
+    await this.store.log(session, { action: 'up', version: m.version, name: m.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+    this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
+    return durationMs;
+  }
+
+  private async applyDown(session: Session, step: ReturnType<typeof planDown>[number]): Promise<number> {
+    const id = `${step.version}_${step.name}`;
+    this.options.onEvent?.({ type: 'migration-start', direction: 'down', id });
+    const t0 = performance.now();
+    const baseLine = step.source === 'file' && step.file?.downLine ? step.file.downLine : 1;
+    const subject = step.file ?? { version: step.version, name: step.name, file: '' };
+    if (step.transactional) {
+      await session.exec('BEGIN');
+      try {
+        await execStatements(session, step.downSql);
+        await this.store.remove(session, step.version);
+        const durationMs = Math.round(performance.now() - t0);
+        await this.store.log(session, { action: 'down', version: step.version, name: step.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy, message: step.source === 'history' ? 'down SQL taken from the history table (file missing or changed)' : null });
+        await session.exec('COMMIT');
+        this.options.onEvent?.({ type: 'migration-done', direction: 'down', id, durationMs });
+        return durationMs;
+      } catch (err) {
+        await session.exec('ROLLBACK').catch(() => {});
+        throw await this.failed(session, err, subject, 'down', baseLine, false);
+      }
+    }
+    await this.store.markRunning(session, step.version);
+    try {
+      await execStatements(session, step.downSql);
+    } catch (err) {
+      throw await this.failed(session, err, subject, 'down', baseLine, true);
+    }
+    await this.store.remove(session, step.version);
+    const durationMs = Math.round(performance.now() - t0);
+    await this.store.log(session, { action: 'down', version: step.version, name: step.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+    this.options.onEvent?.({ type: 'migration-done', direction: 'down', id, durationMs });
+    return durationMs;
+  }
+
+  private async failed(session: Session, err: unknown, m: { version: string; name: string; file: string }, direction: 'up' | 'down',
+    baseLine: number, dirty: boolean): Promise<MigrationError> {
+    if (err instanceof MigrationError) return err;
+    const failure = describeStatementFailure(err, baseLine);
+    const id = migrationId(m);
+    await this.store.log(session, { action: 'failed', version: m.version, name: m.name, success: false, environment: this.environmentName, performedBy: this.appliedBy, message: `${direction}: ${failure.text}` }).catch(() => {});
+    const hint = dirty
+      ? `it runs outside a transaction, so the statements before this one stay applied and it is marked dirty; fix the statement, undo or finish by hand, then run "database-migration ${m.version} --resolve applied|rolled-back"`
+      : `fix the statement and run --${direction} again; ${id} was rolled back completely, so the database is as it was before it`;
+    return new MigrationError('E_MIGRATION_FAILED', `${id} failed (${direction}): ${failure.text}`, hint,
+      m.file ? { file: m.file, line: failure.line, column: failure.column } : {}, { cause: err });
+  }
+
+  /** Runs `fn` holding the session-level advisory lock that serialises runners on this history table. */
+  private async withLock<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    const session = await this.db.session();
+    const key = this.store.lockKeySql();
+    let locked = false;
+    try {
+      const deadline = Date.now() + this.project.config.lockWaitMs;
+      let announced = false;
+      for (;;) {
+        const r = await session.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${key.sql}) AS ok`, key.params);
+        if (r.rows[0]?.ok) { locked = true; break; }
+        const holder = await this.lockHolder(session);
+        if (Date.now() >= deadline) {
+          throw new MigrationError('E_LOCK_TIMEOUT',
+            `another migration run holds the lock on ${this.db.description}${holder ? ` (${holder})` : ''}; gave up after ${this.project.config.lockWaitMs} ms`,
+            'wait for the other run to finish and try again, or raise "lockWaitMs" in the config');
+        }
+        if (!announced) {
+          this.options.onEvent?.({ type: 'lock-wait', message: `waiting for another migration run${holder ? ` (${holder})` : ''}` });
+          announced = true;
+        }
+        await new Promise((r2) => setTimeout(r2, 100));
+      }
+      return await fn(session);
+    } finally {
+      if (locked) await session.query(`SELECT pg_advisory_unlock(${key.sql})`, key.params).catch(() => {});
+      await session.release();
+    }
+  }
+
+  private async lockHolder(session: Session): Promise<string | null> {
+    const key = this.store.lockKeySql();
+    try {
+      const r = await session.query<{ pid: number; application_name: string | null; usename: string | null }>(
+        `SELECT a.pid, a.application_name, a.usename FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = ${key.sql} LIMIT 1`, key.params);
+      const h = r.rows[0];
+      return h ? `pid ${h.pid}${h.application_name ? `, ${h.application_name}` : ''}${h.usename ? `, user ${h.usename}` : ''}` : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** A statement of a script failed; carries where it starts so errors point at the right line. */
+export class StatementFailure extends Error {
+  constructor(readonly serverError: unknown, readonly statement: SqlStatement) {
+    super((serverError as Error)?.message ?? String(serverError));
+  }
+}
+
+/** Runs a script statement by statement, so a failure names its own statement and line. */
+export async function execStatements(session: Session, sql: string, onStatement?: (s: SqlStatement, ms: number) => void): Promise<number> {
+  const statements = await splitStatements(sql);
+  for (const stmt of statements) {
+    const t0 = performance.now();
+    try {
+      await session.exec(stmt.text);
+    } catch (err) {
+      throw new StatementFailure(err, stmt);
+    }
+    onStatement?.(stmt, performance.now() - t0);
+  }
+  return statements.length;
+}
+
+export function describeStatementFailure(err: unknown, baseLine: number): { text: string; line?: number; column?: number } {
+  if (err instanceof StatementFailure) {
+    return describeFailure(err.serverError, err.statement.text, baseLine + err.statement.line - 1, err.statement.column);
+  }
+  return describeFailure(err, '', baseLine);
+}
+
+/** Server error text plus its line and column in the file, when the server reported a position. */
+export function describeFailure(err: unknown, sql: string, baseLine: number, firstColumn = 1): { text: string; line?: number; column?: number } {
+  const se = asServerError(err);
+  if (!se) return { text: redactText(String((err as Error)?.message ?? err)) };
+  let text = se.message;
+  if (se.detail) text += ` — ${se.detail}`;
+  if (se.hint) text += ` (hint: ${se.hint})`;
+  text += ` [SQLSTATE ${se.code}]`;
+  let line: number | undefined;
+  let column: number | undefined;
+  const pos = se.position ? Number(se.position) : NaN;
+  if (Number.isFinite(pos) && pos > 0) {
+    const before = sql.slice(0, pos - 1);
+    const lines = before.split('\n');
+    line = baseLine + lines.length - 1;
+    column = lines[lines.length - 1]!.length + 1 + (lines.length === 1 ? firstColumn - 1 : 0);
+  } else {
+    line = baseLine;
+  }
+  return { text: redactText(text), line, column };
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
+}

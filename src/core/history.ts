@@ -1,0 +1,178 @@
+import type { Session } from './db/database';
+
+/** Double-quotes an identifier so configured schema and table names are always safe. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export interface HistoryNames {
+  schema: string;
+  table: string;
+}
+
+export interface HistoryRow {
+  version: string;
+  name: string;
+  checksum: string;
+  downSql: string | null;
+  status: 'applied' | 'running';
+  transactional: boolean;
+  appliedAt: Date;
+  appliedBy: string;
+  durationMs: number | null;
+  environment: string | null;
+  batch: number;
+}
+
+export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup';
+
+export interface LogEntry {
+  id: number;
+  occurredAt: Date;
+  action: LogAction;
+  version: string | null;
+  name: string | null;
+  success: boolean;
+  durationMs: number | null;
+  environment: string | null;
+  performedBy: string;
+  message: string | null;
+}
+
+export class HistoryStore {
+  readonly table: string;
+  readonly logTable: string;
+  readonly seedsTable: string;
+
+  constructor(readonly names: HistoryNames) {
+    const s = quoteIdent(names.schema);
+    this.table = `${s}.${quoteIdent(names.table)}`;
+    this.logTable = `${s}.${quoteIdent(`${names.table}_log`)}`;
+    this.seedsTable = `${s}.${quoteIdent(`${names.table}_seeds`)}`;
+  }
+
+  /** Advisory-lock key shared by every runner that records into the same history table. */
+  lockKeySql(): { sql: string; params: string[] } {
+    return { sql: `hashtext($1)::bigint`, params: [`database-migration:${this.names.schema}.${this.names.table}`] };
+  }
+
+  async exists(session: Session): Promise<boolean> {
+    const r = await session.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [this.table]);
+    return r.rows[0]?.t != null;
+  }
+
+  /** Creates the schema (when missing) and the three history tables. Idempotent. */
+  async ensure(session: Session): Promise<void> {
+    const ns = await session.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.names.schema]);
+    if (ns.rows.length === 0) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.names.schema)}`);
+    await session.exec(`
+CREATE TABLE IF NOT EXISTS ${this.table} (
+  version       text PRIMARY KEY,
+  name          text NOT NULL,
+  checksum      text NOT NULL,
+  down_sql      text,
+  status        text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'running')),
+  transactional boolean NOT NULL DEFAULT true,
+  applied_at    timestamptz NOT NULL DEFAULT now(),
+  applied_by    text NOT NULL DEFAULT current_user,
+  duration_ms   integer,
+  environment   text,
+  batch         integer NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${this.logTable} (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  occurred_at  timestamptz NOT NULL DEFAULT now(),
+  action       text NOT NULL,
+  version      text,
+  name         text,
+  success      boolean NOT NULL,
+  duration_ms  integer,
+  environment  text,
+  performed_by text NOT NULL DEFAULT current_user,
+  message      text
+);
+CREATE TABLE IF NOT EXISTS ${this.seedsTable} (
+  name        text PRIMARY KEY,
+  checksum    text NOT NULL,
+  applied_at  timestamptz NOT NULL DEFAULT now(),
+  applied_by  text NOT NULL DEFAULT current_user,
+  environment text
+);`);
+  }
+
+  async read(session: Session): Promise<HistoryRow[]> {
+    if (!(await this.exists(session))) return [];
+    const r = await session.query<Record<string, unknown>>(
+      `SELECT version, name, checksum, down_sql, status, transactional, applied_at, applied_by, duration_ms, environment, batch FROM ${this.table}`);
+    return r.rows.map((row) => ({
+      version: String(row['version']),
+      name: String(row['name']),
+      checksum: String(row['checksum']),
+      downSql: (row['down_sql'] as string | null) ?? null,
+      status: row['status'] === 'running' ? 'running' : 'applied',
+      transactional: row['transactional'] !== false,
+      appliedAt: new Date(row['applied_at'] as string | Date),
+      appliedBy: String(row['applied_by']),
+      durationMs: row['duration_ms'] == null ? null : Number(row['duration_ms']),
+      environment: (row['environment'] as string | null) ?? null,
+      batch: Number(row['batch']),
+    }));
+  }
+
+  async nextBatch(session: Session): Promise<number> {
+    const r = await session.query<{ b: number | string | null }>(`SELECT max(batch) AS b FROM ${this.table}`);
+    return Number(r.rows[0]?.b ?? 0) + 1;
+  }
+
+  async insert(session: Session, row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }): Promise<void> {
+    await session.query(
+      `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch]);
+  }
+
+  async markApplied(session: Session, version: string, durationMs: number): Promise<void> {
+    await session.query(`UPDATE ${this.table} SET status = 'applied', duration_ms = $2, applied_at = now() WHERE version = $1`, [version, durationMs]);
+  }
+
+  async markRunning(session: Session, version: string): Promise<void> {
+    await session.query(`UPDATE ${this.table} SET status = 'running' WHERE version = $1`, [version]);
+  }
+
+  async remove(session: Session, version: string): Promise<void> {
+    await session.query(`DELETE FROM ${this.table} WHERE version = $1`, [version]);
+  }
+
+  async log(session: Session, entry: { action: LogAction; version?: string | null; name?: string | null; success: boolean; durationMs?: number | null; environment: string; performedBy: string; message?: string | null }): Promise<void> {
+    await session.query(
+      `INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [entry.action, entry.version ?? null, entry.name ?? null, entry.success, entry.durationMs ?? null, entry.environment, entry.performedBy, entry.message ?? null]);
+  }
+
+  async readLog(session: Session, limit = 100): Promise<LogEntry[]> {
+    if (!(await this.exists(session))) return [];
+    const r = await session.query<Record<string, unknown>>(
+      `SELECT id, occurred_at, action, version, name, success, duration_ms, environment, performed_by, message
+         FROM ${this.logTable} ORDER BY id DESC LIMIT $1`, [limit]);
+    return r.rows.map((row) => ({
+      id: Number(row['id']),
+      occurredAt: new Date(row['occurred_at'] as string | Date),
+      action: row['action'] as LogAction,
+      version: (row['version'] as string | null) ?? null,
+      name: (row['name'] as string | null) ?? null,
+      success: row['success'] === true,
+      durationMs: row['duration_ms'] == null ? null : Number(row['duration_ms']),
+      environment: (row['environment'] as string | null) ?? null,
+      performedBy: String(row['performed_by']),
+      message: (row['message'] as string | null) ?? null,
+    }));
+  }
+
+  async recordSeed(session: Session, name: string, checksum: string, appliedBy: string, environment: string): Promise<void> {
+    await session.query(
+      `INSERT INTO ${this.seedsTable} (name, checksum, applied_by, environment) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(), applied_by = EXCLUDED.applied_by, environment = EXCLUDED.environment`,
+      [name, checksum, appliedBy, environment]);
+  }
+}

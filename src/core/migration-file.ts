@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { MigrationError } from './errors';
+
+/**
+ * One migration file, split at its `-- Up migration` / `-- Down migration`
+ * markers, with the header directives that precede the up marker.
+ * Pure: takes text and a file name, does no I/O.
+ */
+export interface MigrationFile {
+  version: string;
+  name: string;
+  /** Path as given to the parser (used in messages). */
+  file: string;
+  up: string;
+  /** null when the file has no down marker; '' when the section is empty. */
+  down: string | null;
+  /** 1-based line of the first line after each marker. */
+  upLine: number;
+  downLine: number | null;
+  depends: string[];
+  /** false when the header says `-- transaction: none`. */
+  transactional: boolean;
+  /** null means every environment. */
+  environments: string[] | null;
+  checksum: string;
+}
+
+const UP_MARKER = /^--\s*up\s+migration\s*$/i;
+const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
+const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
+const FILE_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
+
+export function parseMigrationFileName(baseName: string, file = baseName): { version: string; name: string } {
+  const m = FILE_NAME.exec(baseName);
+  if (!m) {
+    throw new MigrationError(
+      'E_BAD_FILENAME',
+      `"${baseName}" is not a migration file name`,
+      'name migration files NNN_snake_name.sql (for example 004_add_observations.sql), or move other files out of the migrations directory',
+      { file },
+    );
+  }
+  return { version: m[1]!, name: m[2]! };
+}
+
+/** SHA-256 of SQL text with line endings normalised and trailing whitespace dropped. */
+export function checksumSql(sql: string): string {
+  const normalised = sql.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  return createHash('sha256').update(normalised, 'utf8').digest('hex');
+}
+
+/** True when the text has something other than whitespace and `--` / block comments. */
+export function hasStatements(sql: string): boolean {
+  return firstCodeOffset(sql) !== -1;
+}
+
+/** Offset of the first character that is not whitespace or a comment, or -1. */
+export function firstCodeOffset(sql: string): number {
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const ch = sql[i]!;
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v') {
+      i++;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl === -1 ? n : nl + 1;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (sql[i] === '/' && sql[i + 1] === '*') { depth++; i += 2; }
+        else if (sql[i] === '*' && sql[i + 1] === '/') { depth--; i += 2; }
+        else i++;
+      }
+    } else {
+      return i;
+    }
+  }
+  return -1;
+}
+
+function splitList(value: string): string[] {
+  return value.split(/[,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export function parseMigrationFile(text: string, file: string, baseName?: string): MigrationFile {
+  const base = baseName ?? file.split(/[\\/]/).pop()!;
+  const { version, name } = parseMigrationFileName(base, file);
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = src.split(/\r\n|\n|\r/);
+
+  let upIdx = -1;
+  let downIdx = -1;
+  const depends: string[] = [];
+  let transactional = true;
+  let environments: string[] | null = null;
+
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = lines[i]!.trim();
+    const lineNo = i + 1;
+    if (UP_MARKER.test(trimmed)) {
+      if (upIdx !== -1) {
+        throw new MigrationError('E_DUPLICATE_MARKER', `second "-- Up migration" marker (the first is on line ${upIdx + 1})`,
+          'keep one "-- Up migration" marker; put every up statement below it', { file, line: lineNo });
+      }
+      if (downIdx !== -1) {
+        throw new MigrationError('E_MARKER_ORDER', `"-- Up migration" comes after "-- Down migration" (line ${downIdx + 1})`,
+          'put the "-- Up migration" section first and the "-- Down migration" section after it', { file, line: lineNo });
+      }
+      upIdx = i;
+      continue;
+    }
+    if (DOWN_MARKER.test(trimmed)) {
+      if (downIdx !== -1) {
+        throw new MigrationError('E_DUPLICATE_MARKER', `second "-- Down migration" marker (the first is on line ${downIdx + 1})`,
+          'keep one "-- Down migration" marker; put every down statement below it', { file, line: lineNo });
+      }
+      if (upIdx === -1) {
+        throw new MigrationError('E_MARKER_ORDER', '"-- Down migration" appears before any "-- Up migration" marker',
+          'add a "-- Up migration" line above the up statements, before the "-- Down migration" section', { file, line: lineNo });
+      }
+      downIdx = i;
+      continue;
+    }
+    if (upIdx === -1) {
+      const d = DIRECTIVE.exec(trimmed);
+      if (d) {
+        const key = d[1]!.toLowerCase();
+        const value = d[2]!.trim();
+        if (key === 'depends') {
+          const list = splitList(value);
+          if (list.length === 0) {
+            throw new MigrationError('E_BAD_DIRECTIVE', '"-- depends:" names no migration',
+              'write the versions or file names this migration needs, e.g. "-- depends: 001_create_space_objects"', { file, line: lineNo });
+          }
+          depends.push(...list);
+        } else if (key === 'transaction') {
+          const v = value.toLowerCase();
+          if (v === 'none' || v === 'false' || v === 'off') transactional = false;
+          else if (v === 'single' || v === 'true' || v === 'on' || v === 'default') transactional = true;
+          else {
+            throw new MigrationError('E_BAD_DIRECTIVE', `"-- transaction: ${value}" is not understood`,
+              'write "-- transaction: none" to run this migration outside a transaction, or remove the line', { file, line: lineNo });
+          }
+        } else {
+          const list = splitList(value);
+          if (list.length === 0) {
+            throw new MigrationError('E_BAD_DIRECTIVE', '"-- environments:" names no environment',
+              'list the environments this migration runs in, e.g. "-- environments: development, test", or remove the line', { file, line: lineNo });
+          }
+          environments = list;
+        }
+        continue;
+      }
+    }
+  }
+
+  const headerEnd = upIdx === -1 ? lines.length : upIdx;
+  const header = lines.slice(0, headerEnd).join('\n');
+  const codeAt = firstCodeOffset(header);
+  if (codeAt !== -1) {
+    const line = header.slice(0, codeAt).split('\n').length;
+    throw new MigrationError('E_MISSING_UP_MARKER',
+      upIdx === -1 ? 'no "-- Up migration" marker found' : 'SQL appears before the "-- Up migration" marker',
+      'add a line "-- Up migration" above the first statement (and "-- Down migration" above the statements that undo it)', { file, line });
+  }
+
+  if (upIdx === -1) {
+    throw new MigrationError('E_MISSING_UP_MARKER', 'no "-- Up migration" marker found',
+      'add a line "-- Up migration" above the statements that apply this migration, and "-- Down migration" above the ones that undo it',
+      { file, line: 1 });
+  }
+
+  const upEnd = downIdx === -1 ? lines.length : downIdx;
+  const up = lines.slice(upIdx + 1, upEnd).join('\n');
+  const down = downIdx === -1 ? null : lines.slice(downIdx + 1).join('\n');
+
+  return {
+    version,
+    name,
+    file,
+    up,
+    down,
+    upLine: upIdx + 2,
+    downLine: downIdx === -1 ? null : downIdx + 2,
+    depends,
+    transactional,
+    environments,
+    checksum: checksumSql(up),
+  };
+}
+
+/** A migration can be rolled back when its down section holds at least one statement. */
+export function isReversible(m: Pick<MigrationFile, 'down'>): boolean {
+  return m.down !== null && hasStatements(m.down);
+}
+
+/** Compare versions numerically so 9 < 10 whatever the zero padding. */
+export function compareVersions(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function migrationId(m: { version: string; name: string }): string {
+  return `${m.version}_${m.name}`;
+}

@@ -1,0 +1,221 @@
+import { MigrationError } from './errors';
+import type { HistoryRow } from './history';
+import { compareVersions, isReversible, migrationId, type MigrationFile } from './migration-file';
+
+/**
+ * The planner is pure: (files on disk, history rows, options) -> status and plans.
+ * Nothing here touches a database or the file system.
+ */
+export type MigrationState =
+  | 'applied'   // recorded, checksum matches the file
+  | 'pending'   // file present, not recorded
+  | 'modified'  // recorded, but the file's up section changed since
+  | 'missing'   // recorded, but the file is gone
+  | 'dirty'     // recorded as running: a non-transactional migration was interrupted
+  | 'skipped';  // pending, but its "-- environments:" excludes this environment
+
+export interface MigrationStatus {
+  version: string;
+  name: string;
+  state: MigrationState;
+  /** Pending (or skipped) while a newer version is already applied. */
+  outOfOrder: boolean;
+  file: MigrationFile | null;
+  history: HistoryRow | null;
+}
+
+export function computeStatus(files: MigrationFile[], history: HistoryRow[], options: { environment: string }): MigrationStatus[] {
+  const byVersion = new Map<string, HistoryRow>();
+  for (const h of history) byVersion.set(normaliseVersion(h.version), h);
+  let newestApplied: string | null = null;
+  for (const h of history) if (newestApplied === null || compareVersions(h.version, newestApplied) > 0) newestApplied = h.version;
+
+  const out: MigrationStatus[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const key = normaliseVersion(file.version);
+    seen.add(key);
+    const h = byVersion.get(key) ?? null;
+    let state: MigrationState;
+    if (h) state = h.status === 'running' ? 'dirty' : h.checksum === file.checksum ? 'applied' : 'modified';
+    else if (file.environments && !file.environments.includes(options.environment)) state = 'skipped';
+    else state = 'pending';
+    const outOfOrder = !h && newestApplied !== null && compareVersions(file.version, newestApplied) < 0;
+    out.push({ version: file.version, name: file.name, state, outOfOrder, file, history: h });
+  }
+  for (const h of history) {
+    if (seen.has(normaliseVersion(h.version))) continue;
+    out.push({ version: h.version, name: h.name, state: h.status === 'running' ? 'dirty' : 'missing', outOfOrder: false, file: null, history: h });
+  }
+  out.sort((a, b) => compareVersions(a.version, b.version) || a.name.localeCompare(b.name));
+  return out;
+}
+
+function normaliseVersion(v: string): string {
+  return /^\d+$/.test(v) ? BigInt(v).toString() : v;
+}
+
+/** Finds a migration by version ("3", "003"), full id ("003_add_x") or name ("add_x"). */
+export function resolveMigrationRef(statuses: MigrationStatus[], ref: string): MigrationStatus {
+  const r = ref.trim().replace(/\.sql$/i, '');
+  const found = statuses.filter((s) =>
+    migrationId(s) === r || s.name === r || (/^\d+$/.test(r) && compareVersions(s.version, r) === 0));
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) {
+    throw new MigrationError('E_UNKNOWN_VERSION', `"${ref}" matches more than one migration: ${found.map(migrationId).join(', ')}`,
+      'name it by version or by its full file name (without .sql)');
+  }
+  throw new MigrationError('E_UNKNOWN_VERSION', `no migration matches "${ref}"`,
+    'give a version (e.g. 003), a file name without .sql, or a migration name; run --status to list them');
+}
+
+export interface UpOptions {
+  /** Apply up to and including this migration. */
+  to?: string;
+  steps?: number;
+  allowOutOfOrder?: boolean;
+  /** Apply even though an applied migration's file changed. */
+  allowDrift?: boolean;
+}
+
+export interface UpStep {
+  migration: MigrationFile;
+}
+
+export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): UpStep[] {
+  const dirty = statuses.find((s) => s.state === 'dirty');
+  if (dirty) throw dirtyError(dirty);
+  if (!options.allowDrift) {
+    const modified = statuses.find((s) => s.state === 'modified');
+    if (modified) {
+      throw new MigrationError('E_DRIFT',
+        `${migrationId(modified)} was changed after it was applied (checksum ${short(modified.history!.checksum)} in the database, ${short(modified.file!.checksum)} on disk)`,
+        'restore the file to what was applied (git checkout), or roll it back first, then edit it; put new changes in a new migration',
+        { file: modified.file!.file, line: modified.file!.upLine });
+    }
+  }
+  let limit: string | null = null;
+  if (options.to !== undefined) {
+    const target = resolveMigrationRef(statuses, options.to);
+    if (!target.file) {
+      throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(target)} has no file on disk, so it cannot be applied`,
+        'restore the file, or choose a migration that exists');
+    }
+    limit = target.version;
+  }
+  let candidates = statuses.filter((s) => s.state === 'pending' && (limit === null || compareVersions(s.version, limit) <= 0));
+  if (options.steps !== undefined) candidates = candidates.slice(0, Math.max(0, options.steps));
+
+  if (!options.allowOutOfOrder) {
+    const late = candidates.find((s) => s.outOfOrder);
+    if (late) {
+      const newest = statuses.filter((s) => s.history).map((s) => s.version).sort(compareVersions).pop();
+      throw new MigrationError('E_OUT_OF_ORDER',
+        `${migrationId(late)} is pending but older than ${newest ?? 'the newest'} which is already applied`,
+        'renumber it after the newest applied migration (usual after a merge), or set "allowOutOfOrder": true in the config to apply it anyway',
+        { file: late.file!.file });
+    }
+  }
+
+  const applied = new Set(statuses.filter((s) => s.state === 'applied' || s.state === 'modified' || s.state === 'missing').map((s) => normaliseVersion(s.version)));
+  const planned = new Set<string>();
+  for (const c of candidates) {
+    for (const dep of c.file!.depends) {
+      let target: MigrationStatus;
+      try {
+        target = resolveMigrationRef(statuses, dep);
+      } catch {
+        throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(c)} depends on "${dep}", which is not a known migration`,
+          'correct the "-- depends:" line to name an existing migration (version or file name without .sql)', { file: c.file!.file });
+      }
+      const key = normaliseVersion(target.version);
+      if (!applied.has(key) && !planned.has(key)) {
+        throw new MigrationError('E_UNKNOWN_VERSION',
+          `${migrationId(c)} depends on ${migrationId(target)}, which is ${target.state} and not applied before it in this run`,
+          target.state === 'skipped'
+            ? `${migrationId(target)} does not run in this environment; add the environment to its "-- environments:" line or drop the dependency`
+            : `apply ${migrationId(target)} first (widen --to / --steps), or correct the "-- depends:" line`,
+          { file: c.file!.file });
+      }
+    }
+    planned.add(normaliseVersion(c.version));
+  }
+  return candidates.map((c) => ({ migration: c.file! }));
+}
+
+export interface DownOptions {
+  /** Roll back every migration newer than this one ("0" rolls back everything). */
+  to?: string;
+  /** Roll back down to and including this migration. */
+  target?: string;
+  steps?: number;
+}
+
+export interface DownStep {
+  version: string;
+  name: string;
+  downSql: string;
+  /** Where downSql came from, for messages and error line numbers. */
+  source: 'file' | 'history';
+  file: MigrationFile | null;
+  transactional: boolean;
+}
+
+export function planDown(statuses: MigrationStatus[], options: DownOptions = {}): DownStep[] {
+  const dirty = statuses.find((s) => s.state === 'dirty');
+  if (dirty) throw dirtyError(dirty);
+  const applied = statuses
+    .filter((s) => s.history && (s.state === 'applied' || s.state === 'modified' || s.state === 'missing'))
+    .sort((a, b) => compareVersions(b.version, a.version));
+
+  let chosen: MigrationStatus[];
+  if (options.target !== undefined) {
+    const t = resolveMigrationRef(statuses, options.target);
+    if (!t.history) throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(t)} is not applied, so there is nothing to roll back`, 'run --status to see what is applied');
+    chosen = applied.filter((s) => compareVersions(s.version, t.version) >= 0);
+  } else if (options.to !== undefined) {
+    const floor = /^0+$/.test(options.to.trim()) ? '0' : resolveMigrationRef(statuses, options.to).version;
+    chosen = applied.filter((s) => compareVersions(s.version, floor) > 0);
+  } else {
+    chosen = applied.slice(0, options.steps ?? 1);
+  }
+
+  const steps: DownStep[] = [];
+  for (const s of chosen) {
+    const fromFile = s.file && s.state === 'applied' && isReversible(s.file);
+    const downSql = fromFile ? s.file!.down! : s.history!.downSql;
+    if (!downSql || !isReversible({ down: downSql })) {
+      const why = s.file && s.file.down === null ? 'has no "-- Down migration" section'
+        : s.file ? 'has an empty "-- Down migration" section' : 'has no stored down SQL';
+      throw new MigrationError('E_IRREVERSIBLE', `${migrationId(s)} is irreversible: it ${why}`,
+        `write the statements that undo it under "-- Down migration" in ${s.file ? s.file.file : 'its file'}, or roll back to a later version with --to`,
+        s.file ? { file: s.file.file } : {});
+    }
+    steps.push({ version: s.version, name: s.name, downSql, source: fromFile ? 'file' : 'history', file: s.file, transactional: s.file ? s.file.transactional : s.history!.transactional });
+  }
+
+  // A migration that stays applied must not lose something it depends on.
+  const reverting = new Set(chosen.map((s) => s.version));
+  for (const s of applied) {
+    if (reverting.has(s.version) || !s.file) continue;
+    for (const dep of s.file.depends) {
+      const target = statuses.find((x) => migrationId(x) === dep || x.name === dep || (/^\d+$/.test(dep) && compareVersions(x.version, dep) === 0));
+      if (target && reverting.has(target.version)) {
+        throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(s)} depends on ${migrationId(target)} and stays applied, so ${migrationId(target)} cannot be rolled back alone`,
+          `roll back ${migrationId(s)} too (e.g. --to a version before it)`, { file: s.file.file });
+      }
+    }
+  }
+  return steps;
+}
+
+function dirtyError(s: MigrationStatus): MigrationError {
+  return new MigrationError('E_DIRTY',
+    `${migrationId(s)} is dirty: it runs outside a transaction ("-- transaction: none") and was interrupted, so it may be half applied`,
+    `check which of its statements took effect and finish or undo them by hand, then run "database-migration ${s.version} --resolve applied" or "--resolve rolled-back"`,
+    s.file ? { file: s.file.file } : {});
+}
+
+function short(checksum: string): string {
+  return checksum.slice(0, 12);
+}

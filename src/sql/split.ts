@@ -1,0 +1,90 @@
+import { loadParser, type Parser } from './parser';
+
+/** One statement of a script, with its place in the script (JS string offsets, 1-based line). */
+export interface SqlStatement {
+  text: string;
+  start: number;
+  end: number;
+  /** 1-based line and column where the statement starts. */
+  line: number;
+  column: number;
+}
+
+const SEMICOLON = 59;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+
+/** Maps UTF-8 byte offsets (what the scanner reports) to JS string offsets. */
+function byteToCharMap(sql: string): (byte: number) => number {
+  if (!/[^\x00-\x7f]/.test(sql)) return (b) => b;
+  const map: number[] = [];
+  for (let i = 0; i < sql.length; i++) {
+    const cp = sql.codePointAt(i)!;
+    const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (let k = 0; k < bytes; k++) map.push(i);
+    if (cp > 0xffff) i++;
+  }
+  map.push(sql.length);
+  return (b) => (b < map.length ? map[b]! : sql.length);
+}
+
+/**
+ * Splits a script into statements using PostgreSQL's own scanner, so
+ * semicolons inside strings, dollar-quoted bodies, comments and
+ * BEGIN ATOMIC ... END function bodies do not split. Empty statements
+ * (only comments or whitespace) are dropped.
+ */
+export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[] {
+  let tokens: { start: number; end: number; text: string; tokenType: number }[];
+  try {
+    tokens = parser.scanSync(sql).tokens;
+  } catch {
+    // The scanner rejects unterminated strings and comments; hand the whole script on as one statement
+    // so the server (or the parser) reports the error at its real position.
+    return sql.trim() ? [{ text: sql, start: 0, end: sql.length, line: 1, column: 1 }] : [];
+  }
+  const toChar = byteToCharMap(sql);
+  const bounds: { start: number; end: number }[] = [];
+  let stmtStart: number | null = null;
+  let depth = 0;
+  let atomic = 0; // nesting inside BEGIN ATOMIC ... END
+  let prevUpper = '';
+  for (const tok of tokens) {
+    const upper = tok.text.toUpperCase();
+    if (stmtStart === null) stmtStart = tok.start;
+    if (tok.tokenType === OPEN_PAREN) depth++;
+    else if (tok.tokenType === CLOSE_PAREN) depth = Math.max(0, depth - 1);
+    else if (upper === 'ATOMIC' && prevUpper === 'BEGIN') atomic++;
+    else if (atomic > 0 && upper === 'CASE') atomic++;
+    else if (atomic > 0 && upper === 'END') atomic--;
+    if (tok.tokenType === SEMICOLON && depth === 0 && atomic === 0) {
+      bounds.push({ start: stmtStart, end: tok.end });
+      stmtStart = null;
+    }
+    prevUpper = upper;
+  }
+  if (stmtStart !== null) {
+    const last = tokens[tokens.length - 1]!;
+    bounds.push({ start: stmtStart, end: last.end });
+  }
+  const out: SqlStatement[] = [];
+  for (const b of bounds) {
+    const start = toChar(b.start);
+    const end = toChar(b.end);
+    const text = sql.slice(start, end);
+    if (text === ';') continue;
+    out.push({ text, start, end, line: lineAt(sql, start), column: start - sql.lastIndexOf('\n', start - 1) });
+  }
+  return out;
+}
+
+export async function splitStatements(sql: string): Promise<SqlStatement[]> {
+  return splitStatementsSync(await loadParser(), sql);
+}
+
+/** 1-based line number of a JS string offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
