@@ -86,6 +86,8 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXIT_CODES_HELP)
     .helpCommand(false)
+    // A fixed width keeps --help identical on every terminal, and in the README.
+    .configureHelp({ helpWidth: 80 })
     .showSuggestionAfterError(true);
   return program;
 }
