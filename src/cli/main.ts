@@ -7,6 +7,7 @@ import { connectProject, MigrationEngine, openProject, type EngineEvent, type Pr
 import { ExitCode, MigrationError } from '../core/errors';
 import { packageVersion } from '../core/package-root';
 import { redactText } from '../core/redact';
+import { hasDrift } from '../core/report';
 import { colours, formatDuration, processOutput, renderLog, renderStatus, statusJson, summarise, type Output } from './output';
 
 interface CliOptions {
@@ -172,7 +173,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
     switch (action) {
       case 'status': {
         const report = await engine.status();
-        const drift = report.statuses.some((s) => s.state === 'modified' || s.state === 'missing' || s.state === 'dirty');
+        const drift = hasDrift(report.statuses);
         if (json) {
           output.out(JSON.stringify({ environment: report.environment, database: report.database, drift, migrations: statusJson(report.statuses) }, null, 2));
         } else {

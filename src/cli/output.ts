@@ -3,6 +3,10 @@ import Table from 'cli-table3';
 import type { MigrationStatus, MigrationState } from '../core/planner';
 import type { LogEntry } from '../core/history';
 import { migrationId } from '../core/migration-file';
+import { formatDuration, formatTimestamp, plainTable, STATUS_HEAD, stateText, statusRows } from '../core/report';
+
+export { formatDuration, formatTimestamp as formatTime, plainTable };
+export { summariseStatuses as summarise } from '../core/report';
 
 /** Where the CLI writes; a seam so tests can run the CLI in-process. */
 export interface Output {
@@ -37,31 +41,13 @@ export function colours(tty: boolean) {
 
 export function stateLabel(state: MigrationState, outOfOrder: boolean, tty: boolean): string {
   const c = colours(tty);
-  const text = outOfOrder && (state === 'pending' || state === 'skipped') ? `${state} (out of order)` : state;
+  const text = stateText({ state, outOfOrder });
   switch (state) {
     case 'applied': return c.green(text);
     case 'pending': return c.yellow(text);
     case 'skipped': return c.dim(text);
     default: return c.red(text);
   }
-}
-
-export function formatTime(d: Date | null | undefined): string {
-  if (!d) return '';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms == null) return '';
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-/** Columns separated by two spaces, for piped output and logs. */
-export function plainTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
 }
 
 export function renderTable(head: string[], rows: string[][], tty: boolean): string {
@@ -73,22 +59,7 @@ export function renderTable(head: string[], rows: string[][], tty: boolean): str
 
 export function renderStatus(statuses: MigrationStatus[], tty: boolean): string {
   if (statuses.length === 0) return 'No migrations found.';
-  const rows = statuses.map((s) => [
-    s.version,
-    s.name,
-    stateLabel(s.state, s.outOfOrder, tty),
-    formatTime(s.history?.appliedAt),
-    formatDuration(s.history?.durationMs),
-  ]);
-  return renderTable(['version', 'name', 'state', 'applied at', 'duration'], rows, tty);
-}
-
-export function summarise(statuses: MigrationStatus[]): string {
-  const counts = new Map<string, number>();
-  for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
-  const order: MigrationState[] = ['applied', 'pending', 'modified', 'missing', 'dirty', 'skipped'];
-  const parts = order.filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k}`);
-  return parts.length ? parts.join(', ') : 'no migrations';
+  return renderTable(STATUS_HEAD, statusRows(statuses, (s) => stateLabel(s.state, s.outOfOrder, tty)), tty);
 }
 
 export function statusJson(statuses: MigrationStatus[]): unknown[] {
@@ -116,7 +87,7 @@ export function renderLog(entries: LogEntry[], tty: boolean): string {
   const c = colours(tty);
   const rows = entries.map((e) => [
     String(e.id),
-    formatTime(e.occurredAt),
+    formatTimestamp(e.occurredAt),
     e.success ? e.action : c.red(e.action),
     e.version && e.name ? `${e.version}_${e.name}` : (e.name ?? ''),
     formatDuration(e.durationMs),

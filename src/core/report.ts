@@ -1,0 +1,43 @@
+import type { MigrationState, MigrationStatus } from './planner';
+
+/** "3 applied, 1 pending" — shared by the CLI and the extension. */
+export function summariseStatuses(statuses: MigrationStatus[]): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  const order: MigrationState[] = ['applied', 'pending', 'modified', 'missing', 'dirty', 'skipped'];
+  const parts = order.filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k}`);
+  return parts.length ? parts.join(', ') : 'no migrations';
+}
+
+/** True when the database and the files disagree in a way a person must look at. */
+export function hasDrift(statuses: MigrationStatus[]): boolean {
+  return statuses.some((s) => s.state === 'modified' || s.state === 'missing' || s.state === 'dirty');
+}
+
+export function formatTimestamp(d: Date | null | undefined): string {
+  if (!d) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null) return '';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Columns separated by two spaces: piped CLI output, logs, the editor's output channel. */
+export function plainTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function statusRows(statuses: MigrationStatus[], label: (s: MigrationStatus) => string = (s) => stateText(s)): string[][] {
+  return statuses.map((s) => [s.version, s.name, label(s), formatTimestamp(s.history?.appliedAt), formatDuration(s.history?.durationMs)]);
+}
+
+export const STATUS_HEAD = ['version', 'name', 'state', 'applied at', 'duration'];
+
+export function stateText(s: Pick<MigrationStatus, 'state' | 'outOfOrder'>): string {
+  return s.outOfOrder && (s.state === 'pending' || s.state === 'skipped') ? `${s.state} (out of order)` : s.state;
+}
