@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { BACKENDS, makeProject, migration, tables, type TestProject } from './harness';
 
 const FIVE = {
@@ -235,3 +236,48 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('session settings from the environment config', function () {
+  this.timeout(60000);
+  let p: TestProject;
+  afterEach(async () => { await p?.cleanup(); });
+
+  for (const backend of BACKENDS) {
+    it(`applies lock_timeout and statement_timeout to migration sessions (${backend})`, async () => {
+      p = await makeProject(backend, {
+        'migrations/001_settings.sql': migration(
+          "CREATE TABLE seen_settings AS SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('statement_timeout') AS statement_timeout;",
+          'DROP TABLE seen_settings;'),
+      }, { environments: { test: { lockTimeoutMs: 1500, statementTimeoutMs: 90000, applicationName: 'portal-migrator', pool: { max: 2 } } } });
+      if (backend === 'postgres') {
+        // makeProject puts the per-test url in environments.test; keep it while adding settings.
+        const cfg = JSON.parse(fs.readFileSync(`${p.dir}/database-migration.config.json`, 'utf8'));
+        cfg.environments.test.url = p.url;
+        p.write('database-migration.config.json', JSON.stringify(cfg));
+      }
+      const r = await p.cli(['--up']);
+      assert.equal(r.code, 0, r.stderr);
+      const rows = await p.query<{ lock_timeout: string; statement_timeout: string }>('SELECT * FROM seen_settings');
+      assert.deepEqual(rows, [{ lock_timeout: '1500ms', statement_timeout: '90s' }]);
+    });
+  }
+
+  it('application_name and statement_timeout reach the server (postgres)', async () => {
+    p = await makeProject('postgres', {
+      'migrations/001_slow.sql': migration(
+        "CREATE TABLE app AS SELECT current_setting('application_name') AS name;\nSELECT pg_sleep(0.8);",
+        'DROP TABLE app;'),
+    });
+    const cfg = JSON.parse(fs.readFileSync(`${p.dir}/database-migration.config.json`, 'utf8'));
+    cfg.environments.test = { url: p.url, statementTimeoutMs: 300, applicationName: 'portal-migrator' };
+    p.write('database-migration.config.json', JSON.stringify(cfg));
+    const r = await p.cli(['--up']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /001_slow\.sql:3(:\d+)?: 001_slow failed \(up\): canceling statement due to statement timeout/);
+    assert.ok(!(await tables(p)).includes('app'), 'rolled back');
+    cfg.environments.test.statementTimeoutMs = 0;
+    p.write('database-migration.config.json', JSON.stringify(cfg));
+    assert.equal((await p.cli(['--up'])).code, 0);
+    assert.deepEqual(await p.query('SELECT name FROM app'), [{ name: 'portal-migrator' }]);
+  });
+});
