@@ -73,35 +73,54 @@ function keyPath(pointer: string, extra?: string): string {
   return parts.join('.') || '(top level)';
 }
 
-/** Best-effort line of a key in the JSON text, so the message can point at it. */
-function lineOfKey(text: string, key: string | undefined): number | undefined {
-  if (!key) return undefined;
-  const idx = text.indexOf(JSON.stringify(key));
-  if (idx === -1) return undefined;
-  return text.slice(0, idx).split('\n').length;
+/** Best-effort line of a key path in the JSON text: each segment is searched after the previous one. */
+function lineOfKey(text: string, keyPath: string[]): number | undefined {
+  if (keyPath.length === 0) return undefined;
+  let from = 0;
+  let at = -1;
+  for (const seg of keyPath) {
+    if (/^\d+$/.test(seg)) continue; // array index: no key text to find
+    const idx = text.indexOf(JSON.stringify(seg), from);
+    if (idx === -1) break;
+    at = idx;
+    from = idx + 1;
+  }
+  return at === -1 ? undefined : text.slice(0, at).split('\n').length;
 }
 
-function describeSchemaError(e: ErrorObject): { key: string; last?: string; message: string; hint: string } {
+function pointerSegments(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function describeSchemaError(e: ErrorObject): { key: string; path: string[]; message: string; hint: string } {
   if (e.keyword === 'additionalProperties') {
     const extra = String((e.params as { additionalProperty: string }).additionalProperty);
     const key = keyPath(e.instancePath, extra);
-    return { key, last: extra, message: `unknown key "${key}"`, hint: `remove "${extra}" or correct its spelling; the allowed keys are listed in schema/config.schema.json` };
+    return { key, path: [...pointerSegments(e.instancePath), extra], message: `unknown key "${key}"`, hint: `remove "${extra}" or correct its spelling; the allowed keys are listed in schema/config.schema.json` };
+  }
+  const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName ?? (e.params as { propertyName?: string }).propertyName;
+  if (propertyName !== undefined) {
+    const key = keyPath(e.instancePath);
+    return { key: `${key}.${propertyName}`, path: [...pointerSegments(e.instancePath), propertyName],
+      message: key === 'environments' ? `environment name "${propertyName}" is not allowed` : `name "${propertyName}" in "${key}" is not allowed`, hint: 'use letters, digits, "_" and "-" only, starting with a letter or digit' };
   }
   const key = keyPath(e.instancePath);
-  const last = e.instancePath.split('/').pop() || undefined;
+  const last = pointerSegments(e.instancePath);
   if (e.keyword === 'type') {
     const want = String((e.params as { type: string }).type);
-    return { key, last, message: `"${key}" must be ${want === 'integer' ? 'an integer' : `a ${want}`}`, hint: `change the value of "${key}" to a ${want}` };
+    return { key, path: last, message: `"${key}" must be ${want === 'integer' ? 'an integer' : `a ${want}`}`, hint: `change the value of "${key}" to a ${want}` };
   }
   if (e.keyword === 'enum') {
     const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ');
-    return { key, last, message: `"${key}" must be one of ${allowed}`, hint: `set "${key}" to one of ${allowed}` };
+    return { key, path: last, message: `"${key}" must be one of ${allowed}`, hint: `set "${key}" to one of ${allowed}` };
   }
-  if (e.keyword === 'propertyNames') {
-    const bad = String((e.params as { propertyName: string }).propertyName);
-    return { key: `${key}.${bad}`, last: bad, message: `environment name "${bad}" is not allowed`, hint: 'use letters, digits, "_" and "-" only, starting with a letter or digit' };
-  }
-  return { key, last, message: `"${key}" ${e.message ?? 'is invalid'}`, hint: `fix "${key}" as described in schema/config.schema.json` };
+  return { key, path: last, message: `"${key}" ${e.message ?? 'is invalid'}`, hint: `fix "${key}" as described in schema/config.schema.json` };
+}
+
+function rank(e: ErrorObject): number {
+  if ((e as ErrorObject & { propertyName?: string }).propertyName !== undefined) return 0;
+  if (e.keyword === 'propertyNames') return 2;
+  return 1;
 }
 
 /** Reads and validates a config file, or returns defaults rooted at `cwd` when there is none. */
@@ -133,9 +152,11 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     }
     const errors = validate(parsed);
     if (errors.length > 0) {
-      const first = describeSchemaError(errors[0]!);
+      // propertyNames problems come as a pattern error plus a summary; the one naming the property says most.
+      const ranked = [...errors].sort((a, b) => rank(a) - rank(b));
+      const first = describeSchemaError(ranked[0]!);
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-      throw new MigrationError('E_CONFIG_INVALID', `${first.message}${more}`, first.hint, { file, line: lineOfKey(text, first.last) });
+      throw new MigrationError('E_CONFIG_INVALID', `${first.message}${more}`, first.hint, { file, line: lineOfKey(text, first.path) });
     }
     data = parsed as ConfigFile;
   }
@@ -202,13 +223,14 @@ export function resolveEnvironment(config: Config, options: { env?: string; url?
       { file: config.file ?? undefined });
   }
   const settings = config.environments[name] ?? {};
-  const urlFromConfig = settings.url ? substituteEnv(settings.url, processEnv, { file: config.file, key: `environments.${name}.url` }) : undefined;
+  // Substituted only when this url is the one used, so an unset variable for it does not block --url or DATABASE_URL.
+  const urlFromConfig = () => substituteEnv(settings.url!, processEnv, { file: config.file, key: `environments.${name}.url` });
 
   let target: ConnectionTarget;
   if (options.url) target = { kind: 'postgres', url: options.url, source: '--url' };
-  else if (explicitEnv && urlFromConfig) target = { kind: 'postgres', url: urlFromConfig, source: `environments.${name}.url` };
+  else if (explicitEnv && settings.url) target = { kind: 'postgres', url: urlFromConfig(), source: `environments.${name}.url` };
   else if (processEnv['DATABASE_URL']) target = { kind: 'postgres', url: processEnv['DATABASE_URL'], source: 'DATABASE_URL' };
-  else if (urlFromConfig) target = { kind: 'postgres', url: urlFromConfig, source: `environments.${name}.url` };
+  else if (settings.url) target = { kind: 'postgres', url: urlFromConfig(), source: `environments.${name}.url` };
   else target = { kind: 'pglite', dataDir: path.join(config.root, '.migrations', 'pglite', name), source: 'embedded' };
 
   if (target.kind === 'postgres') validateUrl(target.url, target.source, config.file);

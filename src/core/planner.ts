@@ -199,7 +199,8 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
   for (const s of applied) {
     if (reverting.has(s.version) || !s.file) continue;
     for (const dep of s.file.depends) {
-      const target = statuses.find((x) => migrationId(x) === dep || x.name === dep || (/^\d+$/.test(dep) && compareVersions(x.version, dep) === 0));
+      let target: MigrationStatus | null = null;
+      try { target = resolveMigrationRef(statuses, dep); } catch { target = null; }
       if (target && reverting.has(target.version)) {
         throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(s)} depends on ${migrationId(target)} and stays applied, so ${migrationId(target)} cannot be rolled back alone`,
           `roll back ${migrationId(s)} too (e.g. --to a version before it)`, { file: s.file.file });

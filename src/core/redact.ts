@@ -5,7 +5,8 @@
 
 /** postgres://user:secret@host/db -> postgres://user:***@host/db; also hides password= query params. */
 export function redactUrl(url: string): string {
-  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/?#]*):([^@/?#]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+  // The password runs to the LAST "@" (as URL parsers read it); over-redacting beats leaking.
+  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/?#]*):(.*)@(?=[^@]*$)/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
   out = out.replace(/([?&](?:password|sslpassword)=)[^&#]*/gi, '$1***');
   return out;
 }
@@ -13,6 +14,6 @@ export function redactUrl(url: string): string {
 /** Redacts every URL-with-credentials and `password=...` pair found inside free text. */
 export function redactText(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)([^:@/\s?#'"]*):([^@\s'"]*)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:***@`)
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)([^:@/\s?#'"]*):([^\s'"]*)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:***@`)
     .replace(/\b(password|sslpassword)(\s*=\s*)('[^']*'|"[^"]*"|[^\s&]+)/gi, '$1$2***');
 }

@@ -11,6 +11,7 @@ export interface SqlStatement {
 }
 
 const SEMICOLON = 59;
+const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 const OPEN_PAREN = 40;
 const CLOSE_PAREN = 41;
 
@@ -35,7 +36,7 @@ function byteToCharMap(sql: string): (byte: number) => number {
  * (only comments or whitespace) are dropped.
  */
 export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[] {
-  let tokens: { start: number; end: number; text: string; tokenType: number }[];
+  let tokens: { start: number; end: number; text: string; tokenType: number; tokenName?: string }[];
   try {
     tokens = parser.scanSync(sql).tokens;
   } catch {
@@ -49,9 +50,13 @@ export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[]
   let depth = 0;
   let atomic = 0; // nesting inside BEGIN ATOMIC ... END
   let prevUpper = '';
+  let lastEnd = 0;
   for (const tok of tokens) {
+    // Comments neither start a statement nor make one on their own.
+    if (tok.tokenName && COMMENT_TOKENS.has(tok.tokenName)) continue;
     const upper = tok.text.toUpperCase();
     if (stmtStart === null) stmtStart = tok.start;
+    lastEnd = tok.end;
     if (tok.tokenType === OPEN_PAREN) depth++;
     else if (tok.tokenType === CLOSE_PAREN) depth = Math.max(0, depth - 1);
     else if (upper === 'ATOMIC' && prevUpper === 'BEGIN') atomic++;
@@ -63,10 +68,7 @@ export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[]
     }
     prevUpper = upper;
   }
-  if (stmtStart !== null) {
-    const last = tokens[tokens.length - 1]!;
-    bounds.push({ start: stmtStart, end: last.end });
-  }
+  if (stmtStart !== null) bounds.push({ start: stmtStart, end: lastEnd });
   const out: SqlStatement[] = [];
   for (const b of bounds) {
     const start = toChar(b.start);
