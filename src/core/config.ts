@@ -102,7 +102,7 @@ function describeSchemaError(e: ErrorObject): { key: string; path: string[]; mes
   if (propertyName !== undefined) {
     const key = keyPath(e.instancePath);
     return { key: `${key}.${propertyName}`, path: [...pointerSegments(e.instancePath), propertyName],
-      message: key === 'environments' ? `environment name "${propertyName}" is not allowed` : `name "${propertyName}" in "${key}" is not allowed`, hint: 'use letters, digits, "_" and "-" only, starting with a letter or digit' };
+      message: key === 'environments' ? `environment name "${propertyName}" in "environments" is not allowed` : `name "${propertyName}" in "${key}" is not allowed`, hint: 'use letters, digits, "_" and "-" only, starting with a letter or digit' };
   }
   const key = keyPath(e.instancePath);
   const last = pointerSegments(e.instancePath);
