@@ -165,7 +165,7 @@ describe('loadConfig', () => {
 
   it('a bad environment name is E_CONFIG_INVALID naming the environment', () => {
     const e = expectMigrationError(() => loadConfig({ cwd: withConfig('{"environments": {"bad name!": {}}}') }), 'E_CONFIG_INVALID');
-    assert.match(e.message, /environment name "bad name!" is not allowed/);
+    assert.match(e.message, /environment name "bad name!" in "environments" is not allowed/);
   });
 
   it('a config that is not an object is E_CONFIG_INVALID', () => {
