@@ -1,0 +1,219 @@
+import { isMigrationError } from '../core/errors';
+import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
+import { loadParser, type Parser } from '../sql/parser';
+import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
+import { ALL_RULES } from './rules';
+import type { Finding, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
+
+export interface LintOptions {
+  /** Target PostgreSQL major version; rules that depend on it (e.g. constant defaults from 11) use it. */
+  postgresVersion?: number;
+  /** Per-rule severity overrides; 'off' disables a rule. */
+  severities?: Record<string, SeveritySetting>;
+  /** Only run these rule ids (tests and the editor's focused checks). */
+  only?: string[];
+  rules?: Rule[];
+}
+
+export const DEFAULT_POSTGRES_VERSION = 15;
+
+const UP_MARKER_LINE = /^\s*--\s*up\s+migration\s*$/im;
+const IGNORE = /--\s*lint-ignore(-file)?\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/i;
+
+export function looksLikeMigration(text: string): boolean {
+  return UP_MARKER_LINE.test(text);
+}
+
+interface Section {
+  name: 'up' | 'down' | 'script';
+  text: string;
+  /** File line of the section's first line. */
+  baseLine: number;
+  statements: ParsedStatement[];
+}
+
+/** Lints one file's text (a migration with up/down sections, or a plain SQL script). */
+export async function lintText(text: string, file: string, options: LintOptions = {}): Promise<Finding[]> {
+  return lintTextSync(await loadParser(), text, file, options);
+}
+
+export function lintTextSync(parser: Parser, text: string, file: string, options: LintOptions = {}): Finding[] {
+  const rules = (options.rules ?? ALL_RULES).filter((r) => !options.only || options.only.includes(r.id));
+  const severityOf = (rule: Rule): SeveritySetting => options.severities?.[rule.id] ?? rule.defaultSeverity;
+  const findings: Finding[] = [];
+
+  let migration: MigrationFile | null = null;
+  const sections: Section[] = [];
+  if (looksLikeMigration(text)) {
+    try {
+      const base = file.split(/[\\/]/).pop()!;
+      const name = /^\d+_[A-Za-z0-9][A-Za-z0-9_-]*\.sql$/.test(base) ? base : '0_lint.sql';
+      migration = parseMigrationFile(text, file, name);
+    } catch (err) {
+      if (!isMigrationError(err)) throw err;
+      const line = err.location.line ?? 1;
+      return [{
+        ruleId: 'invalid-migration-file', severity: 'error', message: err.message, help: err.hint, file,
+        line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file',
+      }];
+    }
+    sections.push({ name: 'up', text: migration.up, baseLine: migration.upLine, statements: parseScriptSync(parser, migration.up) });
+    if (migration.down !== null && migration.downLine !== null) {
+      sections.push({ name: 'down', text: migration.down, baseLine: migration.downLine, statements: parseScriptSync(parser, migration.down) });
+    }
+  } else {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    sections.push({ name: 'script', text: body, baseLine: 1, statements: parseScriptSync(parser, body) });
+  }
+
+  const upSection = sections.find((s) => s.name === 'up') ?? null;
+  const downSection = sections.find((s) => s.name === 'down') ?? null;
+  const fileIgnores = collectFileIgnores(text, migration, sections);
+
+  for (const section of sections) {
+    const ignoresByStatement = section.statements.map((s) => statementIgnores(section.text, s));
+    for (const rule of rules) {
+      const severity = severityOf(rule);
+      if (severity === 'off') continue;
+      if (rule.sections && !rule.sections.includes(section.name)) continue;
+      if (fileIgnores.has(rule.id)) continue;
+      const ctx: RuleContext = {
+        file,
+        section: section.name,
+        statements: section.statements,
+        migration,
+        up: upSection?.statements ?? null,
+        down: downSection?.statements ?? null,
+        transactional: migration ? migration.transactional : false,
+        postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
+        report: (r: RuleReport) => {
+          if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
+          findings.push(toFinding(rule, severity, r, section, file));
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (err) {
+        // A rule must never take the linter down; say which rule broke instead.
+        findings.push({
+          ruleId: rule.id, severity: 'info', message: `internal error in rule ${rule.id}: ${String((err as Error)?.message ?? err)}`,
+          help: 'please report this with the SQL that triggered it', file, line: section.baseLine, column: 1,
+          endLine: section.baseLine, endColumn: 1, section: section.name,
+        });
+      }
+    }
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return findings;
+}
+
+function lineLength(text: string, line: number): number {
+  return (text.split(/\r?\n/)[line - 1] ?? '').length;
+}
+
+function toFilePos(section: Section, stmt: ParsedStatement, offset: number): { line: number; column: number } {
+  const p = positionInScript(stmt, offset);
+  return { line: section.baseLine + p.line - 1, column: p.column };
+}
+
+/** End of the word (identifier, number or quoted name) starting at offset, for a tight editor range. */
+function wordEnd(text: string, offset: number): number {
+  let i = offset;
+  if (text[i] === '"') {
+    i++;
+    while (i < text.length && text[i] !== '"') i++;
+    return Math.min(text.length, i + 1);
+  }
+  while (i < text.length && /[\w$.]/.test(text[i]!)) i++;
+  if (i === offset) {
+    const nl = text.indexOf('\n', offset);
+    return nl === -1 ? text.length : nl;
+  }
+  return i;
+}
+
+function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Section, file: string): Finding {
+  const stmt = r.statement;
+  let offset = 0;
+  let end: number;
+  if (typeof r.at === 'number') offset = stmt.toOffset(r.at);
+  else if (r.at && typeof (r.at as AstNode)['location'] === 'number' && (r.at as AstNode)['location'] >= 0) offset = stmt.toOffset((r.at as AstNode)['location']);
+  if (r.at === undefined || r.at === null) {
+    const nl = stmt.text.indexOf('\n');
+    end = nl === -1 ? stmt.text.length : nl;
+  } else {
+    end = wordEnd(stmt.text, offset);
+  }
+  const start = toFilePos(section, stmt, offset);
+  const stop = toFilePos(section, stmt, Math.max(end, offset));
+  const finding: Finding = {
+    ruleId: rule.id, severity, message: r.message, help: r.help ?? rule.help, file,
+    line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column, section: section.name,
+  };
+  if (r.fix) {
+    const edits: TextEdit[] = r.fix.edits.map((e) => {
+      const s = toFilePos(section, e.statement, e.start);
+      const t = toFilePos(section, e.statement, e.end);
+      return { line: s.line, column: s.column, endLine: t.line, endColumn: t.column, text: e.text };
+    });
+    finding.fix = { title: r.fix.title, edits };
+  }
+  return finding;
+}
+
+function parseIgnoreList(line: string): { ids: string[]; fileWide: boolean } | null {
+  const m = IGNORE.exec(line);
+  if (!m) return null;
+  return { ids: m[2]!.split(',').map((s) => s.trim().toLowerCase()), fileWide: !!m[1] };
+}
+
+/** `-- lint-ignore a, b` on the comment lines directly above a statement. */
+function statementIgnores(sectionText: string, stmt: ParsedStatement): Set<string> {
+  const lines = sectionText.split('\n');
+  const ids = new Set<string>();
+  // The statement's own first line may carry a trailing comment too.
+  const own = parseIgnoreList(lines[stmt.line - 1] ?? '');
+  if (own && !own.fileWide) own.ids.forEach((i) => ids.add(i));
+  for (let i = stmt.line - 2; i >= 0; i--) {
+    const l = lines[i]!.trim();
+    if (!l.startsWith('--')) break;
+    const parsed = parseIgnoreList(l);
+    if (parsed && !parsed.fileWide) parsed.ids.forEach((x) => ids.add(x));
+  }
+  return ids;
+}
+
+/**
+ * File-wide suppressions: `-- lint-ignore-file a, b` anywhere, or `-- lint-ignore a, b`
+ * in a migration's header (above "-- Up migration").
+ */
+function collectFileIgnores(text: string, migration: MigrationFile | null, sections: Section[]): Set<string> {
+  const ids = new Set<string>();
+  const lines = text.split(/\r?\n/);
+  const headerEnd = migration ? migration.upLine - 2 : 0; // index of the up marker line
+  lines.forEach((line, i) => {
+    const parsed = parseIgnoreList(line);
+    if (!parsed) return;
+    if (parsed.fileWide || (migration && i < headerEnd)) parsed.ids.forEach((x) => ids.add(x));
+  });
+  void sections;
+  return ids;
+}
+
+/** Applies the fixes of the given findings to the text (non-overlapping edits, last first). */
+export function applyFixes(text: string, findings: Finding[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const toOffset = (line: number, column: number) => (lineStarts[line - 1] ?? text.length) + column - 1;
+  const edits = findings.flatMap((f) => f.fix?.edits ?? [])
+    .map((e) => ({ start: toOffset(e.line, e.column), end: toOffset(e.endLine, e.endColumn), text: e.text }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  let lastStart = Infinity;
+  for (const e of edits) {
+    if (e.end > lastStart) continue; // overlapping: keep the later one only
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    lastStart = e.start;
+  }
+  return out;
+}

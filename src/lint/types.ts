@@ -1,0 +1,83 @@
+import type { MigrationFile } from '../core/migration-file';
+import type { AstNode, ParsedStatement } from '../sql/parse';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+/** A replacement inside one statement: JS offsets in the statement text, end exclusive. */
+export interface StatementEdit {
+  statement: ParsedStatement;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface RuleFix {
+  title: string;
+  edits: StatementEdit[];
+}
+
+export interface RuleReport {
+  statement: ParsedStatement;
+  /** Where in the statement: a node with a `location` (byte offset), a byte offset, or the statement start. */
+  at?: AstNode | number | null;
+  message: string;
+  /** What to write instead. Defaults to the rule's help. */
+  help?: string;
+  fix?: RuleFix;
+}
+
+export interface RuleContext {
+  /** File name as shown in findings. */
+  file: string;
+  /** Which part is linted: a migration's up or down section, or a plain script. */
+  section: 'up' | 'down' | 'script';
+  statements: ParsedStatement[];
+  /** The migration this section belongs to, when linting a migration file. */
+  migration: MigrationFile | null;
+  /** Both sections' statements of the migration (null for a script or a missing down section). */
+  up: ParsedStatement[] | null;
+  down: ParsedStatement[] | null;
+  /** True when the section will run inside a transaction (a migration without "-- transaction: none"). */
+  transactional: boolean;
+  /** Target PostgreSQL major version (from config, else 15). */
+  postgresVersion: number;
+  report(r: RuleReport): void;
+}
+
+export interface Rule {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule looks for. */
+  description: string;
+  /** One paragraph: why it matters, in plain words. */
+  rationale: string;
+  /** Default help line: what to write instead. */
+  help: string;
+  /** 'up' rules run on up sections and scripts, 'down' on down sections; default: every section. */
+  sections?: ('up' | 'down' | 'script')[];
+  check(ctx: RuleContext): void;
+}
+
+/** A text edit in the file: 1-based lines and columns, end exclusive. */
+export interface TextEdit {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  help: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  section: 'up' | 'down' | 'script' | 'file';
+  fix?: { title: string; edits: TextEdit[] };
+}

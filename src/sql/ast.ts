@@ -1,0 +1,152 @@
+/**
+ * Small helpers over libpg-query's JSON parse tree (PostgreSQL 17/18 node
+ * names). Pure functions; no I/O.
+ */
+import type { AstNode } from './parse';
+
+/** `[{String:{sval:'a'}}, {String:{sval:'b'}}]` -> ['a', 'b']. */
+export function stringList(items: AstNode[] | undefined): string[] {
+  return (items ?? []).map((i) => (i['String'] ? String(i['String'].sval ?? '') : i['A_Star'] ? '*' : '')).filter((s) => s !== '');
+}
+
+/** `{relname, schemaname}` -> 'schema.table' or 'table'. */
+export function rangeVarName(rv: AstNode | undefined | null): string {
+  if (!rv) return '';
+  return rv['schemaname'] ? `${rv['schemaname']}.${rv['relname']}` : String(rv['relname'] ?? '');
+}
+
+/** Unqualified relation name (what most rules compare on). */
+export function relName(rv: AstNode | undefined | null): string {
+  return rv ? String(rv['relname'] ?? '') : '';
+}
+
+export interface TypeInfo {
+  /** Last part of the type name, lower case: 'int4', 'varchar', 'timestamp', 'serial', 'text', ... */
+  name: string;
+  /** Schema if written or implied ('pg_catalog' for SQL-standard spellings like varchar(10)). */
+  schema: string | null;
+  /** Numeric type modifiers, e.g. [255] for varchar(255). */
+  mods: number[];
+  isArray: boolean;
+  /** Byte location of the type name in the statement. */
+  location: number | undefined;
+}
+
+export function typeInfo(typeName: AstNode | undefined | null): TypeInfo | null {
+  if (!typeName) return null;
+  const names = stringList(typeName['names']);
+  if (names.length === 0) return null;
+  const mods: number[] = [];
+  for (const m of (typeName['typmods'] as AstNode[] | undefined) ?? []) {
+    const c = m['A_Const'] as AstNode | undefined;
+    if (c?.['ival'] !== undefined) mods.push(Number(c['ival'].ival ?? 0));
+  }
+  return {
+    name: names[names.length - 1]!.toLowerCase(),
+    schema: names.length > 1 ? names[0]! : null,
+    mods,
+    isArray: Array.isArray(typeName['arrayBounds']) && typeName['arrayBounds'].length > 0,
+    location: typeof typeName['location'] === 'number' ? typeName['location'] : undefined,
+  };
+}
+
+/** The single key of a node wrapper: `{ColumnDef: {...}}` -> 'ColumnDef'. */
+export function nodeType(wrapper: AstNode | null | undefined): string | null {
+  if (!wrapper || typeof wrapper !== 'object') return null;
+  const keys = Object.keys(wrapper);
+  return keys.length === 1 && /^[A-Z]/.test(keys[0]!) ? keys[0]! : null;
+}
+
+/** Unwraps `{ColumnDef: x}` to x when the type matches. */
+export function as<T extends AstNode = AstNode>(wrapper: AstNode | null | undefined, type: string): T | null {
+  return wrapper && wrapper[type] ? (wrapper[type] as T) : null;
+}
+
+/**
+ * Visits every wrapped node below `root` (depth first): `fn(type, body, path)`.
+ * Return false from fn to skip that node's children.
+ */
+export function walk(root: unknown, fn: (type: string, body: AstNode, path: string[]) => boolean | void, path: string[] = []): void {
+  if (Array.isArray(root)) {
+    for (const item of root) walk(item, fn, path);
+    return;
+  }
+  if (!root || typeof root !== 'object') return;
+  const obj = root as AstNode;
+  const t = nodeType(obj);
+  if (t) {
+    const body = obj[t];
+    if (fn(t, body as AstNode, path) === false) return;
+    walk(body, fn, [...path, t]);
+    return;
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (v && typeof v === 'object') walk(v, fn, [...path, k]);
+  }
+}
+
+/** Every node of a given type below root. */
+export function findAll(root: unknown, type: string): AstNode[] {
+  const out: AstNode[] = [];
+  walk(root, (t, body) => { if (t === type) out.push(body); });
+  return out;
+}
+
+/** Constraint bodies of a ColumnDef. */
+export function columnConstraints(columnDef: AstNode): AstNode[] {
+  return ((columnDef['constraints'] as AstNode[] | undefined) ?? []).map((c) => c['Constraint'] as AstNode).filter(Boolean);
+}
+
+export function hasConstraint(columnDef: AstNode, contype: string): boolean {
+  return columnConstraints(columnDef).some((c) => c['contype'] === contype);
+}
+
+/** ALTER TABLE sub-commands: `[{subtype:'AT_AddColumn', def, name, ...}]`. */
+export function alterCommands(alterTable: AstNode): AstNode[] {
+  return ((alterTable['cmds'] as AstNode[] | undefined) ?? []).map((c) => c['AlterTableCmd'] as AstNode).filter(Boolean);
+}
+
+/** Names dropped by a DropStmt: each as a dotted name ('schema.table' or 'table'). */
+export function dropNames(dropStmt: AstNode): string[] {
+  return ((dropStmt['objects'] as AstNode[] | undefined) ?? []).map((o) => {
+    if (o['List']) return stringList(o['List'].items).join('.');
+    if (o['String']) return String(o['String'].sval);
+    if (o['TypeName']) return stringList(o['TypeName'].names).join('.');
+    if (o['ObjectWithArgs']) return stringList(o['ObjectWithArgs'].objname).join('.');
+    return '';
+  }).filter(Boolean);
+}
+
+/** Column names of an index or constraint key list (IndexElem names, or String keys). */
+export function indexColumns(indexParams: AstNode[] | undefined): (string | null)[] {
+  return (indexParams ?? []).map((p) => {
+    const e = p['IndexElem'] as AstNode | undefined;
+    if (e) return e['name'] ? String(e['name']) : null; // null: an expression
+    if (p['String']) return String(p['String'].sval);
+    return null;
+  });
+}
+
+/** The boolean/string value of a DefElem list entry (`WITH (fillfactor = 70)`, function options, ...). */
+export function defElem(options: AstNode[] | undefined, name: string): AstNode | null {
+  for (const o of options ?? []) {
+    const d = o['DefElem'] as AstNode | undefined;
+    if (d?.['defname'] === name) return d;
+  }
+  return null;
+}
+
+/** Smallest byte location found anywhere in a node (nodes without their own location). */
+export function firstLocation(node: unknown): number | undefined {
+  let best: number | undefined;
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) { v.forEach(visit); return; }
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v as AstNode)) {
+      if (k === 'location' && typeof x === 'number' && x >= 0) best = best === undefined ? x : Math.min(best, x);
+      else if (x && typeof x === 'object') visit(x);
+    }
+  };
+  visit(node);
+  return best;
+}

@@ -1,0 +1,196 @@
+/**
+ * Parses a script statement by statement with the real PostgreSQL parser, so
+ * one syntax error does not hide the rest. Parse results are cached by
+ * statement text: when an author edits one statement of a long file, only that
+ * statement is parsed again.
+ */
+import type { Parser } from './parser';
+import { lineAt, splitStatementsSync, type SqlStatement } from './split';
+
+/** A parse-tree node as libpg-query returns it: `{ CreateStmt: { ... } }`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AstNode = Record<string, any>;
+
+export interface SqlSyntaxError {
+  message: string;
+  /** JS string offset inside the statement text. */
+  offset: number;
+  /** 'sql' for the main parser, 'plpgsql' for function and DO bodies. */
+  source: 'sql' | 'plpgsql';
+}
+
+export interface ParsedStatement extends SqlStatement {
+  /** Position in the list of statements of its script (0-based). */
+  index: number;
+  /** Node type of the statement, e.g. 'CreateStmt', or null when it did not parse. */
+  kind: string | null;
+  /** The statement's node body (`ast.CreateStmt`), or null when it did not parse. */
+  node: AstNode | null;
+  error: SqlSyntaxError | null;
+  /** Maps a parser location (UTF-8 byte offset in this statement) to a JS string offset. */
+  toOffset(byteLocation: number): number;
+}
+
+interface CachedParse {
+  kind: string | null;
+  node: AstNode | null;
+  error: SqlSyntaxError | null;
+  toOffset: (b: number) => number;
+}
+
+const CACHE_LIMIT = 20000;
+const cache = new Map<string, CachedParse>();
+let hits = 0;
+let misses = 0;
+
+/** Counters for the benchmark and tests: how often a statement's parse was reused. */
+export function parseCacheStats(): { hits: number; misses: number; size: number } {
+  return { hits, misses, size: cache.size };
+}
+
+export function clearParseCache(): void {
+  cache.clear();
+  hits = 0;
+  misses = 0;
+}
+
+export function byteToCharMapper(text: string): (byte: number) => number {
+  if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(Math.max(0, b), text.length);
+  const map: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (let k = 0; k < bytes; k++) map.push(i);
+    if (cp > 0xffff) i++;
+  }
+  map.push(text.length);
+  return (b) => (b < 0 ? 0 : b < map.length ? map[b]! : text.length);
+}
+
+function parseOne(parser: Parser, text: string): CachedParse {
+  const cached = cache.get(text);
+  if (cached) {
+    hits++;
+    // Refresh its place so the cache evicts the least recently used first.
+    cache.delete(text);
+    cache.set(text, cached);
+    return cached;
+  }
+  misses++;
+  const toOffset = byteToCharMapper(text);
+  let result: CachedParse;
+  try {
+    const tree = parser.parseSync(text) as { stmts?: { stmt: AstNode }[] };
+    const stmt = tree.stmts?.[0]?.stmt ?? null;
+    const kind = stmt ? Object.keys(stmt)[0] ?? null : null;
+    result = { kind, node: kind ? (stmt![kind] as AstNode) : null, error: null, toOffset };
+    if (kind) {
+      const plError = checkPlpgsql(parser, text, kind, result.node!, toOffset);
+      if (plError) result.error = plError;
+    }
+  } catch (err) {
+    const details = (err as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const byte = details?.cursorPosition ?? 0;
+    result = { kind: null, node: null, error: { message: String((err as Error).message ?? err), offset: toOffset(byte), source: 'sql' }, toOffset };
+  }
+  cache.set(text, result);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  return result;
+}
+
+function defElemString(options: AstNode[] | undefined, name: string): string | null {
+  for (const o of options ?? []) {
+    const d = o['DefElem'] as AstNode | undefined;
+    if (d?.['defname'] === name) {
+      const arg = d['arg'] as AstNode | undefined;
+      if (arg?.['String']) return String(arg['String'].sval);
+      if (arg?.['List']) return (arg['List'].items as AstNode[]).map((i) => String(i['String']?.sval ?? '')).join('');
+    }
+  }
+  return null;
+}
+
+/**
+ * PL/pgSQL bodies are strings to the SQL parser; parse them with the PL/pgSQL
+ * parser too. That parser reports no position, so the error is placed at the
+ * token it names ("at or near X") inside the body, or at the body's end.
+ */
+function checkPlpgsql(parser: Parser, text: string, kind: string, node: AstNode, toOffset: (b: number) => number): SqlSyntaxError | null {
+  let language: string | null = null;
+  if (kind === 'CreateFunctionStmt') {
+    language = defElemString(node['options'], 'language');
+    if (!language || language.toLowerCase() !== 'plpgsql') return null;
+    if (!defElemString(node['options'], 'as')) return null;
+  } else if (kind === 'DoStmt') {
+    language = defElemString(node['args'], 'language') ?? 'plpgsql';
+    if (language.toLowerCase() !== 'plpgsql') return null;
+  } else {
+    return null;
+  }
+  try {
+    parser.parsePlPgSQLSync(text);
+    return null;
+  } catch (err) {
+    const message = String((err as Error).message ?? err);
+    const body = findBody(parser, text);
+    let offset = body ? body.end : text.length;
+    const near = /at or near "((?:[^"]|"")*)"/.exec(message);
+    if (body && near) {
+      const token = near[1]!.replace(/""/g, '"');
+      const inBody = text.slice(body.start, body.end);
+      const idx = findToken(inBody, token);
+      if (idx !== -1) offset = body.start + idx;
+    }
+    void toOffset;
+    return { message: `PL/pgSQL: ${message}`, offset, source: 'plpgsql' };
+  }
+}
+
+/** The dollar- or single-quoted string that holds the function body (the longest string constant). */
+function findBody(parser: Parser, text: string): { start: number; end: number } | null {
+  try {
+    const toChar = byteToCharMapper(text);
+    let best: { start: number; end: number } | null = null;
+    for (const t of parser.scanSync(text).tokens as { start: number; end: number; tokenName: string }[]) {
+      if (t.tokenName !== 'SCONST') continue;
+      const range = { start: toChar(t.start), end: toChar(t.end) };
+      if (!best || range.end - range.start > best.end - best.start) best = range;
+    }
+    return best;
+  } catch {
+    return null;
+  }
+}
+
+function findToken(haystack: string, token: string): number {
+  const lowerHay = haystack.toLowerCase();
+  const lowerTok = token.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const idx = lowerHay.indexOf(lowerTok, from);
+    if (idx === -1) return -1;
+    const before = idx === 0 ? ' ' : lowerHay[idx - 1]!;
+    const after = lowerHay[idx + lowerTok.length] ?? ' ';
+    const word = /\w/;
+    if (!(word.test(lowerTok[0]!) && word.test(before)) && !(word.test(lowerTok[lowerTok.length - 1]!) && word.test(after))) return idx;
+    from = idx + 1;
+  }
+}
+
+/** Splits and parses a script; every statement comes back, parsed or with its syntax error. */
+export function parseScriptSync(parser: Parser, sql: string): ParsedStatement[] {
+  return splitStatementsSync(parser, sql).map((s, index) => {
+    const p = parseOne(parser, s.text);
+    return { ...s, index, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset };
+  });
+}
+
+/** Line and column (1-based) of a JS offset inside a statement, relative to the script. */
+export function positionInScript(stmt: SqlStatement, offsetInStatement: number): { line: number; column: number } {
+  const before = stmt.text.slice(0, Math.max(0, offsetInStatement));
+  const lines = before.split('\n');
+  if (lines.length === 1) return { line: stmt.line, column: stmt.column + before.length };
+  return { line: stmt.line + lines.length - 1, column: lines[lines.length - 1]!.length + 1 };
+}
+
+export { lineAt };
