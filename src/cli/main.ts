@@ -8,7 +8,13 @@ import { ExitCode, MigrationError } from '../core/errors';
 import { packageVersion } from '../core/package-root';
 import { redactText } from '../core/redact';
 import { hasDrift } from '../core/report';
-import { colours, formatDuration, processOutput, renderLog, renderStatus, statusJson, summarise, type Output } from './output';
+import { lintOptionsFromConfig, lintPaths } from '../lint/project';
+import { formatGcc } from '../lint/reporters/gcc';
+import { formatJson } from '../lint/reporters/json';
+import { formatSarif } from '../lint/reporters/sarif';
+import { formatText } from '../lint/reporters/text';
+import { ALL_RULES } from '../lint/rules';
+import { colours, formatDuration, plainTable, processOutput, renderLog, renderStatus, statusJson, summarise, type Output } from './output';
 
 interface CliOptions {
   create?: boolean;
@@ -19,6 +25,9 @@ interface CliOptions {
   history?: boolean;
   resolve?: 'applied' | 'rolled-back';
   listTemplates?: boolean;
+  lint?: boolean | string[];
+  listRules?: boolean;
+  format?: 'text' | 'json' | 'sarif' | 'gcc';
   to?: string;
   steps?: number;
   env?: string;
@@ -30,7 +39,7 @@ interface CliOptions {
   allowDrift?: boolean;
 }
 
-const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'listTemplates'] as const;
+const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'lint', 'listTemplates', 'listRules'] as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -40,6 +49,7 @@ Exit codes:
   3  the migration lock is held by another run
   4  drift: a migration changed after it was applied, is missing, dirty or out of order
   5  cannot connect to the database (unreachable, authentication, no such database)
+  6  --lint found error-severity problems
 
 Database selection (first match wins):
   --url, then the --env environment's "url" in the config, then DATABASE_URL,
@@ -73,7 +83,9 @@ export function buildProgram(): Command {
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
     .addOption(new Option('--resolve <outcome>', 'clear a dirty migration after checking it by hand').choices(['applied', 'rolled-back']))
+    .option('--lint [paths...]', 'lint SQL files or directories with the PostgreSQL parser (default: the migrations directory)')
     .option('--list-templates', 'list the templates --create can use')
+    .option('--list-rules', 'list the lint rules with their severity')
     .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything after VERSION (0 = all)')
     .option('--steps <n>', 'number of migrations to apply or roll back', parsePositiveInt)
     .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')
@@ -82,6 +94,7 @@ export function buildProgram(): Command {
     .option('--template <name>', 'template for --create (default: blank)')
     .option('--allow-drift', 'apply pending migrations even though an applied one was modified')
     .option('--json', 'print machine-readable JSON')
+    .addOption(new Option('--format <format>', 'output format for --lint').choices(['text', 'json', 'sarif', 'gcc']).default('text'))
     .option('-y, --yes', 'do not ask for confirmation on protected environments')
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
@@ -131,7 +144,7 @@ function chosenAction(opts: CliOptions): (typeof ACTIONS)[number] {
   const chosen = ACTIONS.filter((a) => opts[a] !== undefined && opts[a] !== false);
   if (chosen.length === 0) {
     throw new MigrationError('E_USAGE', 'no action given',
-      'add one of --create, --up, --down, --seed, --status, --history (see --help)');
+      'add one of --create, --up, --down, --seed, --status, --history, --lint (see --help)');
   }
   if (chosen.length > 1) {
     const flags = chosen.map((a) => `--${a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
@@ -147,6 +160,23 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
   const project = openProject({ cwd: ctx.cwd ?? process.cwd(), configPath: opts.config, env: opts.env, url: opts.url, processEnv: ctx.env ?? process.env });
   const where = `${project.environment.name} (${describeTarget(project.environment.target, project.config.root)})`;
 
+  if (action === 'lint') {
+    const paths = Array.isArray(opts.lint) ? opts.lint : name ? [name] : [];
+    const run = await lintPaths(paths, project.config, ctx.cwd ?? process.cwd());
+    const format = json ? 'json' : opts.format ?? 'text';
+    if (format === 'json') output.out(formatJson(run.findings, run.files.length));
+    else if (format === 'sarif') output.out(formatSarif(run.findings, ALL_RULES, packageVersion(), (f) => f.split(path.sep).join('/')));
+    else if (format === 'gcc') { if (run.findings.length) output.out(formatGcc(run.findings)); }
+    else output.out(formatText(run.findings, run.sources, run.files.length, c));
+    return run.findings.some((f) => f.severity === 'error') ? ExitCode.LintErrors : ExitCode.Success;
+  }
+  if (action === 'listRules') {
+    const severities = lintOptionsFromConfig(project.config).severities ?? {};
+    const rows = ALL_RULES.map((r) => ({ id: r.id, severity: severities[r.id] ?? r.defaultSeverity, description: r.description }));
+    output.out(json ? JSON.stringify({ rules: ALL_RULES.map((r) => ({ ...rows.find((x) => x.id === r.id), rationale: r.rationale, help: r.help })) }, null, 2)
+      : plainTable(['rule', 'severity', 'checks for'], rows.map((r) => [r.id, r.severity, r.description])));
+    return ExitCode.Success;
+  }
   if (action === 'listTemplates') {
     const names = listTemplates(project.config);
     output.out(json ? JSON.stringify({ templates: names }, null, 2) : names.join('\n'));

@@ -38,6 +38,12 @@ export interface ConfigFile {
   lockWaitMs?: number;
   allowOutOfOrder?: boolean;
   environments?: Record<string, EnvironmentConfig>;
+  lint?: LintConfig;
+}
+
+export interface LintConfig {
+  postgresVersion?: number;
+  rules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
 }
 
 export interface Config {
@@ -55,6 +61,7 @@ export interface Config {
   lockWaitMs: number;
   allowOutOfOrder: boolean;
   environments: Record<string, EnvironmentConfig>;
+  lint: LintConfig;
 }
 
 let validator: ReturnType<Ajv['compile']> | null = null;
@@ -175,6 +182,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     lockWaitMs: data.lockWaitMs ?? 10000,
     allowOutOfOrder: data.allowOutOfOrder ?? false,
     environments,
+    lint: data.lint ?? {},
   };
 }
 

@@ -12,6 +12,7 @@ export const ExitCode = {
   LockNotAcquired: 3,
   DriftDetected: 4,
   ConnectionFailed: 5,
+  LintErrors: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
