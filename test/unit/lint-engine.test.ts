@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { runCli } from '../../src/cli/main';
+import { applyFixes, lintText } from '../../src/lint/linter';
+import { formatGcc } from '../../src/lint/reporters/gcc';
+import { formatJson } from '../../src/lint/reporters/json';
+import { formatSarif } from '../../src/lint/reporters/sarif';
+import { formatText } from '../../src/lint/reporters/text';
+import { ALL_RULES } from '../../src/lint/rules';
+import { clearParseCache, parseCacheStats } from '../../src/sql/parse';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const only = (ids: string[]) => ({ only: ids });
+
+describe('linter', () => {
+  it('a syntax error in statement 2 of 5 does not hide findings in statements 1, 3, 4 and 5', async () => {
+    const text = [
+      '-- Up migration',
+      'CREATE TABLE a (code varchar(10));',
+      'CREATE TABLE b (id bigint PRIMARY KEY code text);',
+      'CREATE TABLE c (code varchar(10));',
+      'ALTER TABLE c ADD COLUMN label varchar(20);',
+      'CREATE TABLE d (id bigint, code varchar(5));',
+      '',
+      '-- Down migration',
+      'DROP TABLE d, c, b, a;',
+    ].join('\n');
+    const findings = await lintText(text, 'migrations/004_x.sql', only(['syntax-error', 'prefer-text-field']));
+    assert.deepEqual(findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`), [
+      '2:22 prefer-text-field',
+      '3:39 syntax-error',
+      '4:22 prefer-text-field',
+      '5:32 prefer-text-field',
+      '6:33 prefer-text-field',
+    ]);
+    assert.match(findings[1]!.message, /syntax error at or near "code"/);
+  });
+
+  it('lints up and down separately with positions in the original file, CRLF or not', async () => {
+    const lines = ['-- a comment', '-- Up migration', 'CREATE TABLE a (x int);', '', '-- Down migration', 'SELECT FROM WHERE;', 'DROP TABLE a;'];
+    for (const eol of ['\n', '\r\n']) {
+      const findings = await lintText(lines.join(eol), 'm/001_a.sql', only(['syntax-error']));
+      assert.deepEqual(findings.map((f) => [f.line, f.column, f.section]), [[6, 13, 'down']]);
+    }
+  });
+
+  it('reports a broken migration file (no up marker before SQL) as one error', async () => {
+    const findings = await lintText('CREATE TABLE a (x int);\n-- Up migration\nSELECT 1;\n', 'migrations/002_b.sql');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.ruleId, 'invalid-migration-file');
+    assert.equal(findings[0]!.line, 1);
+  });
+
+  it('reports PL/pgSQL syntax errors at the line inside the function body', async () => {
+    const text = [
+      '-- Up migration',
+      'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$',
+      'BEGIN',
+      '  NEW.updated_at := now();',
+      '  RETRUN NEW;',
+      'END;',
+      '$$;',
+      '-- Down migration',
+      'DROP FUNCTION touch();',
+    ].join('\n');
+    const findings = await lintText(text, 'migrations/003_t.sql', only(['syntax-error']));
+    assert.deepEqual(findings.map((f) => [f.line, f.column]), [[5, 3]]);
+    assert.match(findings[0]!.message, /PL\/pgSQL: syntax error at or near "RETRUN"/);
+  });
+
+  describe('suppression', () => {
+    const body = (prefix: string) => `${prefix}-- Up migration\n-- lint-ignore prefer-text-field\nCREATE TABLE a (x varchar(5));\nCREATE TABLE b (x varchar(5));\n-- Down migration\nDROP TABLE b, a;\n`;
+    it('-- lint-ignore on the line before a statement silences that statement only', async () => {
+      const findings = await lintText(body(''), 'm/001_a.sql', only(['prefer-text-field']));
+      assert.deepEqual(findings.map((f) => f.line), [4]);
+    });
+    it('-- lint-ignore in the header (above the up marker) silences the whole file', async () => {
+      const findings = await lintText(body('-- lint-ignore prefer-text-field, syntax-error\n'), 'm/001_a.sql', only(['prefer-text-field']));
+      assert.deepEqual(findings, []);
+    });
+    it('-- lint-ignore-file anywhere silences the whole file', async () => {
+      const text = 'CREATE TABLE a (x varchar(5));\n-- lint-ignore-file prefer-text-field\nCREATE TABLE b (x varchar(5));\n';
+      assert.deepEqual(await lintText(text, 'script.sql', only(['prefer-text-field'])), []);
+    });
+  });
+
+  it('honours per-rule severity overrides, including off', async () => {
+    const text = '-- Up migration\nCREATE TABLE a (x varchar(5));\n-- Down migration\nDROP TABLE a;\n';
+    const asError = await lintText(text, 'm/001_a.sql', { only: ['prefer-text-field'], severities: { 'prefer-text-field': 'error' } });
+    assert.equal(asError[0]!.severity, 'error');
+    const off = await lintText(text, 'm/001_a.sql', { only: ['prefer-text-field'], severities: { 'prefer-text-field': 'off' } });
+    assert.deepEqual(off, []);
+  });
+
+  it('applies quick fixes as text edits', async () => {
+    const text = '-- Up migration\nCREATE TABLE a (x varchar(5), y character varying(9)[] NOT NULL);\n-- Down migration\nDROP TABLE a;\n';
+    const findings = await lintText(text, 'm/001_a.sql', only(['prefer-text-field']));
+    assert.equal(applyFixes(text, findings), '-- Up migration\nCREATE TABLE a (x text, y text[] NOT NULL);\n-- Down migration\nDROP TABLE a;\n');
+  });
+
+  it('re-linting after editing one statement of a 1,000-statement file parses only that statement again', async () => {
+    const statements = Array.from({ length: 1000 }, (_, i) => `CREATE TABLE t${i} (id bigint PRIMARY KEY, label text);`);
+    const text = `-- Up migration\n${statements.join('\n')}\n-- Down migration\nSELECT 1;\n`;
+    clearParseCache();
+    await lintText(text, 'm/001_big.sql');
+    const first = parseCacheStats();
+    assert.equal(first.misses, 1001);
+    statements[500] = 'CREATE TABLE t500 (id bigint PRIMARY KEY, label varchar(3));';
+    const findings = await lintText(`-- Up migration\n${statements.join('\n')}\n-- Down migration\nSELECT 1;\n`, 'm/001_big.sql', only(['prefer-text-field']));
+    const second = parseCacheStats();
+    assert.equal(second.misses - first.misses, 1, 'only the edited statement is parsed again');
+    assert.deepEqual(findings.map((f) => f.line), [502]);
+  });
+
+  describe('reporters', () => {
+    const text = '-- Up migration\nCREATE TABLE a (x varchar(5));\nSELEC 1;\n-- Down migration\nDROP TABLE a;\n';
+    let findings: Awaited<ReturnType<typeof lintText>>;
+    before(async () => { findings = await lintText(text, 'migrations/001_a.sql', only(['syntax-error', 'prefer-text-field'])); });
+
+    it('gcc: file:line:col: severity: message [rule]', () => {
+      assert.equal(formatGcc(findings), [
+        'migrations/001_a.sql:2:19: warning: column "x" is varchar(5); raising the limit later locks the table [prefer-text-field]',
+        'migrations/001_a.sql:3:1: error: syntax error at or near "SELEC" [syntax-error]',
+      ].join('\n'));
+    });
+
+    it('text: a code frame with a caret, the help line and a summary', () => {
+      const out = formatText(findings, new Map([['migrations/001_a.sql', text]]), 1);
+      assert.match(out, /migrations\/001_a\.sql:3:1: error: syntax error at or near "SELEC" \[syntax-error\]/);
+      assert.match(out, /  > 3 \| SELEC 1;\n {6}\| \^{5}\n/);
+      assert.match(out, /help: use text, with CHECK/);
+      assert.match(out, /1 file checked: 1 error, 1 warning\.$/);
+    });
+
+    it('json: findings and a summary', () => {
+      const parsed = JSON.parse(formatJson(findings, 1)) as { summary: { errors: number; warnings: number }; findings: unknown[] };
+      assert.deepEqual(parsed.summary, { files: 1, errors: 1, warnings: 1, infos: 0 });
+      assert.equal(parsed.findings.length, 2);
+    });
+
+    it('sarif: a valid 2.1.0 log with rules, levels, regions and fixes', () => {
+      const log = JSON.parse(formatSarif(findings, ALL_RULES, '0.1.0')) as {
+        version: string;
+        runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[]; fixes?: unknown[] }[] }[];
+      };
+      assert.equal(log.version, '2.1.0');
+      const run = log.runs[0]!;
+      assert.equal(run.tool.driver.rules.length, ALL_RULES.length);
+      assert.deepEqual(run.results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.region.startLine]), [
+        ['prefer-text-field', 'warning', 2], ['syntax-error', 'error', 3],
+      ]);
+      for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex]!.id, r.ruleId);
+      assert.ok(run.results[0]!.fixes, 'the quick fix travels with the result');
+    });
+  });
+
+  it('never throws or breaks a rule on mutated fixtures and arbitrary text (fuzz)', async function () {
+    this.timeout(120000);
+    const fixtureDir = path.join(ROOT, 'test', 'fixtures', 'lint');
+    const seeds = fs.readdirSync(fixtureDir).flatMap((d) =>
+      ['bad.sql', 'good.sql'].map((f) => path.join(fixtureDir, d, f)).filter((p) => fs.existsSync(p)).map((p) => fs.readFileSync(p, 'utf8')));
+    seeds.push(fs.readFileSync(path.join(ROOT, 'examples', 'nasa-portal', 'migrations', '001_create_space_objects.sql'), 'utf8'));
+    const tokens = ['(', ')', ';', "'", '$$', '"', '--', '/*', '*/', ',', ' NOT NULL', ' CONCURRENTLY', '\n', 'DROP ', 'ALTER TABLE x ', 'CREATE INDEX ', ' DEFAULT now()', 'BEGIN;', 'COMMIT;', '\u00e9', '\ud83d\ude80'];
+    const mutated = fc.tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat(20), fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 6 }))), { maxLength: 6 }))
+      .map(([seed, edits]) => edits.reduce((s, [pos, del, ins]) => {
+        const at = s.length ? pos % s.length : 0;
+        return s.slice(0, at) + ins + s.slice(at + del);
+      }, seed));
+    const anyText = fc.string({ unit: 'binary', maxLength: 200 });
+    let cases = 0;
+    await fc.assert(fc.asyncProperty(fc.oneof({ arbitrary: mutated, weight: 4 }, { arbitrary: anyText, weight: 1 }), async (text) => {
+      cases++;
+      const started = Date.now();
+      const findings = await lintText(text, 'migrations/001_fuzz.sql');
+      assert.ok(Date.now() - started < 5000, 'no hang');
+      for (const f of findings) {
+        assert.doesNotMatch(f.message, /^internal error in rule/, `${f.ruleId} broke on:\n${text}`);
+        assert.ok(f.line >= 1 && f.column >= 1, 'positions are 1-based');
+      }
+    }), { numRuns: 2000 });
+    assert.equal(cases, 2000);
+  });
+});
+
+describe('database-migration --lint', function () {
+  this.timeout(30000);
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-lint-'));
+    fs.mkdirSync(path.join(dir, 'migrations'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function cli(args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, { cwd: dir, env: {}, output: { out: (t) => { stdout += `${t}\n`; }, err: (t) => { stderr += `${t}\n`; }, tty: false } });
+    return { code, stdout, stderr };
+  }
+
+  it('exits 0 with only warnings and 6 when an error remains', async () => {
+    fs.writeFileSync(path.join(dir, 'migrations', '001_a.sql'), '-- Up migration\nCREATE TABLE a (x varchar(5));\n-- Down migration\nDROP TABLE a;\n');
+    fs.writeFileSync(path.join(dir, 'database-migration.config.json'), JSON.stringify({ lint: { rules: { 'prefer-text-field': 'warning' } } }));
+    const ok = await cli(['--lint', '--format', 'gcc']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /migrations\/001_a\.sql:2:19: warning: .*\[prefer-text-field\]/);
+    fs.writeFileSync(path.join(dir, 'migrations', '002_b.sql'), '-- Up migration\nCREATE TABLE b (x int;\n-- Down migration\nDROP TABLE b;\n');
+    const bad = await cli(['--lint']);
+    assert.equal(bad.code, 6);
+    assert.match(bad.stdout, /migrations\/002_b\.sql:2:\d+: error: syntax error/);
+    const onlyOne = await cli(['--lint', 'migrations/001_a.sql', '--json']);
+    const parsed = JSON.parse(onlyOne.stdout) as { summary: { files: number } };
+    assert.equal(parsed.summary.files, 1);
+    const sarif = await cli(['--lint', '--format', 'sarif']);
+    assert.equal(sarif.code, 6);
+    assert.equal((JSON.parse(sarif.stdout) as { version: string }).version, '2.1.0');
+  });
+
+  it('an unknown rule in the config is a config error naming it', async () => {
+    fs.writeFileSync(path.join(dir, 'database-migration.config.json'), JSON.stringify({ lint: { rules: { 'prefer-texts': 'off' } } }));
+    const r = await cli(['--lint']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown lint rule "lint\.rules\.prefer-texts"/);
+  });
+});
