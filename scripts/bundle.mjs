@@ -34,6 +34,6 @@ await Promise.all([
   }),
   (async () => {
     rmSync('out', { recursive: true, force: true });
-    await esbuild.build({ ...common, entryPoints: [...tsFiles('src'), ...tsFiles('test')], outdir: 'out', outbase: '.', bundle: false });
+    await esbuild.build({ ...common, entryPoints: [...tsFiles('src'), ...tsFiles('test'), ...tsFiles('bench')], outdir: 'out', outbase: '.', bundle: false });
   })(),
 ]);

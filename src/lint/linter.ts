@@ -71,7 +71,8 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const fileIgnores = collectFileIgnores(text, migration, sections);
 
   for (const section of sections) {
-    const ignoresByStatement = section.statements.map((s) => statementIgnores(section.text, s));
+    const sectionLines = section.text.split('\n');
+    const ignoresByStatement = section.statements.map((s) => statementIgnores(sectionLines, s));
     for (const rule of rules) {
       const severity = severityOf(rule);
       if (severity === 'off') continue;
@@ -168,8 +169,7 @@ function parseIgnoreList(line: string): { ids: string[]; fileWide: boolean } | n
 }
 
 /** `-- lint-ignore a, b` on the comment lines directly above a statement. */
-function statementIgnores(sectionText: string, stmt: ParsedStatement): Set<string> {
-  const lines = sectionText.split('\n');
+function statementIgnores(lines: string[], stmt: ParsedStatement): Set<string> {
   const ids = new Set<string>();
   // The statement's own first line may carry a trailing comment too.
   const own = parseIgnoreList(lines[stmt.line - 1] ?? '');

@@ -70,12 +70,16 @@ export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[]
   }
   if (stmtStart !== null) bounds.push({ start: stmtStart, end: lastEnd });
   const out: SqlStatement[] = [];
+  // Count lines incrementally: statements come in order, so the whole pass is linear.
+  let line = 1;
+  let counted = 0;
   for (const b of bounds) {
     const start = toChar(b.start);
     const end = toChar(b.end);
     const text = sql.slice(start, end);
+    for (; counted < start; counted++) if (sql.charCodeAt(counted) === 10) line++;
     if (text === ';') continue;
-    out.push({ text, start, end, line: lineAt(sql, start), column: start - sql.lastIndexOf('\n', start - 1) });
+    out.push({ text, start, end, line, column: start - sql.lastIndexOf('\n', start - 1) });
   }
   return out;
 }
