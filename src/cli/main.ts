@@ -14,7 +14,7 @@ import { formatJson } from '../lint/reporters/json';
 import { formatSarif } from '../lint/reporters/sarif';
 import { formatText } from '../lint/reporters/text';
 import { ALL_RULES } from '../lint/rules';
-import { colours, formatDuration, plainTable, processOutput, renderLog, renderStatus, statusJson, summarise, type Output } from './output';
+import { colours, formatDuration, formatTime, plainTable, renderTable, processOutput, renderLog, renderStatus, statusJson, summarise, type Output } from './output';
 
 interface CliOptions {
   create?: boolean;
@@ -27,6 +27,9 @@ interface CliOptions {
   listTemplates?: boolean;
   lint?: boolean | string[];
   listRules?: boolean;
+  backup?: boolean;
+  backups?: boolean;
+  restore?: string;
   format?: 'text' | 'json' | 'sarif' | 'gcc';
   to?: string;
   steps?: number;
@@ -39,7 +42,7 @@ interface CliOptions {
   allowDrift?: boolean;
 }
 
-const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'lint', 'listTemplates', 'listRules'] as const;
+const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -50,6 +53,7 @@ Exit codes:
   4  drift: a migration changed after it was applied, is missing, dirty or out of order
   5  cannot connect to the database (unreachable, authentication, no such database)
   6  --lint found error-severity problems
+  7  a backup or restore failed (nothing was migrated or restored)
 
 Database selection (first match wins):
   --url, then the --env environment's "url" in the config, then DATABASE_URL,
@@ -83,6 +87,10 @@ export function buildProgram(): Command {
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
     .addOption(new Option('--resolve <outcome>', 'clear a dirty migration after checking it by hand').choices(['applied', 'rolled-back']))
+    .option('--backup', 'back up the database now (pg_dump, or PGlite\'s dump for the embedded database)')
+    .option('--no-backup', 'with --up/--down: skip the automatic backup (recorded in the log)')
+    .option('--backups', 'list the backups of the environment')
+    .option('--restore <id>', 'restore a backup ("latest" or an id from --backups), after confirmation')
     .option('--lint [paths...]', 'lint SQL files or directories with the PostgreSQL parser (default: the migrations directory)')
     .option('--list-templates', 'list the templates --create can use')
     .option('--list-rules', 'list the lint rules with their severity')
@@ -220,7 +228,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
       }
       case 'up': {
         if (name && opts.to) throw new MigrationError('E_USAGE', 'give either MigrationName or --to, not both', 'drop one of them');
-        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift });
+        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift, noBackup: opts.backup === false });
         if (json) output.out(JSON.stringify({ environment: project.environment.name, applied: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
         else if (run.migrations.length === 0) output.out(`Nothing to apply: ${where} is up to date.`);
         else output.out(c.green(`Applied ${plural(run.migrations.length, 'migration')} to ${where}.`));
@@ -230,7 +238,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         if ([name, opts.to, opts.steps].filter((v) => v !== undefined).length > 1) {
           throw new MigrationError('E_USAGE', 'give only one of MigrationName, --to and --steps with --down', 'drop the others');
         }
-        const run = await engine.down({ target: name, to: opts.to, steps: opts.steps });
+        const run = await engine.down({ target: name, to: opts.to, steps: opts.steps, noBackup: opts.backup === false });
         if (json) output.out(JSON.stringify({ environment: project.environment.name, rolledBack: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
         else if (run.migrations.length === 0) output.out(`Nothing to roll back on ${where}.`);
         else output.out(c.green(`Rolled back ${plural(run.migrations.length, 'migration')} on ${where}.`));
@@ -240,6 +248,35 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         const run = await engine.seed();
         if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds }, null, 2));
         else output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'file')}.`));
+        return ExitCode.Success;
+      }
+      case 'backup': {
+        const entry = await engine.backup();
+        output.out(json ? JSON.stringify({ backup: entry }, null, 2) : c.green(`Backed up ${where} to ${path.join(path.relative(ctx.cwd ?? process.cwd(), engine.backups.dir) || '.', entry.file)} (${formatBytes(entry.sizeBytes)}).`));
+        return ExitCode.Success;
+      }
+      case 'backups': {
+        const list = engine.listBackups();
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, directory: engine.backups.dir, backups: list }, null, 2));
+        else if (list.length === 0) output.out(`No backups for ${project.environment.name} yet (${path.relative(ctx.cwd ?? process.cwd(), engine.backups.dir) || engine.backups.dir}).`);
+        else {
+          output.out(plainTableOrBox(['id', 'taken', 'reason', 'version', 'size', 'format'], list.map((b) => [
+            b.id, formatTime(new Date(b.createdAt)), b.reason, `${b.versionBefore ?? '-'} → ${b.versionAfter ?? '-'}`, formatBytes(b.sizeBytes), b.format,
+          ]), output.tty));
+        }
+        return ExitCode.Success;
+      }
+      case 'restore': {
+        const entry = engine.findBackup(opts.restore!);
+        if (!confirmed) {
+          const ask = ctx.confirm ?? (process.stdin.isTTY ? terminalConfirm : null);
+          const ok = ask ? await ask(`Restore backup ${entry.id} (${entry.createdAt}, version ${entry.versionBefore ?? 'none'}) over ${where}? Everything created since is removed. [y/N] `) : false;
+          if (!ok) {
+            throw new MigrationError('E_USAGE', `restoring ${entry.id} needs confirmation`, 'answer the prompt with y, or pass --yes');
+          }
+        }
+        const done = await new MigrationEngine(project, engine.db, { confirmed: true, onEvent: json ? undefined : (e) => printEvent(e, output) }).restore(entry.id);
+        output.out(json ? JSON.stringify(done, null, 2) : c.green(`Restored ${done.restored.id} on ${where}; the state before was saved as ${done.safety.id}.`));
         return ExitCode.Success;
       }
       case 'resolve': {
@@ -256,7 +293,9 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
 }
 
 async function confirmIfProtected(project: Project, action: string, opts: CliOptions, ctx: CliContext, output: Output): Promise<boolean> {
-  if (!project.environment.settings.protected || opts.yes) return true;
+  if (opts.yes) return true;
+  if (action === 'restore') return false; // always asked, in the restore case itself
+  if (!project.environment.settings.protected) return true;
   if (!['up', 'down', 'seed', 'resolve'].includes(action)) return false;
   const ask = ctx.confirm ?? (process.stdin.isTTY ? terminalConfirm : null);
   if (!ask) return false; // the engine refuses with a message naming --yes
@@ -280,8 +319,18 @@ function printEvent(e: EngineEvent, output: Output): void {
     case 'lock-wait': output.err(c.yellow(`… ${e.message}`)); break;
     case 'migration-done': output.out(`  ${e.direction === 'up' ? '↑' : '↓'} ${e.id} ${c.dim(formatDuration(e.durationMs))}`); break;
     case 'seed-done': output.out(`  • ${e.file} ${c.dim(formatDuration(e.durationMs))}`); break;
+    case 'backup-done': output.out(`  ⛁ backup ${e.entry.id} ${c.dim(`${formatBytes(e.entry.sizeBytes)}, ${e.entry.tool}`)}`); break;
+    case 'backup-skipped': output.err(c.yellow(`  ! no backup taken (${e.reason})`)); break;
     default: break;
   }
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function plainTableOrBox(head: string[], rows: string[][], tty: boolean): string {
+  return renderTable(head, rows, tty);
 }
 
 function plural(n: number, word: string): string {

@@ -26,6 +26,18 @@ export interface EnvironmentConfig {
   applicationName?: string;
   ssl?: boolean | { rejectUnauthorized?: boolean; ca?: string; servername?: string };
   protected?: boolean;
+  backups?: BackupSettings;
+}
+
+export interface BackupSettings {
+  /** Take a backup before every --up/--down that changes something (default true). */
+  enabled?: boolean;
+  /** How many backups to keep per environment (default 10). */
+  keep?: number;
+  /** Where backups go (default .migrations/backups/<env>). */
+  dir?: string;
+  /** Directory holding pg_dump / pg_restore / psql of a suitable version. */
+  pgBinDir?: string;
 }
 
 export interface ConfigFile {

@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { splitStatements, type SqlStatement } from '../sql/split';
 import { loadConfig, resolveEnvironment, describeTarget, type Config, type ResolvedEnvironment } from './config';
-import { asServerError, type Database, type Session } from './db/database';
+import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
+import { asServerError, serverVersion, type Database, type Session } from './db/database';
 import { PGliteDatabase } from './db/pglite-database';
 import { PostgresDatabase } from './db/pg-database';
 import { discoverMigrations, discoverSeeds } from './discovery';
@@ -31,6 +33,8 @@ export function connectProject(project: Project): Database {
 
 export type EngineEvent =
   | { type: 'lock-wait'; message: string }
+  | { type: 'backup-done'; entry: BackupEntry }
+  | { type: 'backup-skipped'; reason: string }
   | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
   | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
   | { type: 'seed-done'; file: string; durationMs: number };
@@ -53,6 +57,11 @@ export interface MigrationRun {
   direction: 'up' | 'down';
   migrations: { version: string; name: string; durationMs: number }[];
   statuses: MigrationStatus[];
+}
+
+export interface RunOptions {
+  /** Skip the automatic backup (recorded in the log). */
+  noBackup?: boolean;
 }
 
 export interface SeedRun {
@@ -97,7 +106,7 @@ export class MigrationEngine {
     }
   }
 
-  async up(options: UpOptions = {}): Promise<MigrationRun> {
+  async up(options: UpOptions & RunOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
     return this.withLock(async (session) => {
       const history = await this.store.read(session);
@@ -105,6 +114,9 @@ export class MigrationEngine {
       const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options });
       if (plan.length > 0) this.assertMayChange('apply migrations to');
       await this.store.ensure(session);
+      if (plan.length > 0) {
+        await this.backupBeforeChange(session, 'up', newestApplied(statuses), plan[plan.length - 1]!.migration.version, options.noBackup);
+      }
       const done: MigrationRun['migrations'] = [];
       const batch = plan.length > 0 ? await this.store.nextBatch(session) : 0;
       for (const step of plan) {
@@ -116,7 +128,7 @@ export class MigrationEngine {
     });
   }
 
-  async down(options: DownOptions = {}): Promise<MigrationRun> {
+  async down(options: DownOptions & RunOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
     return this.withLock(async (session) => {
       const history = await this.store.read(session);
@@ -124,6 +136,15 @@ export class MigrationEngine {
       const plan = planDown(statuses, options);
       if (plan.length > 0) this.assertMayChange('roll back migrations on');
       await this.store.ensure(session);
+      if (plan.length > 0) {
+        if (options.noBackup && this.project.environment.settings.protected) {
+          throw new MigrationError('E_PROTECTED', `environment "${this.environmentName}" is protected: a rollback there needs a backup first`,
+            'run --down without --no-backup');
+        }
+        const reverted = new Set(plan.map((p) => p.version));
+        const remaining = statuses.filter((x) => x.history && !reverted.has(x.version));
+        await this.backupBeforeChange(session, 'down', newestApplied(statuses), newestApplied(remaining), options.noBackup);
+      }
       const done: MigrationRun['migrations'] = [];
       for (const step of plan) {
         const durationMs = await this.applyDown(session, step);
@@ -188,6 +209,92 @@ export class MigrationEngine {
       const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
       return after.find((s) => s.version === target.version) ?? { ...target, state: 'pending' as const, history: null };
     });
+  }
+
+  get backups(): BackupStore {
+    return new BackupStore(backupDir(this.project.config, this.project.environment));
+  }
+
+  /** Backups of this environment's database, newest first. */
+  listBackups(): BackupEntry[] {
+    return this.backups.list().filter((b) => b.database === this.db.description);
+  }
+
+  findBackup(ref: string): BackupEntry {
+    return this.backups.find(ref, this.db.description);
+  }
+
+  /** A backup taken on request (--backup). */
+  async backup(): Promise<BackupEntry> {
+    return this.withLock(async (session) => {
+      await this.store.ensure(session);
+      const statuses = computeStatus(this.migrations(), await this.store.read(session), { environment: this.environmentName });
+      const v = newestApplied(statuses);
+      return this.takeBackup(session, 'manual', v, v);
+    });
+  }
+
+  /** Restores a backup: checks its sha256, backs up the current state, then replaces everything in one transaction. */
+  async restore(ref: string): Promise<{ restored: BackupEntry; safety: BackupEntry }> {
+    this.assertMayChange('restore a backup over');
+    const store = this.backups;
+    const entry = store.find(ref, this.db.description);
+    const file = store.verify(entry);
+    return this.withLock(async (session) => {
+      await this.store.ensure(session);
+      const statuses = computeStatus(this.migrations(), await this.store.read(session), { environment: this.environmentName });
+      const safety = await this.takeBackup(session, 'pre-restore', newestApplied(statuses), entry.versionBefore);
+      const { major } = await serverVersion(session);
+      const t0 = performance.now();
+      try {
+        await this.db.restore(file, entry.format, major);
+      } catch (err) {
+        if (err instanceof MigrationError) throw err;
+        throw new MigrationError('E_RESTORE_FAILED', `restoring ${entry.id} failed: ${redactText(String((err as Error)?.message ?? err))}`,
+          `nothing was changed (the restore runs in one transaction); the state before the attempt is also saved as backup ${safety.id}`, {}, { cause: err });
+      }
+      await this.store.ensure(session);
+      await this.store.log(session, { action: 'restore', version: entry.versionBefore, success: true, durationMs: Math.round(performance.now() - t0), environment: this.environmentName, performedBy: this.appliedBy, message: `restored backup ${entry.id} (state before it saved as ${safety.id})` });
+      return { restored: entry, safety };
+    });
+  }
+
+  private async backupBeforeChange(session: Session, reason: BackupReason, before: string | null, after: string | null, skip?: boolean): Promise<void> {
+    if (!backupSettings(this.project.environment).enabled) return;
+    if (skip) {
+      await this.store.log(session, { action: 'backup', version: before, success: true, environment: this.environmentName, performedBy: this.appliedBy, message: `skipped before --${reason}: --no-backup` });
+      this.options.onEvent?.({ type: 'backup-skipped', reason: '--no-backup' });
+      return;
+    }
+    await this.takeBackup(session, reason, before, after);
+  }
+
+  private async takeBackup(session: Session, reason: BackupReason, before: string | null, after: string | null): Promise<BackupEntry> {
+    const store = this.backups;
+    const now = new Date();
+    const target = store.newFile(now, before);
+    const t0 = performance.now();
+    try {
+      const version = await serverVersion(session);
+      const dumped = await this.db.dump(target.full, version.major);
+      const entry: BackupEntry = {
+        id: target.id, file: target.file, createdAt: now.toISOString(), environment: this.environmentName, reason,
+        versionBefore: before, versionAfter: after, format: dumped.format, tool: dumped.tool,
+        sizeBytes: fs.statSync(target.full).size, sha256: sha256File(target.full), serverVersion: version.text, database: this.db.description,
+      };
+      await this.store.log(session, { action: 'backup', version: before, success: true, durationMs: Math.round(performance.now() - t0), environment: this.environmentName, performedBy: this.appliedBy, message: `backup ${entry.id} (${reason}, ${entry.sizeBytes} bytes)` });
+      store.add(entry);
+      store.prune(backupSettings(this.project.environment).keep, this.db.description);
+      this.options.onEvent?.({ type: 'backup-done', entry });
+      return entry;
+    } catch (err) {
+      fs.rmSync(target.full, { force: true });
+      const e = err instanceof MigrationError ? err
+        : new MigrationError('E_BACKUP_FAILED', `backup failed: ${redactText(String((err as Error)?.message ?? err))}`,
+          'fix the cause, or run with --no-backup to skip the backup', {}, { cause: err });
+      await this.store.log(session, { action: 'backup', version: before, success: false, environment: this.environmentName, performedBy: this.appliedBy, message: `${e.message} — nothing was migrated` }).catch(() => {});
+      throw e;
+    }
   }
 
   private assertMayChange(what: string): void {
@@ -371,6 +478,12 @@ export function describeFailure(err: unknown, sql: string, baseLine: number, fir
     line = baseLine;
   }
   return { text: redactText(text), line, column };
+}
+
+function newestApplied(statuses: MigrationStatus[]): string | null {
+  let v: string | null = null;
+  for (const s of statuses) if (s.history && s.state !== 'dirty' && (v === null || BigInt(s.version) > BigInt(v))) v = s.version;
+  return v;
 }
 
 function safeUserName(): string {

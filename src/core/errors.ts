@@ -13,6 +13,7 @@ export const ExitCode = {
   DriftDetected: 4,
   ConnectionFailed: 5,
   LintErrors: 6,
+  BackupFailed: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -45,7 +46,14 @@ export type ErrorCode =
   | 'E_DRIFT'
   | 'E_OUT_OF_ORDER'
   | 'E_DIRTY'
-  | 'E_PROTECTED';
+  | 'E_PROTECTED'
+  | 'E_BACKUP_FAILED'
+  | 'E_BACKUP_NOT_FOUND'
+  | 'E_BACKUP_CORRUPT'
+  | 'E_RESTORE_FAILED'
+  | 'E_VERIFY_FAILED'
+  | 'E_DEPENDENCY'
+  | 'E_NON_TRANSACTIONAL';
 
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_MISSING_UP_MARKER: ExitCode.UsageOrConfig,
@@ -77,6 +85,13 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_DRIFT: ExitCode.DriftDetected,
   E_OUT_OF_ORDER: ExitCode.DriftDetected,
   E_DIRTY: ExitCode.DriftDetected,
+  E_BACKUP_FAILED: ExitCode.BackupFailed,
+  E_BACKUP_NOT_FOUND: ExitCode.UsageOrConfig,
+  E_BACKUP_CORRUPT: ExitCode.BackupFailed,
+  E_RESTORE_FAILED: ExitCode.BackupFailed,
+  E_VERIFY_FAILED: ExitCode.MigrationFailed,
+  E_DEPENDENCY: ExitCode.UsageOrConfig,
+  E_NON_TRANSACTIONAL: ExitCode.UsageOrConfig,
 };
 
 export interface ErrorLocation {

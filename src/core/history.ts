@@ -24,7 +24,7 @@ export interface HistoryRow {
   batch: number;
 }
 
-export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup';
+export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore';
 
 export interface LogEntry {
   id: number;

@@ -15,12 +15,30 @@ export interface Session {
   release(): Promise<void>;
 }
 
+export interface DumpResult {
+  /** 'custom' = pg_dump -Fc archive; 'sql' = plain SQL script (PGlite). */
+  format: 'custom' | 'sql';
+  /** The program that wrote it, e.g. "pg_dump 15.20". */
+  tool: string;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** Where it points, safe to print (URLs are redacted). */
   readonly description: string;
   session(): Promise<Session>;
+  /** Writes a full dump of the database to `file` (created with mode 0600). */
+  dump(file: string, serverMajor: number): Promise<DumpResult>;
+  /** Replaces every user object with the dump's contents, in one transaction. */
+  restore(file: string, format: DumpResult['format'], serverMajor: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** server_version_num as major version and display string. */
+export async function serverVersion(session: Session): Promise<{ major: number; text: string }> {
+  const r = await session.query<{ num: string; txt: string }>(`SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS txt`);
+  const num = Number(r.rows[0]!.num);
+  return { major: Math.floor(num / 10000), text: String(r.rows[0]!.txt) };
 }
 
 /** A server error as node-postgres and PGlite both report it. */

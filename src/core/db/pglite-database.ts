@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { EnvironmentConfig } from '../config';
-import type { Database, QueryResult, Session } from './database';
+import type { Database, DumpResult, QueryResult, Session } from './database';
+import { WIPE_USER_OBJECTS_SQL } from './wipe';
 import { DataDirLock } from './file-lock';
 
 /** The part of PGlite's API the engine uses. */
@@ -37,8 +38,7 @@ export class PGliteDatabase implements Database {
           const { PGlite } = await import('@electric-sql/pglite');
           const db = new PGlite(this.dataDir) as unknown as PGlite;
           await db.waitReady;
-          if (this.settings.statementTimeoutMs !== undefined) await db.exec(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
-          if (this.settings.lockTimeoutMs !== undefined) await db.exec(`SET lock_timeout = ${Math.trunc(this.settings.lockTimeoutMs)}`);
+          await this.applySessionSettings(db);
           this.db = db;
           return db;
         } catch (err) {
@@ -53,8 +53,45 @@ export class PGliteDatabase implements Database {
     return this.opening!;
   }
 
+  private async applySessionSettings(db: PGlite): Promise<void> {
+    if (this.settings.statementTimeoutMs !== undefined) await db.exec(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
+    if (this.settings.lockTimeoutMs !== undefined) await db.exec(`SET lock_timeout = ${Math.trunc(this.settings.lockTimeoutMs)}`);
+  }
+
   async session(): Promise<Session> {
     return new PGliteSession(await this.open());
+  }
+
+  /** PGlite's own pg_dump (from @electric-sql/pglite-tools, pinned to the same PGlite version): a plain SQL script. */
+  async dump(file: string): Promise<DumpResult> {
+    const db = await this.open();
+    const { pgDump } = (await import('@electric-sql/pglite-tools/pg_dump')) as unknown as {
+      pgDump(o: { pg: unknown; args?: string[] }): Promise<{ text(): Promise<string> }>;
+    };
+    const dumped = await pgDump({ pg: db, args: ['--no-owner', '--no-privileges'] });
+    fs.writeFileSync(file, await dumped.text(), { mode: 0o600 });
+    // PGlite's pg_dump shares our one connection and leaves its read-only snapshot transaction open and its
+    // session settings (empty search_path, zero timeouts) behind: end it and put our settings back.
+    await db.exec('ROLLBACK');
+    await db.exec('RESET ALL');
+    await this.applySessionSettings(db);
+    return { format: 'sql', tool: 'pglite-tools pg_dump' };
+  }
+
+  async restore(file: string): Promise<void> {
+    const db = await this.open();
+    const sql = fs.readFileSync(file, 'utf8');
+    await db.exec('BEGIN');
+    try {
+      await db.exec(WIPE_USER_OBJECTS_SQL);
+      await db.exec(sql);
+      await db.exec('COMMIT');
+    } catch (err) {
+      await db.exec('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      await db.exec('RESET search_path').catch(() => {});
+    }
   }
 
   async close(): Promise<void> {

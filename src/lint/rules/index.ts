@@ -2,10 +2,30 @@
 import type { Rule } from '../types';
 import { preferTextField } from './prefer-text-field';
 import { syntaxError } from './syntax-error';
+import { requireConcurrentIndexCreation } from './require-concurrent-index-creation';
+import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
+import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction';
+import { constraintMissingNotValid } from './constraint-missing-not-valid';
+import { addingForeignKeyConstraint } from './adding-foreign-key-constraint';
+import { addingFieldWithDefault } from './adding-field-with-default';
+import { addingNotNullableField } from './adding-not-nullable-field';
+import { addingRequiredField } from './adding-required-field';
+import { addingSerialPrimaryKeyField } from './adding-serial-primary-key-field';
+import { disallowedUniqueConstraint } from './disallowed-unique-constraint';
 
 export const ALL_RULES: Rule[] = [
   syntaxError,
   preferTextField,
+  requireConcurrentIndexCreation,
+  requireConcurrentIndexDeletion,
+  banConcurrentIndexCreationInTransaction,
+  constraintMissingNotValid,
+  addingForeignKeyConstraint,
+  addingFieldWithDefault,
+  addingNotNullableField,
+  addingRequiredField,
+  addingSerialPrimaryKeyField,
+  disallowedUniqueConstraint,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,0 +1,32 @@
+import type { AstNode, ParsedStatement } from '../../../sql/parse';
+
+/**
+ * Tables created in a list of statements (CREATE TABLE, CREATE TABLE AS,
+ * SELECT INTO): such a table is new and empty when later statements of the same
+ * section run, so lock and rewrite hazards on it do not matter.
+ */
+export interface NewTables {
+  /** True when `relation` (a RangeVar) was created by a statement before `beforeIndex`. */
+  isNew(relation: AstNode | null | undefined, beforeIndex: number): boolean;
+}
+
+export function newTables(statements: ParsedStatement[]): NewTables {
+  const created: { schema: string | null; name: string; index: number }[] = [];
+  for (const stmt of statements) {
+    if (!stmt.node) continue;
+    let rv: AstNode | undefined;
+    if (stmt.kind === 'CreateStmt') rv = stmt.node['relation'];
+    else if (stmt.kind === 'CreateTableAsStmt') rv = stmt.node['into']?.rel;
+    else if (stmt.kind === 'SelectStmt') rv = stmt.node['intoClause']?.rel;
+    if (rv?.['relname']) created.push({ schema: rv['schemaname'] ? String(rv['schemaname']) : null, name: String(rv['relname']), index: stmt.index });
+  }
+  return {
+    isNew(relation, beforeIndex) {
+      if (!relation?.['relname']) return false;
+      const name = String(relation['relname']);
+      const schema = relation['schemaname'] ? String(relation['schemaname']) : null;
+      // An unqualified name matches either way (it resolves through search_path).
+      return created.some((c) => c.index < beforeIndex && c.name === name && (c.schema === null || schema === null || c.schema === schema));
+    },
+  };
+}
