@@ -32,7 +32,7 @@ describe('bad input gives its documented message and exit code', function () {
     const r = await p.cli(['--up', '--env', 'prod']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown environment "prod"/);
-    assert.match(r.stderr, /use one of: test, staging/);
+    assert.match(r.stderr, /use one of: staging, test/);
   });
 
   it('a malformed config file: exit 2 with the line', async () => {

@@ -180,8 +180,14 @@ export async function makeProject(backend: Backend, files: Record<string, string
     const template = await pgliteTemplate();
     fs.cpSync(template, path.join(dir, '.migrations', 'pglite', 'test'), { recursive: true });
   }
-  const envConfig = url ? { url } : {};
-  const fullConfig = { defaultEnvironment: 'test', lockWaitMs: 20000, ...config, environments: { test: envConfig, ...(config['environments'] as object ?? {}) } };
+  // Backups are off unless a test turns them on: they have their own tests, and the embedded
+  // PostgreSQL 18 fallback server has no pg_dump of its version on this machine.
+  const envConfig: Record<string, unknown> = url ? { url, backups: { enabled: false } } : { backups: { enabled: false } };
+  const extraEnvs = (config['environments'] ?? {}) as Record<string, Record<string, unknown>>;
+  const fullConfig = {
+    defaultEnvironment: 'test', lockWaitMs: 20000, ...config,
+    environments: { ...extraEnvs, test: { ...envConfig, ...(extraEnvs['test'] ?? {}) } },
+  };
   fs.writeFileSync(path.join(dir, 'database-migration.config.json'), JSON.stringify(fullConfig, null, 2));
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });

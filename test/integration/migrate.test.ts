@@ -269,7 +269,7 @@ describe('session settings from the environment config', function () {
         'DROP TABLE app;'),
     });
     const cfg = JSON.parse(fs.readFileSync(`${p.dir}/database-migration.config.json`, 'utf8'));
-    cfg.environments.test = { url: p.url, statementTimeoutMs: 300, applicationName: 'portal-migrator' };
+    cfg.environments.test = { url: p.url, statementTimeoutMs: 300, applicationName: 'portal-migrator', backups: { enabled: false } };
     p.write('database-migration.config.json', JSON.stringify(cfg));
     const r = await p.cli(['--up']);
     assert.equal(r.code, 1);
