@@ -4,7 +4,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { describeTarget } from '../core/config';
 import { createMigration, listTemplates } from '../core/create';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
+import { describeDifference } from '../core/catalog';
 import { ExitCode, MigrationError } from '../core/errors';
+import { verificationError, type MigrationRehearsal } from '../core/rehearsal';
 import { packageVersion } from '../core/package-root';
 import { redactText } from '../core/redact';
 import { hasDrift } from '../core/report';
@@ -30,6 +32,8 @@ interface CliOptions {
   backup?: boolean;
   backups?: boolean;
   restore?: string;
+  dryRun?: boolean;
+  verify?: boolean | string;
   format?: 'text' | 'json' | 'sarif' | 'gcc';
   to?: string;
   steps?: number;
@@ -42,7 +46,7 @@ interface CliOptions {
   allowDrift?: boolean;
 }
 
-const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
+const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'verify', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -87,6 +91,8 @@ export function buildProgram(): Command {
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
     .addOption(new Option('--resolve <outcome>', 'clear a dirty migration after checking it by hand').choices(['applied', 'rolled-back']))
+    .option('--dry-run', 'with --up/--down: run inside a transaction and roll back, reporting time, rows and locks per statement')
+    .option('--verify [version]', 'check that each pending migration\'s down undoes its up (all in a rolled-back transaction); with --up: refuse to apply when it does not')
     .option('--backup', 'back up the database now (pg_dump, or PGlite\'s dump for the embedded database)')
     .option('--no-backup', 'with --up/--down: skip the automatic backup (recorded in the log)')
     .option('--backups', 'list the backups of the environment')
@@ -149,7 +155,8 @@ export async function runCli(argv: string[], ctx: CliContext = {}): Promise<numb
 }
 
 function chosenAction(opts: CliOptions): (typeof ACTIONS)[number] {
-  const chosen = ACTIONS.filter((a) => opts[a] !== undefined && opts[a] !== false);
+  // --verify with --up is a modifier of --up, not an action of its own.
+  const chosen = ACTIONS.filter((a) => opts[a] !== undefined && opts[a] !== false && !(a === 'verify' && opts.up));
   if (chosen.length === 0) {
     throw new MigrationError('E_USAGE', 'no action given',
       'add one of --create, --up, --down, --seed, --status, --history, --lint (see --help)');
@@ -228,7 +235,8 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
       }
       case 'up': {
         if (name && opts.to) throw new MigrationError('E_USAGE', 'give either MigrationName or --to, not both', 'drop one of them');
-        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift, noBackup: opts.backup === false });
+        if (opts.dryRun) return printDryRun(await engine.dryRun('up', { to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift }), where, json, output);
+        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift, noBackup: opts.backup === false, verify: !!opts.verify });
         if (json) output.out(JSON.stringify({ environment: project.environment.name, applied: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
         else if (run.migrations.length === 0) output.out(`Nothing to apply: ${where} is up to date.`);
         else output.out(c.green(`Applied ${plural(run.migrations.length, 'migration')} to ${where}.`));
@@ -238,6 +246,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         if ([name, opts.to, opts.steps].filter((v) => v !== undefined).length > 1) {
           throw new MigrationError('E_USAGE', 'give only one of MigrationName, --to and --steps with --down', 'drop the others');
         }
+        if (opts.dryRun) return printDryRun(await engine.dryRun('down', { target: name, to: opts.to, steps: opts.steps }), where, json, output);
         const run = await engine.down({ target: name, to: opts.to, steps: opts.steps, noBackup: opts.backup === false });
         if (json) output.out(JSON.stringify({ environment: project.environment.name, rolledBack: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
         else if (run.migrations.length === 0) output.out(`Nothing to roll back on ${where}.`);
@@ -249,6 +258,26 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds }, null, 2));
         else output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'file')}.`));
         return ExitCode.Success;
+      }
+      case 'verify': {
+        const ref = typeof opts.verify === 'string' ? opts.verify : name;
+        const results = await engine.verify(ref);
+        const failure = verificationError(results);
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, ok: !failure, results }, null, 2));
+        else {
+          if (results.length === 0) output.out('Nothing to verify: no pending migrations.');
+          for (const r of results) {
+            if (r.ok && !r.skippedReason) output.out(`  ${c.green('✓')} ${r.id}: down undoes up, and up applies again identically`);
+            else if (r.ok) output.out(`  ${c.yellow('-')} ${r.id}: not verified, it ${r.skippedReason}`);
+            else {
+              output.out(`  ${c.red('✗')} ${r.id}${r.skippedReason ? `: ${r.skippedReason}` : ''}`);
+              for (const d of r.downDifferences) output.out(`      after down: ${describeDifference(d)}`);
+              for (const d of r.reapplyDifferences) output.out(`      after down and up again: ${describeDifference(d)}`);
+            }
+          }
+          output.out(failure ? c.red('Rollback verification failed; nothing was changed.') : 'Rollback verification passed; nothing was changed.');
+        }
+        return failure ? ExitCode.MigrationFailed : ExitCode.Success;
       }
       case 'backup': {
         const entry = await engine.backup();
@@ -323,6 +352,29 @@ function printEvent(e: EngineEvent, output: Output): void {
     case 'backup-skipped': output.err(c.yellow(`  ! no backup taken (${e.reason})`)); break;
     default: break;
   }
+}
+
+function printDryRun(migrations: MigrationRehearsal[], where: string, json: boolean, output: Output): number {
+  const c = colours(output.tty);
+  if (json) {
+    output.out(JSON.stringify({ dryRun: true, migrations }, null, 2));
+    return ExitCode.Success;
+  }
+  output.out(`Dry run on ${where}: everything below was rolled back.`);
+  if (migrations.length === 0) output.out('Nothing to run.');
+  for (const m of migrations) {
+    output.out(`${m.direction === 'up' ? '↑' : '↓'} ${m.id}`);
+    if (!m.statements) {
+      output.out(c.yellow(`  not run: it ${m.skippedReason}`));
+      continue;
+    }
+    for (const st of m.statements) {
+      const text = st.sql.replace(/\s+/g, ' ').trim();
+      output.out(`  line ${st.line}  ${st.durationMs} ms  ${st.rows} row${st.rows === 1 ? '' : 's'}  ${text.length > 70 ? `${text.slice(0, 67)}...` : text}`);
+      for (const l of st.locks) output.out(`      ${l.mode === 'AccessExclusiveLock' ? c.red(l.mode) : l.mode} on ${l.object}`);
+    }
+  }
+  return ExitCode.Success;
 }
 
 function formatBytes(n: number): string {

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { splitStatements, type SqlStatement } from '../sql/split';
 import { loadConfig, resolveEnvironment, describeTarget, type Config, type ResolvedEnvironment } from './config';
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
-import { asServerError, serverVersion, type Database, type Session } from './db/database';
+import { serverVersion, type Database, type Session } from './db/database';
+import { describeStatementFailure, execStatements } from './engine-failure';
+import { dryRun, verificationError, verifyMigrations, type DryRunStep, type MigrationRehearsal, type VerificationResult } from './rehearsal';
+
+export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 import { PGliteDatabase } from './db/pglite-database';
 import { PostgresDatabase } from './db/pg-database';
 import { discoverMigrations, discoverSeeds } from './discovery';
@@ -62,6 +65,8 @@ export interface MigrationRun {
 export interface RunOptions {
   /** Skip the automatic backup (recorded in the log). */
   noBackup?: boolean;
+  /** Before applying, verify each migration's rollback (up, down, up in a rolled-back transaction); refuse on a difference. */
+  verify?: boolean;
 }
 
 export interface SeedRun {
@@ -113,6 +118,10 @@ export class MigrationEngine {
       const statuses = computeStatus(files, history, { environment: this.environmentName });
       const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options });
       if (plan.length > 0) this.assertMayChange('apply migrations to');
+      if (plan.length > 0 && options.verify) {
+        const failure = verificationError(await verifyMigrations(session, plan.map((p) => p.migration), this.historyTableNames()));
+        if (failure) throw failure;
+      }
       await this.store.ensure(session);
       if (plan.length > 0) {
         await this.backupBeforeChange(session, 'up', newestApplied(statuses), plan[plan.length - 1]!.migration.version, options.noBackup);
@@ -208,6 +217,43 @@ export class MigrationEngine {
       await this.store.log(session, { action: 'resolve', version: target.version, name: target.name, success: true, environment: this.environmentName, performedBy: this.appliedBy, message: `marked ${as} by hand` });
       const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
       return after.find((s) => s.version === target.version) ?? { ...target, state: 'pending' as const, history: null };
+    });
+  }
+
+  private historyTableNames(): string[] {
+    const t = this.project.config.historyTable;
+    return [t, `${t}_log`, `${t}_seeds`];
+  }
+
+  /** Runs what --up (or --down) would run inside a transaction that is rolled back: time, rows and locks per statement. */
+  async dryRun(direction: 'up' | 'down', options: UpOptions & DownOptions = {}): Promise<MigrationRehearsal[]> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      const statuses = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      const steps: DryRunStep[] = direction === 'up'
+        ? planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options }).map(({ migration: m }) => ({
+          id: migrationId(m), direction, sql: m.up, baseLine: m.upLine, transactional: m.transactional, file: m.file }))
+        : planDown(statuses, options).map((d) => ({
+          id: `${d.version}_${d.name}`, direction, sql: d.downSql, baseLine: d.source === 'file' && d.file?.downLine ? d.file.downLine : 1,
+          transactional: d.transactional, file: d.file?.file ?? '' }));
+      return dryRun(session, steps);
+    });
+  }
+
+  /** Rollback verification of the pending migrations (up to and including `ref` when given). */
+  async verify(ref?: string): Promise<VerificationResult[]> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      const statuses = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      if (ref !== undefined) {
+        const target = resolveMigrationRef(statuses, ref);
+        if (target.state !== 'pending') {
+          throw new MigrationError('E_USAGE', `${migrationId(target)} is ${target.state}; --verify checks pending migrations`,
+            `roll it back first (--down to ${target.version}), then verify it`);
+        }
+      }
+      const plan = planUp(statuses, { allowOutOfOrder: true, allowDrift: true, to: ref });
+      return verifyMigrations(session, plan.map((p) => p.migration), this.historyTableNames());
     });
   }
 
@@ -427,57 +473,6 @@ export class MigrationEngine {
       return null;
     }
   }
-}
-
-/** A statement of a script failed; carries where it starts so errors point at the right line. */
-export class StatementFailure extends Error {
-  constructor(readonly serverError: unknown, readonly statement: SqlStatement) {
-    super((serverError as Error)?.message ?? String(serverError));
-  }
-}
-
-/** Runs a script statement by statement, so a failure names its own statement and line. */
-export async function execStatements(session: Session, sql: string, onStatement?: (s: SqlStatement, ms: number) => void): Promise<number> {
-  const statements = await splitStatements(sql);
-  for (const stmt of statements) {
-    const t0 = performance.now();
-    try {
-      await session.exec(stmt.text);
-    } catch (err) {
-      throw new StatementFailure(err, stmt);
-    }
-    onStatement?.(stmt, performance.now() - t0);
-  }
-  return statements.length;
-}
-
-export function describeStatementFailure(err: unknown, baseLine: number): { text: string; line?: number; column?: number } {
-  if (err instanceof StatementFailure) {
-    return describeFailure(err.serverError, err.statement.text, baseLine + err.statement.line - 1, err.statement.column);
-  }
-  return describeFailure(err, '', baseLine);
-}
-
-/** Server error text plus its line and column in the file, when the server reported a position. */
-export function describeFailure(err: unknown, sql: string, baseLine: number, firstColumn = 1): { text: string; line?: number; column?: number } {
-  const se = asServerError(err);
-  if (!se) return { text: redactText(String((err as Error)?.message ?? err)) };
-  let text = se.message;
-  if (se.detail) text += ` — ${se.detail}`;
-  if (se.hint) text += ` (hint: ${se.hint})`;
-  text += ` [SQLSTATE ${se.code}]`;
-  let line: number | undefined;
-  let column: number | undefined;
-  const pos = se.position ? Number(se.position) : NaN;
-  if (Number.isFinite(pos) && pos > 0) {
-    const before = sql.slice(0, pos - 1);
-    const lines = before.split('\n');
-    line = baseLine + lines.length - 1;
-    column = lines[lines.length - 1]!.length + 1 + (lines.length === 1 ? firstColumn - 1 : 0);
-  } else {
-    line = baseLine;
-  }
-  return { text: redactText(text), line, column };
 }
 
 function newestApplied(statuses: MigrationStatus[]): string | null {

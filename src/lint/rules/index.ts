@@ -2,6 +2,14 @@
 import type { Rule } from '../types';
 import { preferTextField } from './prefer-text-field';
 import { syntaxError } from './syntax-error';
+import { preferRobustStmts } from './prefer-robust-stmts';
+import { requireLockTimeout } from './require-lock-timeout';
+import { requireStatementTimeout } from './require-statement-timeout';
+import { transactionNesting } from './transaction-nesting';
+import { banUncommittedTransaction } from './ban-uncommitted-transaction';
+import { identifierTooLong } from './identifier-too-long';
+import { requireEnumValueOrdering } from './require-enum-value-ordering';
+import { banDuplicateColumnAssignments } from './ban-duplicate-column-assignments';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation';
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
 import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction';
@@ -16,6 +24,14 @@ import { disallowedUniqueConstraint } from './disallowed-unique-constraint';
 export const ALL_RULES: Rule[] = [
   syntaxError,
   preferTextField,
+  preferRobustStmts,
+  requireLockTimeout,
+  requireStatementTimeout,
+  transactionNesting,
+  banUncommittedTransaction,
+  identifierTooLong,
+  requireEnumValueOrdering,
+  banDuplicateColumnAssignments,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   banConcurrentIndexCreationInTransaction,
