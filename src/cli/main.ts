@@ -273,6 +273,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
               output.out(`  ${c.red('✗')} ${r.id}${r.skippedReason ? `: ${r.skippedReason}` : ''}`);
               for (const d of r.downDifferences) output.out(`      after down: ${describeDifference(d)}`);
               for (const d of r.reapplyDifferences) output.out(`      after down and up again: ${describeDifference(d)}`);
+              if (r.reapplyError) output.out(`      up fails when run again after down: ${r.reapplyError}`);
             }
           }
           output.out(failure ? c.red('Rollback verification failed; nothing was changed.') : 'Rollback verification passed; nothing was changed.');

@@ -132,6 +132,8 @@ export interface VerificationResult {
   downDifferences: CatalogDifference[];
   /** Differences between after the first up and after the second: up is not repeatable after down. */
   reapplyDifferences: CatalogDifference[];
+  /** Up failed when run again after down (usually because down left something behind). */
+  reapplyError?: string;
   skippedReason?: string;
   ok: boolean;
 }
@@ -171,10 +173,20 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       await run(m.down, m.downLine ?? m.upLine, 'down');
       const reverted = await snapshotCatalog(session, excludeTables);
       const downDifferences = diffCatalog(before, reverted);
-      await run(m.up, m.upLine, 'up');
+      await session.exec('SAVEPOINT dm_reapply');
+      try {
+        await rehearseStatements(session, m.up, m.upLine);
+      } catch (err) {
+        await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
+        const f = describeStatementFailure(err, m.upLine);
+        results.push({ id, downDifferences, reapplyDifferences: [], reapplyError: `line ${f.line}: ${f.text}`, ok: false });
+        break; // later migrations would build on a state that is not what production will have
+      }
       const reapplied = await snapshotCatalog(session, excludeTables);
       const reapplyDifferences = diffCatalog(applied, reapplied);
-      results.push({ id, downDifferences, reapplyDifferences, ok: downDifferences.length === 0 && reapplyDifferences.length === 0 });
+      const ok = downDifferences.length === 0 && reapplyDifferences.length === 0;
+      results.push({ id, downDifferences, reapplyDifferences, ok });
+      if (!ok) break;
     }
   } finally {
     await session.exec('ROLLBACK').catch(() => {});
@@ -189,6 +201,7 @@ export function verificationError(results: VerificationResult[]): MigrationError
     ...(r.skippedReason ? [`${r.id} ${r.skippedReason}`] : []),
     ...r.downDifferences.map((d) => `${r.id}: after down, ${describeDifference(d)}`),
     ...r.reapplyDifferences.map((d) => `${r.id}: after down and up again, ${describeDifference(d)}`),
+    ...(r.reapplyError ? [`${r.id}: up fails when run again after down (${r.reapplyError})`] : []),
   ]);
   return new MigrationError('E_VERIFY_FAILED', `rollback verification failed:\n  ${lines.join('\n  ')}`,
     'make the down section drop or restore exactly what up changes (run --verify to re-check); nothing was applied');

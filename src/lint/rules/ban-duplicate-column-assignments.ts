@@ -7,8 +7,11 @@ function targetLists(root: AstNode): { list: AstNode[]; what: string }[] {
   const out: { list: AstNode[]; what: string }[] = [];
   walk(root, (type, body) => {
     if (type === 'UpdateStmt' && body['targetList']) out.push({ list: body['targetList'], what: 'UPDATE ... SET' });
-    else if (type === 'InsertStmt' && body['cols']) out.push({ list: body['cols'], what: 'the INSERT column list' });
-    else if (type === 'OnConflictClause' && body['targetList']) out.push({ list: body['targetList'], what: 'ON CONFLICT DO UPDATE SET' });
+    else if (type === 'InsertStmt') {
+      if (body['cols']) out.push({ list: body['cols'], what: 'the INSERT column list' });
+      const conflict = body['onConflictClause'] as AstNode | undefined;
+      if (conflict?.['targetList']) out.push({ list: conflict['targetList'], what: 'ON CONFLICT DO UPDATE SET' });
+    }
     else if (type === 'MergeWhenClause' && body['targetList']) {
       out.push({ list: body['targetList'], what: body['commandType'] === 'CMD_INSERT' ? 'the MERGE INSERT column list' : 'MERGE UPDATE SET' });
     }
@@ -30,7 +33,7 @@ export const banDuplicateColumnAssignments: Rule = {
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (!stmt.node) continue;
-      for (const { list, what } of targetLists(stmt.node)) {
+      for (const { list, what } of targetLists({ [stmt.kind!]: stmt.node })) {
         const seen = new Map<string, boolean>(); // column -> assigned as a whole (no subscript or field)
         for (const item of list) {
           const target = item['ResTarget'] as AstNode | undefined;
@@ -38,7 +41,14 @@ export const banDuplicateColumnAssignments: Rule = {
           const name = String(target['name']);
           const whole = !(Array.isArray(target['indirection']) && target['indirection'].length > 0);
           if (seen.has(name) && (whole || seen.get(name))) {
-            ctx.report({ statement: stmt, at: target, message: `column "${name}" is assigned twice in ${what}; PostgreSQL fails with "multiple assignments to same column"` });
+            const listed = what.includes('column list');
+            ctx.report({
+              statement: stmt,
+              at: target,
+              message: listed
+                ? `column "${name}" appears twice in ${what}; PostgreSQL fails with "column specified more than once"`
+                : `column "${name}" is assigned twice in ${what}; PostgreSQL fails with "multiple assignments to same column"`,
+            });
           }
           seen.set(name, (seen.get(name) ?? false) || whole);
         }

@@ -1,10 +1,19 @@
-import { scanSync } from 'libpg-query';
+import type * as LibPgQuery from 'libpg-query';
 import { alterCommands, columnConstraints } from '../../sql/ast';
 import type { AstNode, ParsedStatement } from '../../sql/parse';
 import type { Rule } from '../types';
 
 /** NAMEDATALEN - 1: the longest name PostgreSQL stores, in bytes. */
 const MAX_BYTES = 63;
+
+/**
+ * The PostgreSQL scanner, required on first use so that loading the rule list does not load the WASM
+ * parser early (src/sql/parser.ts loads it lazily; rules only run once it has been loaded).
+ */
+function scan(text: string): { start: number; text: string; tokenName?: string }[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('libpg-query') as typeof LibPgQuery).scanSync(text).tokens;
+}
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -126,7 +135,7 @@ export const identifierTooLong: Rule = {
       // The parser already cut the names short, so find the identifier as written.
       let tokens: { start: number; text: string; tokenName?: string }[];
       try {
-        tokens = scanSync(stmt.text).tokens;
+        tokens = scan(stmt.text);
       } catch {
         continue;
       }

@@ -78,7 +78,8 @@ export const preferRobustStmts: Rule = {
             break;
           }
           const end = node['concurrent'] ? keywordEnd(stmt.text, 'CONCURRENTLY', 4) : keywordEnd(stmt.text, 'INDEX', 3);
-          report(`CREATE INDEX "${String(node['idxname'])}" without IF NOT EXISTS fails when the index exists`, null,
+          const invalid = node['concurrent'] ? ' (a failed CONCURRENTLY build leaves an invalid index behind, which IF NOT EXISTS would keep: DROP INDEX CONCURRENTLY IF EXISTS it first)' : '';
+          report(`CREATE INDEX "${String(node['idxname'])}" without IF NOT EXISTS fails when the index exists${invalid}`, null,
             insertAt(stmt, end, ' IF NOT EXISTS', 'Add IF NOT EXISTS'));
           break;
         }
