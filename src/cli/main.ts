@@ -25,7 +25,10 @@ interface CliOptions {
   seed?: boolean;
   status?: boolean;
   history?: boolean;
-  resolve?: 'applied' | 'rolled-back';
+  markApplied?: string;
+  markRolledBack?: string;
+  baseline?: string;
+  repairChecksum?: string;
   listTemplates?: boolean;
   lint?: boolean | string[];
   listRules?: boolean;
@@ -46,7 +49,7 @@ interface CliOptions {
   allowDrift?: boolean;
 }
 
-const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'resolve', 'verify', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
+const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'verify', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -83,14 +86,17 @@ export function buildProgram(): Command {
     .name('database-migration')
     .description('PostgreSQL migrations: create, apply, roll back, seed and inspect.')
     .usage('[MigrationName] --create | --up | --down | --seed | --status [options]')
-    .argument('[MigrationName]', 'name for --create; target migration for --up (up to it), --down (down to and including it) and --resolve')
+    .argument('[MigrationName]', 'name for --create; target migration for --up (up to it) and --down (down to and including it)')
     .option('--create', 'create migrations/NNN_<name>.sql from a template')
     .option('--up', 'apply pending migrations (all, or up to MigrationName / --to / --steps)')
     .option('--down', 'roll back the last migration (or --steps N, --to VERSION, or down to MigrationName)')
     .option('--seed', 'run every seeds/*.sql in one transaction and record it')
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
-    .addOption(new Option('--resolve <outcome>', 'clear a dirty migration after checking it by hand').choices(['applied', 'rolled-back']))
+    .option('--mark-applied <version>', 'after checking by hand, record a dirty migration as applied')
+    .option('--mark-rolled-back <version>', 'after checking by hand, record a dirty migration as not applied')
+    .option('--baseline <version>', 'adopt an existing database: record migrations up to VERSION as applied without running them')
+    .option('--repair-checksum <version>', 'accept an intentionally edited applied migration (record its new checksum)')
     .option('--dry-run', 'with --up/--down: run inside a transaction and roll back, reporting time, rows and locks per statement')
     .option('--verify [version]', 'check that each pending migration\'s down undoes its up (all in a rolled-back transaction); with --up: refuse to apply when it does not')
     .option('--backup', 'back up the database now (pg_dump, or PGlite\'s dump for the embedded database)')
@@ -255,8 +261,8 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
       }
       case 'seed': {
         const run = await engine.seed();
-        if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds }, null, 2));
-        else output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'file')}.`));
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds, skipped: run.skipped }, null, 2));
+        else output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'file')}.`) + (run.skipped.length ? ` Skipped (other environments): ${run.skipped.join(', ')}.` : ''));
         return ExitCode.Success;
       }
       case 'verify': {
@@ -309,10 +315,22 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         output.out(json ? JSON.stringify(done, null, 2) : c.green(`Restored ${done.restored.id} on ${where}; the state before was saved as ${done.safety.id}.`));
         return ExitCode.Success;
       }
-      case 'resolve': {
-        if (!name) throw new MigrationError('E_USAGE', '--resolve needs the dirty migration', 'write its version first, e.g. database-migration 004 --resolve applied');
-        const s = await engine.resolve(name, opts.resolve!);
+      case 'markApplied':
+      case 'markRolledBack': {
+        const s = await engine.resolve(action === 'markApplied' ? opts.markApplied! : opts.markRolledBack!, action === 'markApplied' ? 'applied' : 'rolled-back');
         output.out(json ? JSON.stringify({ resolved: `${s.version}_${s.name}`, state: s.state }, null, 2) : `${s.version}_${s.name} is now ${s.state}.`);
+        return ExitCode.Success;
+      }
+      case 'baseline': {
+        const statuses = await engine.baseline(opts.baseline!);
+        const n = statuses.filter((x) => x.state === 'applied').length;
+        output.out(json ? JSON.stringify({ environment: project.environment.name, migrations: statusJson(statuses) }, null, 2)
+          : `Recorded ${plural(n, 'migration')} as applied on ${where} without running them.`);
+        return ExitCode.Success;
+      }
+      case 'repairChecksum': {
+        const s = await engine.repairChecksum(opts.repairChecksum!);
+        output.out(json ? JSON.stringify({ repaired: `${s.version}_${s.name}`, state: s.state }, null, 2) : `${s.version}_${s.name}: the edited file is now the recorded one (${s.state}).`);
         return ExitCode.Success;
       }
     }
@@ -326,7 +344,7 @@ async function confirmIfProtected(project: Project, action: string, opts: CliOpt
   if (opts.yes) return true;
   if (action === 'restore') return false; // always asked, in the restore case itself
   if (!project.environment.settings.protected) return true;
-  if (!['up', 'down', 'seed', 'resolve'].includes(action)) return false;
+  if (!['up', 'down', 'seed', 'markApplied', 'markRolledBack', 'baseline'].includes(action)) return false;
   const ask = ctx.confirm ?? (process.stdin.isTTY ? terminalConfirm : null);
   if (!ask) return false; // the engine refuses with a message naming --yes
   const ok = await ask(`Environment "${project.environment.name}" is protected. Run --${action} on ${describeTarget(project.environment.target)}? [y/N] `);
@@ -349,6 +367,7 @@ function printEvent(e: EngineEvent, output: Output): void {
     case 'lock-wait': output.err(c.yellow(`… ${e.message}`)); break;
     case 'migration-done': output.out(`  ${e.direction === 'up' ? '↑' : '↓'} ${e.id} ${c.dim(formatDuration(e.durationMs))}`); break;
     case 'seed-done': output.out(`  • ${e.file} ${c.dim(formatDuration(e.durationMs))}`); break;
+    case 'statement-done': output.out(`      line ${e.line} done ${c.dim(formatDuration(e.durationMs))}`); break;
     case 'backup-done': output.out(`  ⛁ backup ${e.entry.id} ${c.dim(`${formatBytes(e.entry.sizeBytes)}, ${e.entry.tool}`)}`); break;
     case 'backup-skipped': output.err(c.yellow(`  ! no backup taken (${e.reason})`)); break;
     default: break;

@@ -37,6 +37,20 @@ export interface SeedFile {
   name: string;
   file: string;
   sql: string;
+  /** From an "-- environments: a, b" line in the seed's header; null = every environment. */
+  environments: string[] | null;
+}
+
+/** Reads "-- environments: ..." from the comment lines at the top of a seed file. */
+export function seedEnvironments(sql: string): string[] | null {
+  for (const line of sql.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t === '') continue;
+    if (!t.startsWith('--')) break;
+    const m = /^--\s*environments\s*:(.*)$/i.exec(t);
+    if (m) return m[1]!.split(/[,\s]+/).filter(Boolean);
+  }
+  return null;
 }
 
 /** Every *.sql in the seeds directory, in name order. */
@@ -48,6 +62,7 @@ export function discoverSeeds(dir: string, displayRoot?: string): SeedFile[] {
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((name) => {
       const full = path.join(dir, name);
-      return { name, file: displayRoot ? path.relative(displayRoot, full) : full, sql: fs.readFileSync(full, 'utf8').replace(/^\uFEFF/, '') };
+      const sql = fs.readFileSync(full, 'utf8').replace(/^\uFEFF/, '');
+      return { name, file: displayRoot ? path.relative(displayRoot, full) : full, sql, environments: seedEnvironments(sql) };
     });
 }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { loadConfig, resolveEnvironment, describeTarget, type Config, type ResolvedEnvironment } from './config';
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
 import { serverVersion, type Database, type Session } from './db/database';
-import { describeStatementFailure, execStatements } from './engine-failure';
+import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 import { dryRun, verificationError, verifyMigrations, type DryRunStep, type MigrationRehearsal, type VerificationResult } from './rehearsal';
 
 export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
@@ -40,7 +40,9 @@ export type EngineEvent =
   | { type: 'backup-skipped'; reason: string }
   | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
   | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
-  | { type: 'seed-done'; file: string; durationMs: number };
+  | { type: 'seed-done'; file: string; durationMs: number }
+  /** Each statement of a "-- transaction: none" migration, as it completes (they can run for long). */
+  | { type: 'statement-done'; id: string; line: number; durationMs: number };
 
 export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
@@ -71,6 +73,8 @@ export interface RunOptions {
 
 export interface SeedRun {
   seeds: { name: string; file: string; durationMs: number }[];
+  /** Seed files whose "-- environments:" line excludes this environment. */
+  skipped: string[];
 }
 
 /** The engine the CLI and the extension both drive: status, up, down, seed, resolve. */
@@ -166,7 +170,14 @@ export class MigrationEngine {
 
   /** Applies every seeds/*.sql in one transaction and records each. */
   async seed(): Promise<SeedRun> {
-    const seeds = discoverSeeds(this.project.config.seedsDir, this.project.config.root);
+    const all = discoverSeeds(this.project.config.seedsDir, this.project.config.root);
+    // "-- environments:" keeps sample data out of environments it is not meant for (production, say).
+    const seeds = all.filter((s) => !s.environments || s.environments.includes(this.environmentName));
+    const skipped = all.filter((s) => !seeds.includes(s)).map((s) => s.name);
+    if (all.length > 0 && seeds.length === 0) {
+      throw new MigrationError('E_USAGE', `no seed file is meant for environment "${this.environmentName}" (${skipped.join(', ')} name other environments)`,
+        'add the environment to a seed\'s "-- environments:" line if the data belongs there');
+    }
     if (seeds.length === 0) {
       throw new MigrationError('E_USAGE', `no seed files found in ${this.project.config.seedsDir}`,
         'add .sql files to the seeds directory (or set "seedsDir" in database-migration.config.json)');
@@ -197,7 +208,7 @@ export class MigrationEngine {
           'fix the statement and run --seed again; every seed was rolled back, so nothing was half loaded',
           { file: current.file, line: failure.line, column: failure.column }, { cause: err });
       }
-      return { seeds: done };
+      return { seeds: done, skipped };
     });
   }
 
@@ -210,7 +221,7 @@ export class MigrationEngine {
       const target = resolveMigrationRef(statuses, ref);
       if (target.state !== 'dirty') {
         throw new MigrationError('E_USAGE', `${migrationId(target)} is ${target.state}, not dirty, so there is nothing to resolve`,
-          'use --resolve only for a migration that --status shows as dirty');
+          'use --mark-applied or --mark-rolled-back only for a migration that --status shows as dirty');
       }
       if (as === 'applied') await this.store.markApplied(session, target.version, target.history!.durationMs ?? 0);
       else await this.store.remove(session, target.version);
@@ -343,6 +354,54 @@ export class MigrationEngine {
     }
   }
 
+  /**
+   * Adopts an existing database: records every migration up to and including `ref`
+   * as applied without running it. Refuses when anything is already recorded.
+   */
+  async baseline(ref: string): Promise<MigrationStatus[]> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      const statuses = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      const target = resolveMigrationRef(statuses, ref);
+      if (statuses.some((x) => x.history)) {
+        throw new MigrationError('E_USAGE', 'the history table already records applied migrations, so there is nothing to baseline',
+          'use --baseline only on a database that was built without this tool; use --mark-applied for a single dirty migration');
+      }
+      this.assertMayChange('baseline');
+      await this.store.ensure(session);
+      const batch = await this.store.nextBatch(session);
+      await session.exec('BEGIN');
+      try {
+        for (const s of statuses) {
+          if (!s.file || BigInt(s.version) > BigInt(target.version) || s.state === 'skipped') continue;
+          await this.store.insert(session, { version: s.version, name: s.name, checksum: s.file.checksum, downSql: s.file.down, status: 'applied', transactional: s.file.transactional, appliedBy: this.appliedBy, durationMs: 0, environment: this.environmentName, batch });
+        }
+        await this.store.log(session, { action: 'baseline', version: target.version, name: target.name, success: true, environment: this.environmentName, performedBy: this.appliedBy, message: `recorded migrations up to ${migrationId(target)} as applied without running them` });
+        await session.exec('COMMIT');
+      } catch (err) {
+        await session.exec('ROLLBACK').catch(() => {});
+        throw err;
+      }
+      return computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+    });
+  }
+
+  /** Accepts an intentionally edited applied file: its new checksum (and down SQL) become the recorded ones. */
+  async repairChecksum(ref: string): Promise<MigrationStatus> {
+    const files = this.migrations();
+    return this.withLock(async (session) => {
+      const statuses = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
+      const target = resolveMigrationRef(statuses, ref);
+      if (target.state !== 'modified') {
+        throw new MigrationError('E_USAGE', `${migrationId(target)} is ${target.state}, not modified, so its checksum needs no repair`,
+          'use --repair-checksum only for an applied migration that --status shows as modified');
+      }
+      await this.store.updateChecksum(session, target.version, target.file!.checksum, target.file!.down);
+      await this.store.log(session, { action: 'repair', version: target.version, name: target.name, success: true, environment: this.environmentName, performedBy: this.appliedBy, message: `accepted edited file: checksum ${target.history!.checksum.slice(0, 12)} -> ${target.file!.checksum.slice(0, 12)}` });
+      return computeStatus(files, await this.store.read(session), { environment: this.environmentName }).find((x) => x.version === target.version)!;
+    });
+  }
+
   private assertMayChange(what: string): void {
     if (this.project.environment.settings.protected && !this.options.confirmed) {
       throw new MigrationError('E_PROTECTED', `environment "${this.environmentName}" is protected; refusing to ${what} it without confirmation`,
@@ -373,7 +432,7 @@ export class MigrationEngine {
     // "-- transaction: none": record it as running first, so an interruption shows as dirty.
     await this.store.insert(session, { ...row, status: 'running', durationMs: null });
     try {
-      await execStatements(session, m.up);
+      await execStatements(session, m.up, (stmt, ms) => this.options.onEvent?.({ type: 'statement-done', id, line: m.upLine + stmt.line - 1, durationMs: Math.round(ms) }));
     } catch (err) {
       throw await this.failed(session, err, m, 'up', m.upLine, true);
     }
@@ -424,8 +483,12 @@ export class MigrationEngine {
     const failure = describeStatementFailure(err, baseLine);
     const id = migrationId(m);
     await this.store.log(session, { action: 'failed', version: m.version, name: m.name, success: false, environment: this.environmentName, performedBy: this.appliedBy, message: `${direction}: ${failure.text}` }).catch(() => {});
+    if (dirty) {
+      const stmt = err instanceof StatementFailure ? err.statement.text.replace(/\s+/g, ' ').slice(0, 120) : '';
+      await this.store.recordError(session, m.version, `line ${failure.line ?? '?'} (${direction}${stmt ? `: ${stmt}` : ''}): ${failure.text}`).catch(() => {});
+    }
     const hint = dirty
-      ? `it runs outside a transaction, so the statements before this one stay applied and it is marked dirty; fix the statement, undo or finish by hand, then run "database-migration ${m.version} --resolve applied|rolled-back"`
+      ? `it runs outside a transaction, so the statements before this one stay applied and it is marked dirty; fix the statement, undo or finish by hand, then run "database-migration --mark-applied ${m.version}" or "--mark-rolled-back ${m.version}"`
       : `fix the statement and run --${direction} again; ${id} was rolled back completely, so the database is as it was before it`;
     return new MigrationError('E_MIGRATION_FAILED', `${id} failed (${direction}): ${failure.text}`, hint,
       m.file ? { file: m.file, line: failure.line, column: failure.column } : {}, { cause: err });

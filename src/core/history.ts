@@ -22,9 +22,11 @@ export interface HistoryRow {
   durationMs: number | null;
   environment: string | null;
   batch: number;
+  /** For a dirty migration: the statement it stopped at and why. */
+  error?: string | null;
 }
 
-export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore';
+export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore' | 'baseline' | 'repair';
 
 export interface LogEntry {
   id: number;
@@ -77,7 +79,8 @@ CREATE TABLE IF NOT EXISTS ${this.table} (
   applied_by    text NOT NULL DEFAULT current_user,
   duration_ms   integer,
   environment   text,
-  batch         integer NOT NULL
+  batch         integer NOT NULL,
+  error         text
 );
 CREATE TABLE IF NOT EXISTS ${this.logTable} (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -97,13 +100,23 @@ CREATE TABLE IF NOT EXISTS ${this.seedsTable} (
   applied_at  timestamptz NOT NULL DEFAULT now(),
   applied_by  text NOT NULL DEFAULT current_user,
   environment text
-);`);
+);
+ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
+  }
+
+  /** Where a non-transactional migration stopped: shown while it is dirty. */
+  async recordError(session: Session, version: string, error: string): Promise<void> {
+    await session.query(`UPDATE ${this.table} SET error = $2 WHERE version = $1`, [version, error]);
+  }
+
+  async updateChecksum(session: Session, version: string, checksum: string, downSql: string | null): Promise<void> {
+    await session.query(`UPDATE ${this.table} SET checksum = $2, down_sql = $3 WHERE version = $1`, [version, checksum, downSql]);
   }
 
   async read(session: Session): Promise<HistoryRow[]> {
     if (!(await this.exists(session))) return [];
     const r = await session.query<Record<string, unknown>>(
-      `SELECT version, name, checksum, down_sql, status, transactional, applied_at, applied_by, duration_ms, environment, batch FROM ${this.table}`);
+      `SELECT * FROM ${this.table}`);
     return r.rows.map((row) => ({
       version: String(row['version']),
       name: String(row['name']),
@@ -116,6 +129,7 @@ CREATE TABLE IF NOT EXISTS ${this.seedsTable} (
       durationMs: row['duration_ms'] == null ? null : Number(row['duration_ms']),
       environment: (row['environment'] as string | null) ?? null,
       batch: Number(row['batch']),
+      error: (row['error'] as string | null | undefined) ?? null,
     }));
   }
 
@@ -132,7 +146,7 @@ CREATE TABLE IF NOT EXISTS ${this.seedsTable} (
   }
 
   async markApplied(session: Session, version: string, durationMs: number): Promise<void> {
-    await session.query(`UPDATE ${this.table} SET status = 'applied', duration_ms = $2, applied_at = now() WHERE version = $1`, [version, durationMs]);
+    await session.query(`UPDATE ${this.table} SET status = 'applied', duration_ms = $2, applied_at = now(), error = NULL WHERE version = $1`, [version, durationMs]);
   }
 
   async markRunning(session: Session, version: string): Promise<void> {

@@ -211,9 +211,10 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
 }
 
 function dirtyError(s: MigrationStatus): MigrationError {
+  const where = s.history?.error ? ` It stopped at ${s.history.error}.` : ' It was interrupted (the process stopped) before it finished.';
   return new MigrationError('E_DIRTY',
-    `${migrationId(s)} is dirty: it runs outside a transaction ("-- transaction: none") and was interrupted, so it may be half applied`,
-    `check which of its statements took effect and finish or undo them by hand, then run "database-migration ${s.version} --resolve applied" or "--resolve rolled-back"`,
+    `${migrationId(s)} is dirty: it runs outside a transaction ("-- transaction: none") and may be half applied.${where}`,
+    `check which of its statements took effect and finish or undo them by hand, then run "database-migration --mark-applied ${s.version}" or "database-migration --mark-rolled-back ${s.version}"`,
     s.file ? { file: s.file.file } : {});
 }
 
