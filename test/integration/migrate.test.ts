@@ -195,10 +195,11 @@ for (const backend of BACKENDS) {
       assert.ok(idx.some((i) => i.indexname === 'agencies_lower_name_idx'), 'the first statement stays applied');
       const again = await p.cli(['--up']);
       assert.equal(again.code, 4);
-      assert.match(again.stderr, /002_index_names is dirty/);
+      assert.match(again.stderr, /002_index_names is dirty: .* It stopped at line 4 \(up: CREATE INDEX CONCURRENTLY agencies_broken_idx ON agencies \(no_such_column\);\): column "no_such_column" does not exist/);
+      assert.match(again.stderr, /--mark-applied 002" or "database-migration --mark-rolled-back 002"/);
 
       await p.query('DROP INDEX agencies_lower_name_idx');
-      const resolved = await p.cli(['002', '--resolve', 'rolled-back']);
+      const resolved = await p.cli(['--mark-rolled-back', '002']);
       assert.equal(resolved.code, 0, resolved.stderr);
       p.write('migrations/002_index_names.sql', migration(
         'CREATE INDEX CONCURRENTLY agencies_lower_name_idx ON agencies (lower(name));',
