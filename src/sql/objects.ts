@@ -683,15 +683,18 @@ export function objectsCreated<S extends StatementLike>(statements: S[]): Tracke
  * replaces them again.
  */
 export function objectsLeftBehind<S extends StatementLike>(up: S[], down: StatementLike[]): TrackedObject<S>[] {
-  const createdInUp = objectsCreated(up);
-  const drops = down.flatMap((s) => droppedObjects(s.kind, s.node));
-  const replacedInDown = down.flatMap((s) => createdObjects(s.kind, s.node)).filter((o) => o.orReplace);
-  return createdInUp.filter((o) => {
-    if (removal(o, drops, createdInUp) !== 'no') return false;
-    if (unnamedDropped(o, drops, createdInUp)) return false;
-    if (o.orReplace && replacedInDown.some((r) => sameObject(o, r))) return false;
-    return true;
-  });
+  const live = objectsCreated(up);
+  // Walk the down section in order, so a rename there (back to an old name) is followed too.
+  for (const stmt of down) {
+    const drops = droppedObjects(stmt.kind, stmt.node);
+    const replaced = createdObjects(stmt.kind, stmt.node).filter((o) => o.orReplace);
+    const gone = live.filter((o) => (drops.length > 0 && (removal(o, drops, live) !== 'no' || unnamedDropped(o, drops, live)))
+      || (o.orReplace && replaced.some((r) => r.kind === o.kind && sameObject(o, r))));
+    for (const g of gone) live.splice(live.indexOf(g), 1);
+    const rename = renamedObject(stmt.kind, stmt.node);
+    if (rename) applyRename(live, rename);
+  }
+  return live;
 }
 
 // --- statements that cannot run in a transaction block ---------------------------

@@ -259,7 +259,7 @@ describe('planUp', () => {
     const st = computeStatus([m1, m2], [row(m1, { status: 'running' })], ENV);
     const e = expectMigrationError(() => planUp(st), 'E_DIRTY');
     assert.match(e.message, /001_one is dirty/);
-    assert.match(e.hint, /--resolve/);
+    assert.match(e.hint, /--mark-applied 001" or "database-migration --mark-rolled-back 001"/);
   });
 
   it('E_DIRTY wins even with allowDrift and allowOutOfOrder', () => {

@@ -2,6 +2,12 @@
 import type { Rule } from '../types';
 import { preferTextField } from './prefer-text-field';
 import { syntaxError } from './syntax-error';
+import { missingDownMigration } from './missing-down-migration';
+import { redundantIndex } from './redundant-index';
+import { foreignKeyWithoutIndex } from './foreign-key-without-index';
+import { nonTransactionalStatement } from './non-transactional-statement';
+import { matviewWithoutUniqueIndex } from './matview-without-unique-index';
+import { downDoesNotReverseUp } from './down-does-not-reverse-up';
 import { preferRobustStmts } from './prefer-robust-stmts';
 import { requireLockTimeout } from './require-lock-timeout';
 import { requireStatementTimeout } from './require-statement-timeout';
@@ -24,6 +30,12 @@ import { disallowedUniqueConstraint } from './disallowed-unique-constraint';
 export const ALL_RULES: Rule[] = [
   syntaxError,
   preferTextField,
+  missingDownMigration,
+  redundantIndex,
+  foreignKeyWithoutIndex,
+  nonTransactionalStatement,
+  matviewWithoutUniqueIndex,
+  downDoesNotReverseUp,
   preferRobustStmts,
   requireLockTimeout,
   requireStatementTimeout,
