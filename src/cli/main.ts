@@ -5,6 +5,7 @@ import { describeTarget } from '../core/config';
 import { createMigration, listTemplates } from '../core/create';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
 import { describeDifference } from '../core/catalog';
+import { graphMermaid, graphText } from '../core/dependencies';
 import { ExitCode, MigrationError } from '../core/errors';
 import { verificationError, type MigrationRehearsal } from '../core/rehearsal';
 import { packageVersion } from '../core/package-root';
@@ -36,6 +37,7 @@ interface CliOptions {
   backups?: boolean;
   restore?: string;
   dryRun?: boolean;
+  graph?: boolean | string;
   verify?: boolean | string;
   format?: 'text' | 'json' | 'sarif' | 'gcc';
   to?: string;
@@ -97,6 +99,7 @@ export function buildProgram(): Command {
     .option('--mark-rolled-back <version>', 'after checking by hand, record a dirty migration as not applied')
     .option('--baseline <version>', 'adopt an existing database: record migrations up to VERSION as applied without running them')
     .option('--repair-checksum <version>', 'accept an intentionally edited applied migration (record its new checksum)')
+    .addOption(new Option('--graph [format]', 'with --status: print the dependency graph (declared and inferred from the SQL)').choices(['text', 'mermaid']))
     .option('--dry-run', 'with --up/--down: run inside a transaction and roll back, reporting time, rows and locks per statement')
     .option('--verify [version]', 'check that each pending migration\'s down undoes its up (all in a rolled-back transaction); with --up: refuse to apply when it does not')
     .option('--backup', 'back up the database now (pg_dump, or PGlite\'s dump for the embedded database)')
@@ -223,6 +226,13 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
   try {
     switch (action) {
       case 'status': {
+        if (opts.graph) {
+          const analysis = await engine.dependencies();
+          const files = engine.migrations();
+          if (json) output.out(JSON.stringify({ environment: report0(project), edges: analysis.edges }, null, 2));
+          else output.out(opts.graph === 'mermaid' ? graphMermaid(files, analysis.edges) : graphText(files, analysis.edges));
+          return ExitCode.Success;
+        }
         const report = await engine.status();
         const drift = hasDrift(report.statuses);
         if (json) {
@@ -395,6 +405,10 @@ function printDryRun(migrations: MigrationRehearsal[], where: string, json: bool
     }
   }
   return ExitCode.Success;
+}
+
+function report0(project: Project): string {
+  return project.environment.name;
 }
 
 function formatBytes(n: number): string {

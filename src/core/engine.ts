@@ -4,6 +4,7 @@ import { loadConfig, resolveEnvironment, describeTarget, type Config, type Resol
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
 import { serverVersion, type Database, type Session } from './db/database';
 import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
+import { analyseMigrations, type MigrationAnalysis } from './dependencies';
 import { dryRun, verificationError, verifyMigrations, type DryRunStep, type MigrationRehearsal, type VerificationResult } from './rehearsal';
 
 export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
@@ -117,10 +118,12 @@ export class MigrationEngine {
 
   async up(options: UpOptions & RunOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
+    const analysis = await analyseMigrations(files, this.postgresVersion());
     return this.withLock(async (session) => {
       const history = await this.store.read(session);
       const statuses = computeStatus(files, history, { environment: this.environmentName });
-      const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options });
+      const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, edges: analysis.edges, ...options });
+      assertTransactionSafe(plan.map((p) => p.migration), analysis, 'up');
       if (plan.length > 0) this.assertMayChange('apply migrations to');
       if (plan.length > 0 && options.verify) {
         const failure = verificationError(await verifyMigrations(session, plan.map((p) => p.migration), this.historyTableNames()));
@@ -143,10 +146,12 @@ export class MigrationEngine {
 
   async down(options: DownOptions & RunOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
+    const analysis = await analyseMigrations(files, this.postgresVersion());
     return this.withLock(async (session) => {
       const history = await this.store.read(session);
       const statuses = computeStatus(files, history, { environment: this.environmentName });
-      const plan = planDown(statuses, options);
+      const plan = planDown(statuses, { edges: analysis.edges, ...options });
+      assertTransactionSafe(plan.flatMap((p) => (p.file && p.source === 'file' ? [p.file] : [])), analysis, 'down');
       if (plan.length > 0) this.assertMayChange('roll back migrations on');
       await this.store.ensure(session);
       if (plan.length > 0) {
@@ -229,6 +234,15 @@ export class MigrationEngine {
       const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
       return after.find((s) => s.version === target.version) ?? { ...target, state: 'pending' as const, history: null };
     });
+  }
+
+  /** Dependency edges (declared and inferred) between the migration files. */
+  async dependencies(): Promise<MigrationAnalysis> {
+    return analyseMigrations(this.migrations(), this.postgresVersion());
+  }
+
+  private postgresVersion(): number {
+    return this.project.config.lint.postgresVersion ?? 15;
   }
 
   private historyTableNames(): string[] {
@@ -534,6 +548,19 @@ export class MigrationEngine {
       return h ? `pid ${h.pid}${h.application_name ? `, ${h.application_name}` : ''}${h.usename ? `, user ${h.usename}` : ''}` : null;
     } catch {
       return null;
+    }
+  }
+}
+
+/** A statement PostgreSQL refuses inside a transaction, in a migration that runs in one: refuse before anything runs. */
+function assertTransactionSafe(migrations: MigrationFile[], analysis: MigrationAnalysis, section: 'up' | 'down'): void {
+  for (const m of migrations) {
+    const bad = analysis.nonTransactional.find((n) => n.version === m.version && n.section === section);
+    if (bad) {
+      throw new MigrationError('E_NON_TRANSACTIONAL',
+        `${bad.what} cannot run inside a transaction, and ${migrationId(m)} runs in one`,
+        'add the line "-- transaction: none" above "-- Up migration" (the migration then runs statement by statement), or move this statement into a migration of its own',
+        { file: m.file, line: bad.line });
     }
   }
 }

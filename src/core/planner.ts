@@ -76,6 +76,15 @@ export interface UpOptions {
   allowOutOfOrder?: boolean;
   /** Apply even though an applied migration's file changed. */
   allowDrift?: boolean;
+  /** Edges inferred from the parse trees (see dependencies.ts); declared ones come from the files. */
+  edges?: InferredEdge[];
+}
+
+export interface InferredEdge {
+  from: string;
+  to: string;
+  reason: string;
+  declared: boolean;
 }
 
 export interface UpStep {
@@ -130,7 +139,7 @@ export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): Up
       }
       const key = normaliseVersion(target.version);
       if (!applied.has(key) && !planned.has(key)) {
-        throw new MigrationError('E_UNKNOWN_VERSION',
+        throw new MigrationError('E_DEPENDENCY',
           `${migrationId(c)} depends on ${migrationId(target)}, which is ${target.state} and not applied before it in this run`,
           target.state === 'skipped'
             ? `${migrationId(target)} does not run in this environment; add the environment to its "-- environments:" line or drop the dependency`
@@ -138,12 +147,27 @@ export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): Up
           { file: c.file!.file });
       }
     }
+    for (const e of options.edges ?? []) {
+      if (e.declared || compareVersions(e.from, c.version) !== 0) continue;
+      const key = normaliseVersion(e.to);
+      if (applied.has(key) || planned.has(key)) continue;
+      const target = statuses.find((x) => compareVersions(x.version, e.to) === 0);
+      const targetId = target ? migrationId(target) : e.to;
+      throw new MigrationError('E_DEPENDENCY',
+        `${migrationId(c)} depends on ${targetId} (it ${e.reason}), which ${target?.state === 'pending' ? 'would not have run before it' : `is ${target?.state ?? 'unknown'}`}`,
+        compareVersions(e.to, c.version) > 0
+          ? `renumber ${migrationId(c)} after ${targetId}, or move what it needs into an earlier migration`
+          : `apply ${targetId} first (widen --to / --steps)`,
+        { file: c.file!.file });
+    }
     planned.add(normaliseVersion(c.version));
   }
   return candidates.map((c) => ({ migration: c.file! }));
 }
 
 export interface DownOptions {
+  /** Edges inferred from the parse trees: a migration that stays applied keeps what it uses. */
+  edges?: InferredEdge[];
   /** Roll back every migration newer than this one ("0" rolls back everything). */
   to?: string;
   /** Roll back down to and including this migration. */
@@ -202,9 +226,15 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
       let target: MigrationStatus | null = null;
       try { target = resolveMigrationRef(statuses, dep); } catch { target = null; }
       if (target && reverting.has(target.version)) {
-        throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(s)} depends on ${migrationId(target)} and stays applied, so ${migrationId(target)} cannot be rolled back alone`,
+        throw new MigrationError('E_DEPENDENCY', `${migrationId(s)} depends on ${migrationId(target)} and stays applied, so ${migrationId(target)} cannot be rolled back alone`,
           `roll back ${migrationId(s)} too (e.g. --to a version before it)`, { file: s.file.file });
       }
+    }
+    for (const e of options.edges ?? []) {
+      if (e.declared || compareVersions(e.from, s.version) !== 0 || !reverting.has(e.to)) continue;
+      const target = statuses.find((x) => compareVersions(x.version, e.to) === 0)!;
+      throw new MigrationError('E_DEPENDENCY', `${migrationId(s)} depends on ${migrationId(target)} (it ${e.reason}) and stays applied, so ${migrationId(target)} cannot be rolled back alone`,
+        `roll back ${migrationId(s)} too (e.g. --to a version before it)`, { file: s.file.file });
     }
   }
   return steps;

@@ -31,14 +31,22 @@ export function referencedObjects(kind: string | null, node: AstNode | null): Re
     const key = `${r.kind}:${r.schema ?? ''}.${r.name}`;
     if (!seen.has(key) && r.name) { seen.add(key); out.push(r); }
   };
+  // RangeVars appear wrapped ({RangeVar: {...}}) in FROM lists but bare in fields such as
+  // CreateStmt.relation, IndexStmt.relation or Constraint.pktable: find them by shape.
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(visit); return; }
+    if (!v || typeof v !== 'object') return;
+    const o = v as AstNode;
+    if (typeof o['relname'] === 'string' && o !== created && !(created && o['relname'] === created['relname'] && o['schemaname'] === created['schemaname'] && o['location'] === created['location'])) {
+      const schema = o['schemaname'] ? String(o['schemaname']) : null;
+      const name = String(o['relname']);
+      if (schema || !cteNames.has(name)) add({ kind: 'relation', schema, name });
+    }
+    for (const x of Object.values(o)) if (x && typeof x === 'object') visit(x);
+  };
+  visit(node);
   walk(node, (t, body) => {
-    if (t === 'RangeVar') {
-      if (body === created) return;
-      const schema = body['schemaname'] ? String(body['schemaname']) : null;
-      const name = String(body['relname'] ?? '');
-      if (!schema && cteNames.has(name)) return;
-      add({ kind: 'relation', schema, name });
-    } else if (t === 'TypeName') {
+    if (t === 'TypeName') {
       const names = stringList(body['names']);
       if (names.length === 0 || names[0] === 'pg_catalog') return;
       add({ kind: 'type', schema: names.length > 1 ? names[names.length - 2]! : null, name: names[names.length - 1]! });

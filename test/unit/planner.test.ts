@@ -285,14 +285,14 @@ describe('planUp', () => {
   it('a dependency on a pending migration left out by --to is an error naming the edge', () => {
     const d2 = mig('002', 'two', { depends: ['004_four'] });
     const st = computeStatus([m1, d2, m3, m4], [], ENV);
-    const e = expectMigrationError(() => planUp(st, { to: '3' }), 'E_UNKNOWN_VERSION');
+    const e = expectMigrationError(() => planUp(st, { to: '3' }), 'E_DEPENDENCY');
     assert.match(e.message, /002_two depends on 004_four, which is pending and not applied before it/);
   });
 
   it('a dependency on a later migration in the same run is an error (dependencies must come first)', () => {
     const d2 = mig('002', 'two', { depends: ['3'] });
     const st = computeStatus([m1, d2, m3], [], ENV);
-    const e = expectMigrationError(() => planUp(st), 'E_UNKNOWN_VERSION');
+    const e = expectMigrationError(() => planUp(st), 'E_DEPENDENCY');
     assert.match(e.message, /002_two depends on 003_three/);
   });
 
@@ -302,14 +302,14 @@ describe('planUp', () => {
     assert.deepEqual(upIds(planUp(st, { steps: 2 })), ['002_two', '003_three']);
     const d2 = mig('002', 'two', { depends: ['004_four'] });
     const st2 = computeStatus([m1, d2, m3, m4], [], ENV);
-    expectMigrationError(() => planUp(st2, { steps: 2 }), 'E_UNKNOWN_VERSION');
+    expectMigrationError(() => planUp(st2, { steps: 2 }), 'E_DEPENDENCY');
   });
 
   it('a dependency on a skipped migration says it does not run in this environment', () => {
     const s2 = mig('002', 'two', { environments: ['test'] });
     const d3 = mig('003', 'three', { depends: ['002_two'] });
     const st = computeStatus([m1, s2, d3], [], ENV);
-    const e = expectMigrationError(() => planUp(st), 'E_UNKNOWN_VERSION');
+    const e = expectMigrationError(() => planUp(st), 'E_DEPENDENCY');
     assert.match(e.message, /003_three depends on 002_two, which is skipped/);
     assert.match(e.hint, /does not run in this environment/);
   });
@@ -449,7 +449,7 @@ describe('planDown', () => {
     const d1 = mig('001', 'one', { depends: ['005_five'] });
     const m5 = mig('005', 'five');
     const st = computeStatus([d1, m5], [row(d1), row(m5)], ENV);
-    const e = expectMigrationError(() => planDown(st), 'E_UNKNOWN_VERSION');
+    const e = expectMigrationError(() => planDown(st), 'E_DEPENDENCY');
     assert.match(e.message, /001_one depends on 005_five and stays applied/);
     assert.equal(e.location.file, d1.file);
     // rolling back both together is allowed
@@ -461,7 +461,7 @@ describe('planDown', () => {
       const d1 = mig('001', 'one', { depends: [ref] });
       const m5 = mig('005', 'five');
       const st = computeStatus([d1, m5], [row(d1), row(m5)], ENV);
-      const e = expectMigrationError(() => planDown(st), 'E_UNKNOWN_VERSION');
+      const e = expectMigrationError(() => planDown(st), 'E_DEPENDENCY');
       assert.match(e.message, /001_one depends on 005_five/);
     });
   }
@@ -470,7 +470,7 @@ describe('planDown', () => {
     const d1 = mig('001', 'one', { depends: ['005_five.sql'] });
     const m5 = mig('005', 'five');
     const st = computeStatus([d1, m5], [row(d1), row(m5)], ENV);
-    const e = expectMigrationError(() => planDown(st), 'E_UNKNOWN_VERSION');
+    const e = expectMigrationError(() => planDown(st), 'E_DEPENDENCY');
     assert.match(e.message, /001_one depends on 005_five/);
   });
 

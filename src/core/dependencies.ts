@@ -1,0 +1,137 @@
+/**
+ * The dependency graph between migrations: edges declared with "-- depends:"
+ * plus edges inferred from the parse trees (a migration that uses a table,
+ * view, sequence, type or function depends on the migration that created it),
+ * and the statements that cannot run inside the migration's transaction.
+ */
+import { createdObjects, droppedObjects, nonTransactionalReason, type ObjectKind } from '../sql/objects';
+import { loadParser } from '../sql/parser';
+import { parseScriptSync, type ParsedStatement } from '../sql/parse';
+import { referencedObjects, type Reference } from '../sql/references';
+import { compareVersions, migrationId, type MigrationFile } from './migration-file';
+
+export interface DependencyEdge {
+  /** The migration that depends ... */
+  from: string;
+  /** ... on this one (versions). */
+  to: string;
+  /** "declared", or what was found: "uses table space_objects". */
+  reason: string;
+  declared: boolean;
+}
+
+export interface NonTransactionalStatement {
+  version: string;
+  section: 'up' | 'down';
+  line: number;
+  what: string;
+}
+
+export interface MigrationAnalysis {
+  edges: DependencyEdge[];
+  nonTransactional: NonTransactionalStatement[];
+}
+
+const KIND_GROUP: Partial<Record<ObjectKind, Reference['kind']>> = {
+  table: 'relation', view: 'relation', 'materialized view': 'relation', sequence: 'relation',
+  type: 'type', domain: 'type', function: 'function', procedure: 'function',
+};
+
+interface Creation {
+  version: string;
+  kind: ObjectKind;
+  schema: string | null;
+  name: string;
+}
+
+function matches(ref: { schema: string | null; name: string }, c: { schema: string | null; name: string }): boolean {
+  return ref.name === c.name && (ref.schema === null || c.schema === null || ref.schema === c.schema);
+}
+
+/** Parses every migration (cached per statement) and returns the dependency edges and non-transactional statements. */
+export async function analyseMigrations(files: MigrationFile[], pgVersion = 15): Promise<MigrationAnalysis> {
+  const parser = await loadParser();
+  const sorted = [...files].sort((a, b) => compareVersions(a.version, b.version));
+  const parsed = new Map<string, { up: ParsedStatement[]; down: ParsedStatement[] }>();
+  for (const f of sorted) parsed.set(f.version, { up: parseScriptSync(parser, f.up), down: f.down ? parseScriptSync(parser, f.down) : [] });
+
+  const creations: Creation[] = [];
+  for (const f of sorted) {
+    for (const st of parsed.get(f.version)!.up) {
+      for (const o of createdObjects(st.kind, st.node)) {
+        if (KIND_GROUP[o.kind]) creations.push({ version: f.version, kind: o.kind, schema: o.schema, name: o.name });
+      }
+    }
+  }
+
+  const edges: DependencyEdge[] = [];
+  const nonTransactional: NonTransactionalStatement[] = [];
+  const seen = new Set<string>();
+  const addEdge = (e: DependencyEdge) => {
+    const key = `${e.from}->${e.to}`;
+    if (seen.has(key)) {
+      const existing = edges.find((x) => `${x.from}->${x.to}` === key)!;
+      if (!existing.reason.includes(e.reason)) existing.reason = `${existing.reason}; ${e.reason}`;
+      return;
+    }
+    seen.add(key);
+    edges.push({ ...e });
+  };
+
+  for (const f of sorted) {
+    for (const dep of f.depends) {
+      const target = sorted.find((x) => migrationId(x) === dep.replace(/\.sql$/i, '') || x.name === dep || (/^\d+$/.test(dep) && compareVersions(x.version, dep) === 0));
+      if (target) addEdge({ from: f.version, to: target.version, reason: 'declared', declared: true });
+    }
+    const sections = parsed.get(f.version)!;
+    const createdHere: Creation[] = [];
+    for (const st of sections.up) {
+      const refs: Reference[] = referencedObjects(st.kind, st.node);
+      for (const d of droppedObjects(st.kind, st.node)) {
+        const group = KIND_GROUP[d.kind];
+        if (group) refs.push({ kind: group, schema: d.schema, name: d.name });
+      }
+      for (const ref of refs) {
+        if (createdHere.some((c) => KIND_GROUP[c.kind] === ref.kind && matches(ref, c))) continue;
+        const candidates = creations.filter((c) => c.version !== f.version && KIND_GROUP[c.kind] === ref.kind && matches(ref, c));
+        if (candidates.length === 0) continue; // not created by any migration: built in, or made outside the tool
+        const earlier = candidates.filter((c) => compareVersions(c.version, f.version) < 0);
+        const creator = earlier.length ? earlier[earlier.length - 1]! : candidates[0]!;
+        addEdge({ from: f.version, to: creator.version, reason: `uses ${creator.kind} ${creator.schema ? `${creator.schema}.` : ''}${creator.name}`, declared: false });
+      }
+      for (const o of createdObjects(st.kind, st.node)) if (KIND_GROUP[o.kind]) createdHere.push({ version: f.version, kind: o.kind, schema: o.schema, name: o.name });
+    }
+    if (f.transactional) {
+      for (const [section, statements, base] of [['up', sections.up, f.upLine], ['down', sections.down, f.downLine ?? 1]] as const) {
+        for (const st of statements) {
+          const what = nonTransactionalReason(st.kind, st.node, pgVersion);
+          if (what) nonTransactional.push({ version: f.version, section, line: base + st.line - 1, what });
+        }
+      }
+    }
+  }
+  edges.sort((a, b) => compareVersions(a.from, b.from) || compareVersions(a.to, b.to));
+  return { edges, nonTransactional };
+}
+
+/** The graph as indented text: each migration and what it depends on, with the reason. */
+export function graphText(files: { version: string; name: string }[], edges: DependencyEdge[]): string {
+  const name = new Map(files.map((f) => [f.version, migrationId(f)]));
+  const lines: string[] = [];
+  for (const f of [...files].sort((a, b) => compareVersions(a.version, b.version))) {
+    lines.push(migrationId(f));
+    const out = edges.filter((e) => e.from === f.version);
+    out.forEach((e, i) => lines.push(`  ${i === out.length - 1 ? '└─' : '├─'} depends on ${name.get(e.to) ?? e.to} (${e.reason})`));
+  }
+  return lines.join('\n');
+}
+
+/** The graph in Mermaid syntax, for the README or the status panel. */
+export function graphMermaid(files: { version: string; name: string }[], edges: DependencyEdge[]): string {
+  const node = (v: string) => `m${v.replace(/[^0-9A-Za-z_]/g, '_')}`;
+  const label = (s: string) => s.replace(/"/g, "'");
+  const lines = ['graph BT'];
+  for (const f of [...files].sort((a, b) => compareVersions(a.version, b.version))) lines.push(`  ${node(f.version)}["${label(migrationId(f))}"]`);
+  for (const e of edges) lines.push(`  ${node(e.from)} -->|${label(e.reason)}| ${node(e.to)}`);
+  return lines.join('\n');
+}
