@@ -37,6 +37,7 @@ interface CliOptions {
   backups?: boolean;
   restore?: string;
   dryRun?: boolean;
+  singleTransaction?: boolean;
   graph?: boolean | string;
   verify?: boolean | string;
   format?: 'text' | 'json' | 'sarif' | 'gcc';
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
     .option('--baseline <version>', 'adopt an existing database: record migrations up to VERSION as applied without running them')
     .option('--repair-checksum <version>', 'accept an intentionally edited applied migration (record its new checksum)')
     .addOption(new Option('--graph [format]', 'with --status: print the dependency graph (declared and inferred from the SQL)').choices(['text', 'mermaid']))
+    .option('--single-transaction', 'with --up: apply all pending migrations in one transaction (all or nothing)')
     .option('--dry-run', 'with --up/--down: run inside a transaction and roll back, reporting time, rows and locks per statement')
     .option('--verify [version]', 'check that each pending migration\'s down undoes its up (all in a rolled-back transaction); with --up: refuse to apply when it does not')
     .option('--backup', 'back up the database now (pg_dump, or PGlite\'s dump for the embedded database)')
@@ -252,7 +254,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
       case 'up': {
         if (name && opts.to) throw new MigrationError('E_USAGE', 'give either MigrationName or --to, not both', 'drop one of them');
         if (opts.dryRun) return printDryRun(await engine.dryRun('up', { to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift }), where, json, output);
-        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift, noBackup: opts.backup === false, verify: !!opts.verify });
+        const run = await engine.up({ to: name ?? opts.to, steps: opts.steps, allowDrift: opts.allowDrift, noBackup: opts.backup === false, verify: !!opts.verify, singleTransaction: !!opts.singleTransaction });
         if (json) output.out(JSON.stringify({ environment: project.environment.name, applied: run.migrations, migrations: statusJson(run.statuses) }, null, 2));
         else if (run.migrations.length === 0) output.out(`Nothing to apply: ${where} is up to date.`);
         else output.out(c.green(`Applied ${plural(run.migrations.length, 'migration')} to ${where}.`));

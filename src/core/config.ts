@@ -276,3 +276,14 @@ export function describeTarget(target: ConnectionTarget, root?: string): string 
   const shown = root ? path.relative(root, target.dataDir) || '.' : target.dataDir;
   return `embedded PGlite (${shown})`;
 }
+
+/**
+ * The target with `password` put into its URL, in memory only (the editor keeps
+ * passwords in its secret storage and hands them over here); PGlite needs none.
+ */
+export function withPassword(target: ConnectionTarget, password: string | undefined): ConnectionTarget {
+  if (!password || target.kind !== 'postgres') return target;
+  const u = new URL(target.url);
+  u.password = encodeURIComponent(password);
+  return { ...target, url: u.toString() };
+}

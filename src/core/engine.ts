@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { loadConfig, resolveEnvironment, describeTarget, type Config, type ResolvedEnvironment } from './config';
+import { loadConfig, resolveEnvironment, describeTarget, withPassword, type Config, type ResolvedEnvironment } from './config';
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
 import { serverVersion, type Database, type Session } from './db/database';
 import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
@@ -23,9 +23,11 @@ export interface Project {
   environment: ResolvedEnvironment;
 }
 
-export function openProject(options: { cwd?: string; configPath?: string; env?: string; url?: string; processEnv?: NodeJS.ProcessEnv } = {}): Project {
+export function openProject(options: { cwd?: string; configPath?: string; env?: string; url?: string; processEnv?: NodeJS.ProcessEnv; password?: string } = {}): Project {
   const config = loadConfig({ cwd: options.cwd ?? process.cwd(), configPath: options.configPath });
   const environment = resolveEnvironment(config, { env: options.env, url: options.url, processEnv: options.processEnv });
+  // A password from the editor's secret storage goes into the URL in memory only (never printed: URLs are redacted).
+  if (options.password) environment.target = withPassword(environment.target, options.password);
   return { config, environment };
 }
 
@@ -51,6 +53,8 @@ export interface EngineOptions {
   appliedBy?: string;
   /** Needed to change an environment marked "protected". */
   confirmed?: boolean;
+  /** Asked between migrations of up/down; true stops the run there (each migration is whole, so stopping is safe). */
+  shouldStop?: () => boolean;
 }
 
 export interface StatusReport {
@@ -70,6 +74,8 @@ export interface RunOptions {
   noBackup?: boolean;
   /** Before applying, verify each migration's rollback (up, down, up in a rolled-back transaction); refuse on a difference. */
   verify?: boolean;
+  /** Apply every pending migration in ONE transaction (all or nothing); refused when one runs outside a transaction. */
+  singleTransaction?: boolean;
 }
 
 export interface SeedRun {
@@ -135,9 +141,32 @@ export class MigrationEngine {
       }
       const done: MigrationRun['migrations'] = [];
       const batch = plan.length > 0 ? await this.store.nextBatch(session) : 0;
-      for (const step of plan) {
-        const durationMs = await this.applyUp(session, step.migration, batch);
-        done.push({ version: step.migration.version, name: step.migration.name, durationMs });
+      if (options.singleTransaction && plan.length > 0) {
+        const outside = plan.find((p) => !p.migration.transactional);
+        if (outside) {
+          throw new MigrationError('E_NON_TRANSACTIONAL', `--single-transaction refused: ${migrationId(outside.migration)} runs outside a transaction ("-- transaction: none")`,
+            'run without --single-transaction, or apply up to the migration before it with --to', { file: outside.migration.file });
+        }
+        await session.exec('BEGIN');
+        let current = plan[0]!.migration;
+        try {
+          for (const step of plan) {
+            current = step.migration;
+            const durationMs = await this.applyUp(session, step.migration, batch, true);
+            done.push({ version: step.migration.version, name: step.migration.name, durationMs });
+          }
+          await session.exec('COMMIT');
+        } catch (err) {
+          await session.exec('ROLLBACK').catch(() => {});
+          const e = await this.failed(session, err, current, 'up', current.upLine, false);
+          throw new MigrationError(e.code, e.message, `fix the statement and run --up again; all ${plan.length} migrations of this --single-transaction run were rolled back`, e.location, { cause: err });
+        }
+      } else {
+        for (const step of plan) {
+          if (this.options.shouldStop?.()) break;
+          const durationMs = await this.applyUp(session, step.migration, batch);
+          done.push({ version: step.migration.version, name: step.migration.name, durationMs });
+        }
       }
       const after = computeStatus(files, await this.store.read(session), { environment: this.environmentName });
       return { direction: 'up' as const, migrations: done, statuses: after };
@@ -165,6 +194,7 @@ export class MigrationEngine {
       }
       const done: MigrationRun['migrations'] = [];
       for (const step of plan) {
+        if (this.options.shouldStop?.()) break;
         const durationMs = await this.applyDown(session, step);
         done.push({ version: step.version, name: step.name, durationMs });
       }
@@ -423,18 +453,25 @@ export class MigrationEngine {
     }
   }
 
-  private async applyUp(session: Session, m: MigrationFile, batch: number): Promise<number> {
+  private async applyUp(session: Session, m: MigrationFile, batch: number, inOuterTransaction = false): Promise<number> {
     const id = migrationId(m);
     this.options.onEvent?.({ type: 'migration-start', direction: 'up', id });
     const t0 = performance.now();
     const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: this.appliedBy, environment: this.environmentName, batch };
+    if (inOuterTransaction) {
+      // --single-transaction: the caller owns BEGIN/COMMIT and reports failures.
+      await execStatements(session, m.up);
+      const durationMs = Math.round(performance.now() - t0);
+      await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
+      this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
+      return durationMs;
+    }
     if (m.transactional) {
       await session.exec('BEGIN');
       try {
         await execStatements(session, m.up);
         const durationMs = Math.round(performance.now() - t0);
-        await this.store.insert(session, { ...row, status: 'applied', durationMs });
-        await this.store.log(session, { action: 'up', version: m.version, name: m.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+        await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
         await session.exec('COMMIT');
         this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
         return durationMs;

@@ -150,6 +150,7 @@ function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Secti
   const finding: Finding = {
     ruleId: rule.id, severity, message: r.message, help: r.help ?? rule.help, file,
     line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column, section: section.name,
+    statementLine: section.baseLine + stmt.line - 1,
   };
   if (r.fix) {
     const edits: TextEdit[] = r.fix.edits.map((e) => {

@@ -79,5 +79,7 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   section: 'up' | 'down' | 'script' | 'file';
+  /** File line where the reported statement starts (where a `-- lint-ignore` line goes above); absent for file-level findings. */
+  statementLine?: number;
   fix?: { title: string; edits: TextEdit[] };
 }

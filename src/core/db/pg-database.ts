@@ -156,7 +156,8 @@ export function connectionError(err: unknown, where: string): MigrationError {
   const e = err as { code?: string; message?: string };
   const code = e?.code ?? '';
   const raw = String(e?.message ?? err);
-  if (code === '28P01' || code === '28000') {
+  // Without any password node-postgres fails before the server answers ("client password must be a string"): an auth failure too.
+  if (code === '28P01' || code === '28000' || /client password must be a (non-empty )?string|password authentication failed/i.test(raw)) {
     return new MigrationError('E_AUTH', `authentication failed connecting to ${where}: ${raw}`,
       'check the user name, and supply the password through PGPASSWORD, ~/.pgpass or an ${env:VAR} in the url — never in the config file',
       {}, { cause: err });

@@ -2,6 +2,19 @@
 import type { Rule } from '../types';
 import { preferTextField } from './prefer-text-field';
 import { syntaxError } from './syntax-error';
+import { preferIdentity } from './prefer-identity';
+import { preferBigintOverSmallint } from './prefer-bigint-over-smallint';
+import { preferBigintOverInt } from './prefer-bigint-over-int';
+import { preferTimestamptz } from './prefer-timestamptz';
+import { banCharField } from './ban-char-field';
+import { banTruncateCascade } from './ban-truncate-cascade';
+import { banDropNotNull } from './ban-drop-not-null';
+import { banDropDatabase } from './ban-drop-database';
+import { banDropTable } from './ban-drop-table';
+import { banDropColumn } from './ban-drop-column';
+import { renamingTable } from './renaming-table';
+import { renamingColumn } from './renaming-column';
+import { changingColumnType } from './changing-column-type';
 import { missingDownMigration } from './missing-down-migration';
 import { redundantIndex } from './redundant-index';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index';
@@ -30,6 +43,19 @@ import { disallowedUniqueConstraint } from './disallowed-unique-constraint';
 export const ALL_RULES: Rule[] = [
   syntaxError,
   preferTextField,
+  preferIdentity,
+  preferBigintOverSmallint,
+  preferBigintOverInt,
+  preferTimestamptz,
+  banCharField,
+  banTruncateCascade,
+  banDropNotNull,
+  banDropDatabase,
+  banDropTable,
+  banDropColumn,
+  renamingTable,
+  renamingColumn,
+  changingColumnType,
   missingDownMigration,
   redundantIndex,
   foreignKeyWithoutIndex,

@@ -1,4 +1,4 @@
-import { alterCommands, typeInfo, type TypeInfo } from '../../../sql/ast';
+import { alterCommands, relName, typeInfo, type TypeInfo } from '../../../sql/ast';
 import type { AstNode, ParsedStatement } from '../../../sql/parse';
 import type { StatementEdit } from '../../types';
 
@@ -54,9 +54,26 @@ export function isBuiltin(type: TypeInfo, ...names: string[]): boolean {
   return (type.schema === null || type.schema.toLowerCase() === 'pg_catalog') && names.includes(type.name);
 }
 
-/** How a type reads in a message: 'varchar(20)', 'numeric(10,2)', 'int4[]'. */
+/** SQL spellings of built-in types the parser names internally. */
+const SPELLING: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
+  bpchar: 'char', varbit: 'bit varying',
+};
+
+/** How a type reads in a message: 'varchar(20)', 'numeric(10,2)', 'integer[]'. */
 export function typeLabel(type: TypeInfo): string {
-  return `${type.name}${type.mods.length ? `(${type.mods.join(',')})` : ''}${type.isArray ? '[]' : ''}`;
+  const name = (type.schema === null || type.schema === 'pg_catalog') && SPELLING[type.name] ? SPELLING[type.name] : type.name;
+  return `${name}${type.mods.length ? `(${type.mods.join(',')})` : ''}${type.isArray ? '[]' : ''}`;
+}
+
+/**
+ * True when `column` was added to the table `rel` by ALTER TABLE ... ADD COLUMN
+ * before statement `before` (so it is new: no code uses it and it holds no data yet).
+ */
+export function addedBefore(statements: ParsedStatement[], before: number, rel: AstNode, column: string): boolean {
+  return statements.some((s) => s.index < before && s.kind === 'AlterTableStmt' && s.node
+    && relName(s.node['relation']) === relName(rel)
+    && alterCommands(s.node).some((c) => c['subtype'] === 'AT_AddColumn' && c['def']?.['ColumnDef']?.['colname'] === column));
 }
 
 const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
