@@ -282,3 +282,40 @@ describe('session settings from the environment config', function () {
     assert.deepEqual(await p.query('SELECT name FROM app'), [{ name: 'portal-migrator' }]);
   });
 });
+
+describe('--single-transaction', function () {
+  this.timeout(60000);
+  let p: TestProject;
+  afterEach(async () => { await p?.cleanup(); });
+
+  for (const backend of BACKENDS) {
+    it(`applies everything or nothing (${backend})`, async () => {
+      p = await makeProject(backend, {
+        ...FIVE,
+        'migrations/004_create_targets.sql': migration('CREATE TABLE targets (id bigint PRIMARY KEY);\nINSERT INTO targets VALUES (1), (1);', 'DROP TABLE targets;'),
+      });
+      const bad = await p.cli(['--up', '--single-transaction']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /004_create_targets\.sql:3(:\d+)?: 004_create_targets failed \(up\): duplicate key value/);
+      assert.match(bad.stderr, /all 5 migrations of this --single-transaction run were rolled back/);
+      assert.deepEqual(userTables(await tables(p)), [], 'not even 001-003 stayed');
+      p.write('migrations/004_create_targets.sql', FIVE['migrations/004_create_targets.sql']);
+      const ok = await p.cli(['--up', '--single-transaction']);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual(userTables(await tables(p)), [...USER_TABLES].sort());
+      const batches = await p.query<{ n: string }>('SELECT count(DISTINCT batch)::text AS n FROM database_migrations');
+      assert.equal(batches[0]!.n, '1');
+    });
+  }
+
+  it('is refused when a migration runs outside a transaction', async () => {
+    p = await makeProject('pglite', {
+      ...FIVE,
+      'migrations/006_index.sql': migration('CREATE INDEX CONCURRENTLY agencies_name_idx ON agencies (name);', 'DROP INDEX CONCURRENTLY IF EXISTS agencies_name_idx;', '-- transaction: none\n'),
+    });
+    const r = await p.cli(['--up', '--single-transaction']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--single-transaction refused: 006_index runs outside a transaction/);
+    assert.deepEqual(userTables(await tables(p)), []);
+  });
+});
