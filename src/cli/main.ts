@@ -38,6 +38,9 @@ interface CliOptions {
   restore?: string;
   dryRun?: boolean;
   singleTransaction?: boolean;
+  refreshViews?: boolean | string[];
+  partitions?: boolean | string;
+  perf?: boolean;
   graph?: boolean | string;
   verify?: boolean | string;
   format?: 'text' | 'json' | 'sarif' | 'gcc';
@@ -52,7 +55,7 @@ interface CliOptions {
   allowDrift?: boolean;
 }
 
-const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'verify', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
+const ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'verify', 'refreshViews', 'partitions', 'perf', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -104,6 +107,9 @@ export function buildProgram(): Command {
     .option('--single-transaction', 'with --up: apply all pending migrations in one transaction (all or nothing)')
     .option('--dry-run', 'with --up/--down: run inside a transaction and roll back, reporting time, rows and locks per statement')
     .option('--verify [version]', 'check that each pending migration\'s down undoes its up (all in a rolled-back transaction); with --up: refuse to apply when it does not')
+    .option('--refresh-views [views...]', 'refresh materialized views (CONCURRENTLY where possible) in dependency order')
+    .addOption(new Option('--partitions [action]', 'show partitioned tables, or "maintain": create upcoming monthly partitions and detach expired ones (config "partitions")').choices(['show', 'maintain']))
+    .option('--perf', 'query performance: top statements (pg_stat_statements, else slow migration statements), index usage, table bloat')
     .option('--backup', 'back up the database now (pg_dump, or PGlite\'s dump for the embedded database)')
     .option('--no-backup', 'with --up/--down: skip the automatic backup (recorded in the log)')
     .option('--backups', 'list the backups of the environment')
@@ -238,9 +244,11 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         const report = await engine.status();
         const drift = hasDrift(report.statuses);
         if (json) {
-          output.out(JSON.stringify({ environment: report.environment, database: report.database, drift, migrations: statusJson(report.statuses) }, null, 2));
+          output.out(JSON.stringify({ environment: report.environment, database: report.database, connection: describePool(project), drift, migrations: statusJson(report.statuses) }, null, 2));
         } else {
           output.out(`Environment: ${where}`);
+          const pool = describePool(project);
+          if (pool) output.out(c.dim(pool));
           output.out(renderStatus(report.statuses, output.tty));
           output.out(`${summarise(report.statuses)}${drift ? c.red(' — drift detected') : ''}`);
         }
@@ -297,6 +305,50 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
           output.out(failure ? c.red('Rollback verification failed; nothing was changed.') : 'Rollback verification passed; nothing was changed.');
         }
         return failure ? ExitCode.MigrationFailed : ExitCode.Success;
+      }
+      case 'refreshViews': {
+        const only = Array.isArray(opts.refreshViews) ? opts.refreshViews : [];
+        const done = await engine.refreshViews(only);
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, refreshed: done }, null, 2));
+        else if (done.length === 0) output.out('No materialized views to refresh.');
+        else {
+          for (const v of done) output.out(`  ${v.view} ${c.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.note ? c.yellow(` — ${v.note}`) : ''}`);
+          output.out(c.green(`Refreshed ${plural(done.length, 'materialized view')} on ${where}.`));
+        }
+        return ExitCode.Success;
+      }
+      case 'partitions': {
+        if (opts.partitions === 'maintain') {
+          const changes = await engine.maintainPartitions();
+          if (json) output.out(JSON.stringify({ environment: project.environment.name, changes }, null, 2));
+          else if (changes.length === 0) output.out('Partitions are already in shape.');
+          else for (const ch of changes) output.out(`  ${ch.action} ${ch.partition} ${c.dim(`(${ch.table}: ${ch.bound})`)}`);
+          return ExitCode.Success;
+        }
+        const tables = await engine.partitions();
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, tables }, null, 2));
+        else if (tables.length === 0) output.out('No partitioned tables.');
+        else {
+          for (const t of tables) {
+            output.out(`${c.bold(t.table)} ${c.dim(`partitioned by ${t.strategy} ${t.key}`)}`);
+            output.out(renderTable(['partition', 'bounds', 'rows (estimate)'], t.partitions.map((pp) => [pp.name, pp.bound, pp.rows === null ? '' : String(pp.rows)]), output.tty));
+          }
+        }
+        return ExitCode.Success;
+      }
+      case 'perf': {
+        const r = await engine.performance();
+        if (json) { output.out(JSON.stringify({ environment: project.environment.name, ...r }, null, 2)); return ExitCode.Success; }
+        output.out(c.bold(`Top statements (${r.statementsSource})`));
+        if (r.statementsNote) output.out(c.dim(`  ${r.statementsNote}`));
+        output.out(r.topStatements.length ? renderTable(['total ms', 'calls', 'mean ms', 'rows', 'statement'], r.topStatements.map((t) => [String(t.totalMs), String(t.calls), String(t.meanMs), String(t.rows), t.query.length > 90 ? `${t.query.slice(0, 87)}...` : t.query]), output.tty) : '  none recorded');
+        if (r.countersNote) output.out(c.yellow(`Note: ${r.countersNote}`));
+        output.out(c.bold('Tables (dead rows = bloat estimate)'));
+        output.out(r.tables.length ? renderTable(['table', 'live rows', 'dead rows', 'dead %', 'estimated rows', 'size', 'seq scans', 'index scans'], r.tables.map((t) => [t.table, String(t.liveRows), String(t.deadRows), (t.deadRatio * 100).toFixed(1), String(t.estimatedRows), formatBytes(t.sizeBytes), String(t.seqScans), String(t.indexScans)]), output.tty) : '  none');
+        output.out(c.bold('Indexes'));
+        output.out(r.indexes.length ? renderTable(['table', 'index', 'scans', 'size'], r.indexes.map((i) => [i.table, i.index, String(i.scans), formatBytes(i.sizeBytes)]), output.tty) : '  none');
+        if (r.unusedIndexes.length) output.out(c.yellow(`Never scanned (candidates to drop): ${r.unusedIndexes.map((i) => i.index).join(', ')}`));
+        return ExitCode.Success;
       }
       case 'backup': {
         const entry = await engine.backup();
@@ -407,6 +459,17 @@ function printDryRun(migrations: MigrationRehearsal[], where: string, json: bool
     }
   }
   return ExitCode.Success;
+}
+
+/** Pool and session settings of a server environment, as --status shows them. */
+function describePool(project: Project): string | null {
+  const s = project.environment.settings;
+  if (project.environment.target.kind !== 'postgres') return null;
+  const parts = [`pool max ${s.pool?.max ?? 10}`, `idle ${s.pool?.idleTimeoutMillis ?? 10000} ms`, `connect timeout ${s.pool?.connectionTimeoutMillis ?? 10000} ms`,
+    `statement_timeout ${s.statementTimeoutMs ?? 'server default'}${s.statementTimeoutMs !== undefined ? ' ms' : ''}`,
+    `lock_timeout ${s.lockTimeoutMs ?? 'server default'}${s.lockTimeoutMs !== undefined ? ' ms' : ''}`,
+    `application_name ${s.applicationName ?? 'database-migration'}`, `ssl ${s.ssl === undefined ? 'default' : typeof s.ssl === 'boolean' ? String(s.ssl) : 'on'}`];
+  return `Connection: ${parts.join(', ')}`;
 }
 
 function report0(project: Project): string {

@@ -51,6 +51,14 @@ export interface ConfigFile {
   allowOutOfOrder?: boolean;
   environments?: Record<string, EnvironmentConfig>;
   lint?: LintConfig;
+  slowStatementMs?: number;
+  partitions?: Record<string, PartitionPolicy>;
+}
+
+export interface PartitionPolicy {
+  premakeMonths?: number;
+  retentionMonths?: number;
+  retentionAction?: 'detach' | 'drop';
 }
 
 export interface LintConfig {
@@ -74,6 +82,8 @@ export interface Config {
   allowOutOfOrder: boolean;
   environments: Record<string, EnvironmentConfig>;
   lint: LintConfig;
+  slowStatementMs: number;
+  partitions: Record<string, PartitionPolicy>;
 }
 
 let validator: ReturnType<Ajv['compile']> | null = null;
@@ -195,6 +205,8 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     allowOutOfOrder: data.allowOutOfOrder ?? false,
     environments,
     lint: data.lint ?? {},
+    slowStatementMs: data.slowStatementMs ?? 1000,
+    partitions: data.partitions ?? {},
   };
 }
 

@@ -5,6 +5,8 @@ import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, t
 import { serverVersion, type Database, type Session } from './db/database';
 import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 import { analyseMigrations, type MigrationAnalysis } from './dependencies';
+import { listPartitionedTables, maintainPartitions, refreshMaterializedViews, type PartitionChange, type PartitionedTable, type ViewRefresh } from './maintenance';
+import { performanceReport, type PerformanceReport } from './performance';
 import { dryRun, verificationError, verifyMigrations, type DryRunStep, type MigrationRehearsal, type VerificationResult } from './rehearsal';
 
 export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
@@ -266,6 +268,60 @@ export class MigrationEngine {
     });
   }
 
+  /** REFRESH MATERIALIZED VIEW (CONCURRENTLY where possible), in dependency order. */
+  async refreshViews(only: string[] = []): Promise<ViewRefresh[]> {
+    return this.withLock(async (session) => {
+      this.assertMayChange('refresh views on');
+      const out = await refreshMaterializedViews(session, only);
+      if (await this.store.exists(session)) {
+        await this.store.log(session, { action: 'maintenance', success: true, durationMs: out.reduce((a, v) => a + v.durationMs, 0), environment: this.environmentName, performedBy: this.appliedBy, message: `refreshed ${out.length} materialized view(s)` });
+      }
+      return out;
+    });
+  }
+
+  async partitions(): Promise<PartitionedTable[]> {
+    const session = await this.db.session();
+    try {
+      return await listPartitionedTables(session);
+    } finally {
+      await session.release();
+    }
+  }
+
+  /** Creates upcoming monthly partitions and detaches (or drops) expired ones, as "partitions" in the config says; one transaction. */
+  async maintainPartitions(now = new Date()): Promise<PartitionChange[]> {
+    const policies = this.project.config.partitions;
+    if (Object.keys(policies).length === 0) {
+      throw new MigrationError('E_USAGE', 'no partitioned tables are configured for maintenance',
+        'add "partitions": { "api_request_logs": { "premakeMonths": 3, "retentionMonths": 12 } } to database-migration.config.json');
+    }
+    return this.withLock(async (session) => {
+      this.assertMayChange('maintain partitions on');
+      await session.exec('BEGIN');
+      try {
+        const changes = await maintainPartitions(session, policies, now);
+        if (await this.store.exists(session)) {
+          await this.store.log(session, { action: 'maintenance', success: true, environment: this.environmentName, performedBy: this.appliedBy, message: changes.length ? changes.map((c) => `${c.action} ${c.partition}`).join(', ') : 'partitions already in shape' });
+        }
+        await session.exec('COMMIT');
+        return changes;
+      } catch (err) {
+        await session.exec('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
+  async performance(limit = 10): Promise<PerformanceReport> {
+    const session = await this.db.session();
+    try {
+      return await performanceReport(session, this.store, limit, this.db.kind === 'pglite');
+    } finally {
+      await session.release();
+    }
+  }
+
   /** Dependency edges (declared and inferred) between the migration files. */
   async dependencies(): Promise<MigrationAnalysis> {
     return analyseMigrations(this.migrations(), this.postgresVersion());
@@ -458,9 +514,19 @@ export class MigrationEngine {
     this.options.onEvent?.({ type: 'migration-start', direction: 'up', id });
     const t0 = performance.now();
     const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: this.appliedBy, environment: this.environmentName, batch };
+    const slow: { line: number; sql: string; ms: number }[] = [];
+    const watch = (stmt: { line: number; text: string }, ms: number) => {
+      if (ms >= this.project.config.slowStatementMs) slow.push({ line: m.upLine + stmt.line - 1, sql: stmt.text.replace(/\s+/g, ' ').slice(0, 200), ms: Math.round(ms) });
+    };
+    const recordSlow = async () => {
+      for (const x of slow) {
+        await this.store.log(session, { action: 'slow', version: m.version, name: m.name, success: true, durationMs: x.ms, environment: this.environmentName, performedBy: this.appliedBy, message: `${id} line ${x.line}: ${x.sql}` });
+      }
+    };
     if (inOuterTransaction) {
       // --single-transaction: the caller owns BEGIN/COMMIT and reports failures.
-      await execStatements(session, m.up);
+      await execStatements(session, m.up, watch);
+      await recordSlow();
       const durationMs = Math.round(performance.now() - t0);
       await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
       this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
@@ -469,9 +535,10 @@ export class MigrationEngine {
     if (m.transactional) {
       await session.exec('BEGIN');
       try {
-        await execStatements(session, m.up);
+        await execStatements(session, m.up, watch);
         const durationMs = Math.round(performance.now() - t0);
         await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
+        await recordSlow();
         await session.exec('COMMIT');
         this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
         return durationMs;
@@ -483,13 +550,17 @@ export class MigrationEngine {
     // "-- transaction: none": record it as running first, so an interruption shows as dirty.
     await this.store.insert(session, { ...row, status: 'running', durationMs: null });
     try {
-      await execStatements(session, m.up, (stmt, ms) => this.options.onEvent?.({ type: 'statement-done', id, line: m.upLine + stmt.line - 1, durationMs: Math.round(ms) }));
+      await execStatements(session, m.up, (stmt, ms) => {
+        watch(stmt, ms);
+        this.options.onEvent?.({ type: 'statement-done', id, line: m.upLine + stmt.line - 1, durationMs: Math.round(ms) });
+      });
     } catch (err) {
       throw await this.failed(session, err, m, 'up', m.upLine, true);
     }
     const durationMs = Math.round(performance.now() - t0);
     await this.store.markApplied(session, m.version, durationMs);
     await this.store.log(session, { action: 'up', version: m.version, name: m.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+    await recordSlow();
     this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
     return durationMs;
   }

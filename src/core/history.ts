@@ -26,7 +26,7 @@ export interface HistoryRow {
   error?: string | null;
 }
 
-export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore' | 'baseline' | 'repair';
+export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore' | 'baseline' | 'repair' | 'slow' | 'maintenance';
 
 export interface LogEntry {
   id: number;
