@@ -13,12 +13,10 @@ export function discoverMigrations(dir: string, options: { mustExist?: boolean; 
     return [];
   }
   const shown = (p: string) => (options.displayRoot ? path.relative(options.displayRoot, p) || p : p);
-  const files = fs.readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.toLowerCase().endsWith('.sql'))
-    .map((d) => d.name);
+  const files = sqlFilesIn(dir, shown);
   const migrations = files.map((name) => {
     const full = path.join(dir, name);
-    return parseMigrationFile(fs.readFileSync(full, 'utf8'), shown(full), name);
+    return parseMigrationFile(readSqlText(full, shown(full)), shown(full), name);
   });
   migrations.sort((a, b) => compareVersions(a.version, b.version) || a.name.localeCompare(b.name));
   for (let i = 1; i < migrations.length; i++) {
@@ -56,13 +54,81 @@ export function seedEnvironments(sql: string): string[] | null {
 /** Every *.sql in the seeds directory, in name order. */
 export function discoverSeeds(dir: string, displayRoot?: string): SeedFile[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.toLowerCase().endsWith('.sql'))
-    .map((d) => d.name)
+  const shown = (p: string) => (displayRoot ? path.relative(displayRoot, p) : p);
+  return sqlFilesIn(dir, shown)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((name) => {
       const full = path.join(dir, name);
-      const sql = fs.readFileSync(full, 'utf8').replace(/^\uFEFF/, '');
+      const sql = readSqlText(full, shown(full)).replace(/^\uFEFF/, '');
       return { name, file: displayRoot ? path.relative(displayRoot, full) : full, sql, environments: seedEnvironments(sql) };
     });
+}
+
+/** *.sql entries of a directory: regular files, and symbolic links that lead to one (a broken or looping link is an error, not silently skipped). */
+function sqlFilesIn(dir: string, shown: (p: string) => string): string[] {
+  const names: string[] = [];
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!d.name.toLowerCase().endsWith('.sql')) continue;
+    if (d.isFile()) { names.push(d.name); continue; }
+    if (!d.isSymbolicLink()) continue;
+    let target: fs.Stats;
+    try {
+      target = fs.statSync(path.join(dir, d.name));
+    } catch (err) {
+      throw new MigrationError('E_UNREADABLE_FILE', `symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
+        'point the link at an existing migration file, or remove it', { file: shown(path.join(dir, d.name)) });
+    }
+    if (target.isFile()) names.push(d.name);
+  }
+  return names;
+}
+
+/** Reads a SQL file as strict UTF-8: a file that cannot be read, is not UTF-8 or holds a NUL byte is refused, never silently altered. */
+function readSqlText(full: string, shown: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(full);
+  } catch (err) {
+    throw new MigrationError('E_UNREADABLE_FILE', `file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
+      'give the user running database-migration read permission on the file (chmod/chown), or move it out of the directory', { file: shown });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    throw new MigrationError('E_BAD_ENCODING', `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad} is not valid UTF-8`,
+      're-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8); the SQL would otherwise run with replaced characters',
+      { file: shown, line: lineOfOffset(bytes, bad) });
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    throw new MigrationError('E_BAD_ENCODING', 'the file contains a NUL byte (PostgreSQL would silently ignore everything after it in a statement)',
+      'remove the NUL byte (the file may be UTF-16 or binary: re-save it as UTF-8 text)', { file: shown, line: text.slice(0, nul).split('\n').length });
+  }
+  return text;
+}
+
+function describeErrno(err: unknown): string {
+  const m = String((err as Error)?.message ?? err);
+  return m.replace(/^[A-Z]+: /, '').replace(/, (open|stat|scandir) '.*'$/, '');
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  const dec = (n: number) => { try { new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true }); return true; } catch { return false; } };
+  // Binary search for the shortest prefix that fails to decode.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dec(mid + 1)) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, bytes.length - 1);
+}
+
+function lineOfOffset(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 10) line++;
+  return line;
 }

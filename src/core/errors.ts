@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'E_BAD_DIRECTIVE'
   | 'E_BAD_FILENAME'
   | 'E_DUPLICATE_VERSION'
+  | 'E_UNREADABLE_FILE'
+  | 'E_BAD_ENCODING'
   | 'E_NO_MIGRATIONS_DIR'
   | 'E_CONFIG_NOT_FOUND'
   | 'E_CONFIG_PARSE'
@@ -62,6 +64,8 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_BAD_DIRECTIVE: ExitCode.UsageOrConfig,
   E_BAD_FILENAME: ExitCode.UsageOrConfig,
   E_DUPLICATE_VERSION: ExitCode.UsageOrConfig,
+  E_UNREADABLE_FILE: ExitCode.UsageOrConfig,
+  E_BAD_ENCODING: ExitCode.UsageOrConfig,
   E_NO_MIGRATIONS_DIR: ExitCode.UsageOrConfig,
   E_CONFIG_NOT_FOUND: ExitCode.UsageOrConfig,
   E_CONFIG_PARSE: ExitCode.UsageOrConfig,

@@ -1,110 +1,97 @@
 /**
- * The VS Code shell: translates commands into engine calls and engine results
- * into editor UI. All migration logic lives in src/core.
+ * The VS Code shell: wires views, commands, diagnostics, the status panel and
+ * the status bar to the engine (src/core) and the linter (src/lint). Activation
+ * does no I/O beyond reading the workspace's files: the parser loads on the
+ * first lint, the database opens on the first status read (under a progress
+ * indicator).
  */
 import * as vscode from 'vscode';
-import { listTemplates, createMigration } from '../core/create';
-import { connectProject, MigrationEngine, openProject, type EngineEvent } from '../core/engine';
-import { isMigrationError } from '../core/errors';
-import { redactText } from '../core/redact';
-import { formatDuration, plainTable, STATUS_HEAD, statusRows, summariseStatuses } from '../core/report';
+import { Commands, COMMAND_IDS } from './commands';
+import { LintDiagnostics } from './diagnostics';
+import { statusBarText } from './model/names';
+import { StatusPanel } from './panel';
+import { ProjectRegistry } from './projects';
+import { BackupsProvider, MigrationsProvider, SeedsProvider, VIEW_BACKUPS, VIEW_MIGRATIONS, VIEW_SEEDS } from './views';
 
-let output: vscode.OutputChannel | undefined;
+/** Measured at activation, for the note and the e2e tests (command "databaseMigration.internal.timings"). */
+const timings: { activateMs?: number; firstDiagnosticsMs?: number } = {};
 
-function channel(): vscode.OutputChannel {
-  if (!output) output = vscode.window.createOutputChannel('Database Migration');
-  return output;
-}
+export function activate(context: vscode.ExtensionContext): { timings: typeof timings } {
+  const t0 = performance.now();
+  const registry = new ProjectRegistry(context);
+  context.subscriptions.push(registry);
 
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('Open a folder with migrations first.');
-  return folder.uri.fsPath;
-}
-
-function environmentSetting(): string | undefined {
-  return vscode.workspace.getConfiguration('databaseMigration').get<string>('environment') || undefined;
-}
-
-function logEvent(e: EngineEvent): void {
-  const out = channel();
-  if (e.type === 'migration-done') out.appendLine(`  ${e.direction === 'up' ? '↑' : '↓'} ${e.id} ${formatDuration(e.durationMs)}`);
-  else if (e.type === 'seed-done') out.appendLine(`  • ${e.file} ${formatDuration(e.durationMs)}`);
-  else if (e.type === 'lock-wait') out.appendLine(`  … ${e.message}`);
-}
-
-async function withEngine<T>(title: string, work: (engine: MigrationEngine) => Promise<T>, confirmedProtected = false): Promise<T | undefined> {
-  const out = channel();
-  try {
-    const project = openProject({ cwd: workspaceRoot(), env: environmentSetting() });
-    if (project.environment.settings.protected && !confirmedProtected) {
-      const answer = await vscode.window.showWarningMessage(
-        `Environment "${project.environment.name}" is protected. ${title}?`, { modal: true }, 'Continue');
-      if (answer !== 'Continue') return undefined;
-    }
-    const engine = new MigrationEngine(project, connectProject(project), { onEvent: logEvent, confirmed: true });
-    out.appendLine(`${title} — ${project.environment.name} (${engine.db.description})`);
-    try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => work(engine));
-    } finally {
-      await engine.db.close();
-    }
-  } catch (err) {
-    const text = isMigrationError(err) ? err.format() : redactText(String((err as Error)?.message ?? err));
-    out.appendLine(`error: ${text}`);
-    out.show(true);
-    void vscode.window.showErrorMessage(text.split('\n')[0]!, 'Show Output').then((c) => { if (c) out.show(); });
-    return undefined;
+  const trees = [
+    [VIEW_MIGRATIONS, new MigrationsProvider(registry)],
+    [VIEW_SEEDS, new SeedsProvider(registry)],
+    [VIEW_BACKUPS, new BackupsProvider(registry)],
+  ] as const;
+  for (const [id, provider] of trees) {
+    context.subscriptions.push(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === VIEW_MIGRATIONS }));
   }
-}
 
-async function createCommand(): Promise<void> {
-  try {
-    const project = openProject({ cwd: workspaceRoot(), env: environmentSetting() });
-    const name = await vscode.window.showInputBox({
-      title: 'Create migration',
-      prompt: 'Migration name (snake_case or words)',
-      placeHolder: 'create_space_objects',
-      validateInput: (v) => (/[A-Za-z0-9]/.test(v) ? undefined : 'Use letters or digits'),
-    });
-    if (!name) return;
-    const template = await vscode.window.showQuickPick(listTemplates(project.config), { title: 'Template', placeHolder: 'blank' });
-    if (!template) return;
-    const created = createMigration(project.config, name, { template });
-    const doc = await vscode.workspace.openTextDocument(created.path);
-    await vscode.window.showTextDocument(doc);
-  } catch (err) {
-    void vscode.window.showErrorMessage(isMigrationError(err) ? err.format() : String((err as Error)?.message ?? err));
-  }
-}
+  const diagnostics = new LintDiagnostics(registry, context.extensionUri, t0);
+  const lint = () => diagnostics;
+  context.subscriptions.push(diagnostics,
+    vscode.languages.registerCodeActionsProvider([{ language: 'sql' }, { pattern: '**/*.sql' }], diagnostics, { providedCodeActionKinds: LintDiagnostics.providedCodeActionKinds }));
 
-export function activate(context: vscode.ExtensionContext): void {
-  const register = (id: string, fn: () => Promise<unknown>) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  register('databaseMigration.create', createCommand);
-  register('databaseMigration.up', async () => {
-    const run = await withEngine('Apply pending migrations', (e) => e.up());
-    if (run) void vscode.window.showInformationMessage(run.migrations.length ? `Applied ${run.migrations.length} migration(s).` : 'Database is up to date.');
-  });
-  register('databaseMigration.down', async () => {
-    const run = await withEngine('Roll back the last migration', (e) => e.down());
-    if (run) void vscode.window.showInformationMessage(run.migrations.length ? `Rolled back ${run.migrations.map((m) => `${m.version}_${m.name}`).join(', ')}.` : 'Nothing to roll back.');
-  });
-  register('databaseMigration.seed', async () => {
-    const run = await withEngine('Seed the database', (e) => e.seed());
-    if (run) void vscode.window.showInformationMessage(`Seeded from ${run.seeds.length} file(s).`);
-  });
-  register('databaseMigration.status', async () => {
-    const report = await withEngine('Migration status', (e) => e.status());
-    if (!report) return;
-    const out = channel();
-    out.appendLine(plainTable(STATUS_HEAD, statusRows(report.statuses)));
-    out.appendLine(summariseStatuses(report.statuses));
-    out.show(true);
-  });
-  if (output) context.subscriptions.push(output);
+  const commands: Commands = new Commands(registry, lint, () => panel, context.extensionPath);
+  const panel = new StatusPanel(registry, (pf, id) => commands.restoreConfirmed(pf, id));
+  context.subscriptions.push(panel);
+  commands.register(context);
+  context.subscriptions.push(vscode.commands.registerCommand('databaseMigration.internal.timings', () => ({
+    ...timings, firstDiagnosticsMs: diagnostics.timings.firstDiagnosticsMs,
+  })));
+
+  // Status bar: environment and pending count of the active folder; click for the menu.
+  const bar = vscode.window.createStatusBarItem('databaseMigration.environment', vscode.StatusBarAlignment.Left, 50);
+  bar.name = 'Database Migration Environment';
+  bar.command = COMMAND_IDS.statusBarMenu;
+  context.subscriptions.push(bar);
+  const updateBar = () => {
+    const pf = registry.activeFolder();
+    void vscode.commands.executeCommand('setContext', 'databaseMigration.hasProject', !!pf);
+    if (!pf) {
+      bar.hide();
+      return;
+    }
+    const s = registry.cachedState(pf) ?? registry.state(pf);
+    const pending = s.statuses ? s.statuses.filter((x) => x.state === 'pending').length : null;
+    bar.text = statusBarText(s.environment, pending, s.isProtected);
+    bar.tooltip = `Database Migration: ${pf.name} — environment "${s.environment}" (${s.database})${pending === null ? '' : `, ${pending} pending`}\nClick to switch environment or run pending migrations.`;
+    bar.accessibilityInformation = { label: `Migration environment ${s.environment}${pending === null ? '' : `, ${pending} pending`}` };
+    bar.show();
+  };
+  context.subscriptions.push(registry.onDidChange(updateBar), vscode.window.onDidChangeActiveTextEditor(updateBar));
+
+  // Files and folders change: re-read from disk (the database is read again only when asked or after a run).
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.sql,database-migration.config.json}');
+  let pendingRefresh: NodeJS.Timeout | undefined;
+  const onFiles = () => {
+    if (pendingRefresh) clearTimeout(pendingRefresh);
+    pendingRefresh = setTimeout(() => {
+      for (const pf of registry.folders()) {
+        const before = registry.cachedState(pf);
+        registry.state(pf);
+        // A new or edited migration file changes pending/modified states: read the database again if it was read.
+        if (before?.statuses) void registry.refreshStatus(pf, vscode.ProgressLocation.Window);
+      }
+      updateBar();
+      trees.forEach(([, p]) => p.refresh());
+    }, 300);
+  };
+  context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void registry.refreshAll()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void registry.refreshAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('databaseMigration.configFile') || e.affectsConfiguration('databaseMigration.defaultEnvironment')) void registry.refreshAll(); }),
+    { dispose: () => { if (pendingRefresh) clearTimeout(pendingRefresh); } });
+
+  updateBar();
+  timings.activateMs = Math.round(performance.now() - t0);
+  registry.output.appendLine(`activated in ${timings.activateMs} ms`);
+  return { timings };
 }
 
 export function deactivate(): void {
-  output?.dispose();
-  output = undefined;
+  // Everything is in context.subscriptions; the registry closes open databases there.
 }

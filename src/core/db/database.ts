@@ -12,6 +12,11 @@ export interface Session {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
   /** Runs a script of one or more statements with the simple query protocol. */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk load with COPY ... FROM (text format). `target` is `table (col, ...)`; each string holds one or
+   * more complete lines ("\t"-separated, "\N" for NULL, ending in "\n"). Returns the number of rows copied.
+   */
+  copyFrom?(target: string, lines: Iterable<string> | AsyncIterable<string>): Promise<number>;
   release(): Promise<void>;
 }
 

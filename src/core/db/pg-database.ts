@@ -124,6 +124,16 @@ class PostgresSession implements Session {
     await this.client.query(sql);
   }
 
+  /** COPY ... FROM STDIN through pg-copy-streams: the lines are streamed, never held in memory at once. */
+  async copyFrom(target: string, lines: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    const { from } = await import('pg-copy-streams');
+    const { Readable } = await import('node:stream');
+    const { pipeline } = await import('node:stream/promises');
+    const copy = this.client.query(from(`COPY ${target} FROM STDIN`));
+    await pipeline(Readable.from(lines), copy);
+    return copy.rowCount;
+  }
+
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;

@@ -7,7 +7,7 @@ import { DataDirLock } from './file-lock';
 /** The part of PGlite's API the engine uses. */
 interface PGlite {
   waitReady: Promise<void>;
-  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+  query<Row>(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: Row[]; affectedRows?: number }>;
   exec(sql: string): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -116,6 +116,14 @@ class PGliteSession implements Session {
 
   async exec(sql: string): Promise<void> {
     await this.db.exec(sql);
+  }
+
+  /** PGlite reads COPY input from its virtual /dev/blob device, given as one Blob per statement. */
+  async copyFrom(target: string, lines: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    const parts: string[] = [];
+    for await (const chunk of lines) parts.push(chunk);
+    const r = await this.db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob(parts) });
+    return r.affectedRows ?? 0;
   }
 
   async release(): Promise<void> {

@@ -1,0 +1,339 @@
+/** Command implementations: each asks what it needs, then hands one call to the engine through ProjectRegistry.run(). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createMigration, listTemplates } from '../core/create';
+import { discoverMigrations } from '../core/discovery';
+import { migrationId } from '../core/migration-file';
+import type { LintDiagnostics } from './diagnostics';
+import { migrationNamePreview, validateMigrationName } from './model/names';
+import { dryRunLines, verifyLines } from './model/report-lines';
+import type { StatusPanel } from './panel';
+import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
+import type { Node } from './views';
+
+export const COMMAND_IDS = {
+  create: 'databaseMigration.create',
+  up: 'databaseMigration.up',
+  upTo: 'databaseMigration.upTo',
+  down: 'databaseMigration.down',
+  downTo: 'databaseMigration.downTo',
+  seed: 'databaseMigration.seed',
+  status: 'databaseMigration.status',
+  dryRun: 'databaseMigration.dryRun',
+  verify: 'databaseMigration.verify',
+  lintWorkspace: 'databaseMigration.lintWorkspace',
+  backup: 'databaseMigration.backup',
+  restoreBackup: 'databaseMigration.restoreBackup',
+  switchEnvironment: 'databaseMigration.switchEnvironment',
+  setPassword: 'databaseMigration.setPassword',
+  refresh: 'databaseMigration.refresh',
+  openFile: 'databaseMigration.openFile',
+  copyVersion: 'databaseMigration.copyVersion',
+  openExample: 'databaseMigration.openExample',
+  statusBarMenu: 'databaseMigration.statusBarMenu',
+  showOutput: 'databaseMigration.showOutput',
+} as const;
+
+export class Commands {
+  constructor(
+    private readonly registry: ProjectRegistry,
+    private readonly diagnostics: () => LintDiagnostics,
+    private readonly panel: () => StatusPanel,
+    private readonly extensionPath: string,
+  ) {}
+
+  register(context: vscode.ExtensionContext): void {
+    const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
+    reg(COMMAND_IDS.create, () => this.create());
+    reg(COMMAND_IDS.up, (node?: Node) => this.up(node));
+    reg(COMMAND_IDS.upTo, (node?: Node) => this.up(node, true));
+    reg(COMMAND_IDS.down, (node?: Node) => this.down(node));
+    reg(COMMAND_IDS.downTo, (node?: Node) => this.down(node, true));
+    reg(COMMAND_IDS.seed, (node?: Node) => this.seed(node));
+    reg(COMMAND_IDS.status, (node?: Node) => this.showStatus(node));
+    reg(COMMAND_IDS.dryRun, (node?: Node) => this.dryRun(node));
+    reg(COMMAND_IDS.verify, (node?: Node) => this.verify(node));
+    reg(COMMAND_IDS.lintWorkspace, () => this.lintWorkspace());
+    reg(COMMAND_IDS.backup, (node?: Node) => this.backup(node));
+    reg(COMMAND_IDS.restoreBackup, (node?: Node | string) => this.restore(typeof node === 'string' ? undefined : node, typeof node === 'string' ? node : undefined));
+    reg(COMMAND_IDS.switchEnvironment, (node?: Node) => this.switchEnvironment(node));
+    reg(COMMAND_IDS.setPassword, (node?: Node) => this.setPassword(node));
+    reg(COMMAND_IDS.refresh, () => this.registry.refreshAll());
+    reg(COMMAND_IDS.openFile, (node?: Node) => this.openFile(node));
+    reg(COMMAND_IDS.copyVersion, (node?: Node) => this.copyVersion(node));
+    reg(COMMAND_IDS.openExample, () => this.openExample());
+    reg(COMMAND_IDS.statusBarMenu, () => this.statusBarMenu());
+    reg(COMMAND_IDS.showOutput, () => this.registry.output.show());
+  }
+
+  /** The folder a command is about: the clicked node's, the only one, or the user's pick. */
+  private async folder(node?: Node, placeHolder = 'Which project?'): Promise<ProjectFolder | undefined> {
+    if (node && 'folder' in node && node.folder) return node.folder;
+    const all = this.registry.folders();
+    if (all.length === 0) {
+      void vscode.window.showWarningMessage('No migration project here: open a folder with database-migration.config.json or a migrations/ folder, or run "Database Migration: Create Migration".');
+      return undefined;
+    }
+    if (all.length === 1) return all[0];
+    const active = this.registry.activeFolder();
+    const picked = await vscode.window.showQuickPick(
+      all.map((f) => ({ label: f.name, description: f.key === active?.key ? 'active' : undefined, folder: f })), { placeHolder });
+    return picked?.folder;
+  }
+
+  private version(node?: Node): string | undefined {
+    return node?.kind === 'migration' ? node.model.version : undefined;
+  }
+
+  private afterRun(pf: ProjectFolder): void {
+    void this.registry.refreshStatus(pf, vscode.ProgressLocation.Window);
+  }
+
+  async create(): Promise<void> {
+    let pf = this.registry.activeFolder();
+    if (this.registry.folders().length > 1) pf = await this.folder(undefined, 'Create the migration in which project?');
+    if (!pf) {
+      // No project yet: the first workspace folder becomes one (migrations/ is created).
+      const ws = vscode.workspace.workspaceFolders?.[0];
+      if (!ws) {
+        void vscode.window.showWarningMessage('Open a folder first: migrations are created in its migrations/ directory.');
+        return;
+      }
+      pf = { key: ws.uri.toString(), name: ws.name, folder: ws, cwd: ws.uri.fsPath };
+    }
+    try {
+      const { config } = this.registry.open(pf);
+      const templates = listTemplates(config);
+      const template = await vscode.window.showQuickPick(
+        templates.map((t) => ({ label: t, description: t === 'blank' ? 'empty up and down sections' : templateSummary(config.templatesDir, this.extensionPath, t) })),
+        { title: 'Create Migration (1/2): template', placeHolder: 'Pick a template' });
+      if (!template) return;
+      const existing = discoverMigrations(config.migrationsDir).map((m) => m.name);
+      const name = await vscode.window.showInputBox({
+        title: 'Create Migration (2/2): name',
+        prompt: 'Name in words or snake_case; the next number is added',
+        placeHolder: 'create_space_objects',
+        validateInput: (v) => validateMigrationName(v, existing) ?? { message: migrationNamePreview(v), severity: vscode.InputBoxValidationSeverity.Info },
+      });
+      if (!name) return;
+      const created = createMigration(config, name, { template: template.label });
+      this.registry.output.appendLine(`created ${path.relative(config.root, created.path)} from template ${created.template}`);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(created.path));
+      await this.registry.refreshAll();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Create migration failed: ${describeError(err).split('\n').join(' — ')}`);
+    }
+  }
+
+  async up(node?: Node, toHere = false): Promise<void> {
+    const pf = await this.folder(node, 'Apply pending migrations of which project?');
+    if (!pf) return;
+    const to = toHere ? this.version(node) : undefined;
+    const title = to ? `Apply migrations up to ${node?.kind === 'migration' ? node.model.label : to}` : 'Apply pending migrations';
+    const r = await this.registry.run(pf, async (engine, progress, token) => {
+      progress.report({ message: 'backup and lock…' });
+      const run = await engine.up({ to });
+      return { run, cancelled: token.isCancellationRequested };
+    }, { title, changes: true, cancellable: true });
+    this.afterRun(pf);
+    if (!r.ok) return;
+    const n = r.value.run.migrations.length;
+    const pending = r.value.run.statuses.filter((s) => s.state === 'pending').length;
+    void vscode.window.showInformationMessage(n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
+      : `Applied ${n} migration${n === 1 ? '' : 's'}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
+  }
+
+  async down(node?: Node, toHere = false): Promise<void> {
+    const pf = await this.folder(node, 'Roll back a migration of which project?');
+    if (!pf) return;
+    const target = toHere ? this.version(node) : undefined;
+    const s = this.registry.state(pf);
+    const what = target ? `Roll back down to and including ${node?.kind === 'migration' ? node.model.label : target}` : 'Roll back the last migration';
+    if (!s.isProtected) {
+      // The protected case gets the typed confirmation inside run().
+      const ok = await vscode.window.showWarningMessage(`${what} on "${s.environment}"?`, { modal: true, detail: 'The down sections run; a backup is taken first when backups are on.' }, 'Roll Back');
+      if (ok !== 'Roll Back') return;
+    }
+    const r = await this.registry.run(pf, (engine) => engine.down(target ? { target } : {}), { title: what, changes: true, cancellable: true });
+    this.afterRun(pf);
+    if (!r.ok) return;
+    const done = r.value.migrations;
+    void vscode.window.showInformationMessage(done.length ? `Rolled back ${done.map((m) => migrationId(m)).join(', ')}.` : 'Nothing to roll back.');
+  }
+
+  async seed(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Seed the database of which project?');
+    if (!pf) return;
+    const r = await this.registry.run(pf, (engine) => engine.seed(), { title: 'Seed the database', changes: true });
+    this.afterRun(pf);
+    if (r.ok) {
+      const skipped = r.value.skipped.length ? ` (skipped for this environment: ${r.value.skipped.join(', ')})` : '';
+      void vscode.window.showInformationMessage(`Seeded from ${r.value.seeds.length} file(s)${skipped}.`);
+    }
+  }
+
+  async showStatus(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Show the status of which project?');
+    if (pf) await this.panel().show(pf);
+  }
+
+  async dryRun(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Dry run in which project?');
+    if (!pf) return;
+    const to = this.version(node);
+    const r = await this.registry.run(pf, (engine) => engine.dryRun('up', { to }), { title: to ? `Dry run up to ${to}` : 'Dry run of pending migrations', changes: false });
+    if (!r.ok) return;
+    for (const l of dryRunLines(r.value)) this.registry.output.appendLine(l);
+    this.registry.output.show(true);
+    void vscode.window.showInformationMessage(`Dry run of ${r.value.length} migration(s) done and rolled back; details in the output channel.`);
+  }
+
+  async verify(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Verify rollbacks in which project?');
+    if (!pf) return;
+    const ref = this.version(node);
+    const r = await this.registry.run(pf, (engine) => engine.verify(ref), { title: ref ? `Verify rollback of ${ref}` : 'Verify rollbacks of pending migrations', changes: false, cancellable: false });
+    if (!r.ok) return;
+    const { lines, ok } = verifyLines(r.value);
+    for (const l of lines) this.registry.output.appendLine(l);
+    if (ok) void vscode.window.showInformationMessage(`Rollback verification passed (${r.value.length} migration(s)); nothing was changed.`);
+    else {
+      this.registry.output.show(true);
+      void vscode.window.showErrorMessage('Rollback verification failed: a down section does not undo its up section. Details in the output channel.');
+    }
+  }
+
+  async lintWorkspace(): Promise<void> {
+    const { files, findings } = await this.diagnostics().lintWorkspace();
+    void vscode.window.showInformationMessage(`Linted ${files} file(s): ${findings} problem(s).`, ...(findings ? ['Show Problems'] : [])).then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    });
+  }
+
+  async backup(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Back up the database of which project?');
+    if (!pf) return;
+    const r = await this.registry.run(pf, (engine) => engine.backup(), { title: 'Backing up the database', changes: false });
+    this.afterRun(pf);
+    if (r.ok) void vscode.window.showInformationMessage(`Backup ${r.value.id} written (${r.value.sizeBytes} bytes).`);
+  }
+
+  /** From the Backups view, the status panel's buttons or the palette: all ask the same confirmation. */
+  async restore(node?: Node, backupId?: string, folder?: ProjectFolder): Promise<void> {
+    const pf = folder ?? await this.folder(node, 'Restore a backup of which project?');
+    if (!pf) return;
+    const s = this.registry.state(pf);
+    let id = node?.kind === 'backup' ? node.backupId : backupId;
+    if (!id) {
+      if (s.backups.length === 0) {
+        void vscode.window.showInformationMessage(`No backups for environment "${s.environment}" yet.`);
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(s.backups.map((b) => ({ label: b.id, description: `${b.reason} · ${b.createdAt}`, detail: `newest migration then: ${b.versionBefore ?? 'none'}` })),
+        { placeHolder: 'Backup to restore' });
+      id = picked?.label;
+    }
+    if (!id) return;
+    await this.restoreConfirmed(pf, id);
+  }
+
+  async restoreConfirmed(pf: ProjectFolder, id: string): Promise<void> {
+    const s = this.registry.state(pf);
+    if (!s.isProtected) {
+      const ok = await vscode.window.showWarningMessage(`Restore backup ${id} over "${s.environment}"?`,
+        { modal: true, detail: 'Every object in the database is replaced by the backup\'s contents. The current state is backed up first.' }, 'Restore');
+      if (ok !== 'Restore') return;
+    }
+    const r = await this.registry.run(pf, (engine) => engine.restore(id), { title: `Restoring backup ${id}`, changes: true });
+    this.afterRun(pf);
+    if (r.ok) void vscode.window.showInformationMessage(`Restored ${r.value.restored.id}; the state before it is saved as ${r.value.safety.id}.`);
+  }
+
+  async switchEnvironment(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Switch the environment of which project?');
+    if (!pf) return;
+    const s = this.registry.state(pf);
+    const picked = await vscode.window.showQuickPick(s.environments.map((e) => ({ label: e, description: e === s.environment ? 'current' : undefined })),
+      { placeHolder: `Environment for ${pf.name}` });
+    if (!picked) return;
+    await this.registry.chooseEnvironment(pf, picked.label);
+    void this.registry.refreshStatus(pf);
+  }
+
+  async setPassword(node?: Node): Promise<void> {
+    const pf = await this.folder(node, 'Set a password for which project?');
+    if (!pf) return;
+    const s = this.registry.state(pf);
+    const env = s.environments.length > 1
+      ? (await vscode.window.showQuickPick(s.environments.map((e) => ({ label: e, description: e === s.environment ? 'current' : undefined })), { placeHolder: 'Environment' }))?.label
+      : s.environment;
+    if (!env) return;
+    const password = await vscode.window.showInputBox({
+      title: `Password for ${env}`, prompt: 'Kept in VS Code\'s secret storage, never in settings or files. Leave empty to forget the stored one.',
+      password: true, ignoreFocusOut: true,
+    });
+    if (password === undefined) return;
+    await this.registry.setPassword(pf, env, password || undefined);
+    void vscode.window.showInformationMessage(password ? `Password for "${env}" stored.` : `Stored password for "${env}" removed.`);
+    if (env === s.environment) void this.registry.refreshStatus(pf);
+  }
+
+  async openFile(node?: Node): Promise<void> {
+    if (node?.kind !== 'migration' || !node.model.file) return;
+    await vscode.window.showTextDocument(vscode.Uri.file(node.model.file), { preview: true });
+  }
+
+  async copyVersion(node?: Node): Promise<void> {
+    if (node?.kind !== 'migration') return;
+    await vscode.env.clipboard.writeText(node.model.version);
+    vscode.window.setStatusBarMessage(`Copied ${node.model.version}`, 2000);
+  }
+
+  /** Copies the bundled NASA portal example into a folder the user picks and opens it. */
+  async openExample(): Promise<void> {
+    const source = path.join(this.extensionPath, 'examples', 'nasa-portal');
+    if (!fs.existsSync(source)) {
+      void vscode.window.showErrorMessage(`The example project is missing from the extension (${source}).`);
+      return;
+    }
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Copy Example Here', title: 'Where should the example project go?' });
+    if (!picked?.[0]) return;
+    const target = path.join(picked[0].fsPath, 'nasa-portal');
+    if (fs.existsSync(target)) {
+      void vscode.window.showErrorMessage(`${target} already exists; pick another folder.`);
+      return;
+    }
+    fs.cpSync(source, target, { recursive: true, filter: (p) => !p.includes(`${path.sep}.migrations`) });
+    // The example's "$schema" points into the repository; the editor's jsonValidation covers it anyway.
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(target), { forceNewWindow: false });
+  }
+
+  async statusBarMenu(): Promise<void> {
+    const pf = this.registry.activeFolder();
+    if (!pf) return;
+    const s = this.registry.state(pf);
+    const pending = s.statuses?.filter((x) => x.state === 'pending').length;
+    const items = [
+      { label: '$(arrow-swap) Switch Environment…', description: `current: ${s.environment}`, id: 'switch' },
+      { label: '$(run-all) Run Pending Migrations', description: pending === undefined ? '' : `${pending} pending`, id: 'up' },
+      { label: '$(graph) Show Migration Status', id: 'status' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: `${pf.name} — ${s.environment}` });
+    if (picked?.id === 'switch') await this.switchEnvironment({ kind: 'environment', folder: pf });
+    else if (picked?.id === 'up') await this.up({ kind: 'environment', folder: pf });
+    else if (picked?.id === 'status') await this.showStatus({ kind: 'environment', folder: pf });
+  }
+}
+
+/** A template's first comment line, as the quick pick's description. */
+function templateSummary(projectDir: string | null, extensionPath: string, name: string): string {
+  for (const dir of [projectDir, path.join(extensionPath, 'migrations-templates')]) {
+    if (!dir) continue;
+    const file = path.join(dir, `${name}.sql`);
+    if (!fs.existsSync(file)) continue;
+    const first = fs.readFileSync(file, 'utf8').split('\n')[0] ?? '';
+    return first.startsWith('--') ? first.replace(/^--\s*(\{\{[^}]*\}\}_?\{\{[^}]*\}\}:?\s*)?/, '').trim() : '';
+  }
+  return '';
+}

@@ -1,0 +1,228 @@
+/**
+ * Lint diagnostics: migration files are linted as the author types (debounced;
+ * the SQL layer caches parses per statement text, so only changed statements
+ * are parsed again), quick fixes come from the rules' fixes plus "ignore this
+ * rule for this statement", and "lint workspace" fills the Problems panel.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openProject } from '../core/engine';
+import { parseMigrationFile } from '../core/migration-file';
+import { lintText, looksLikeMigration, type LintOptions } from '../lint/linter';
+import { lintOptionsFromConfig, lintPaths } from '../lint/project';
+import type { Finding } from '../lint/types';
+import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
+import { configPathFor } from './model/folders';
+import { describeError, type ProjectRegistry } from './projects';
+
+export const DIAGNOSTIC_SOURCE = 'database-migration';
+
+function toRange(r: RangeModel): vscode.Range {
+  return new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
+}
+
+/** Diagnostics carry their finding so the code actions can find its fix. */
+class FindingDiagnostic extends vscode.Diagnostic {
+  constructor(range: vscode.Range, readonly finding: Finding) {
+    super(range, diagnosticMessage(finding), vscode.DiagnosticSeverity[severityName(finding.severity)]);
+  }
+}
+
+export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+  readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private docsText: string | null = null;
+  private firstScheduledAt: number | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Milliseconds from a change to its diagnostics, last few runs (for the activation/first-diagnostics note). */
+  readonly timings: { firstDiagnosticsMs?: number } = {};
+
+  constructor(private readonly registry: ProjectRegistry, private readonly extensionUri: vscode.Uri, private readonly startedAt: number) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (this.lintOnType()) this.schedule(e.document); }),
+      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        // Keep problems of files on disk that "lint workspace" found; drop those of untitled buffers.
+        if (d.isUntitled) this.collection.delete(d.uri);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private lintOnType(): boolean {
+    return vscode.workspace.getConfiguration('databaseMigration').get<boolean>('lintOnType', true);
+  }
+
+  private debounceMs(): number {
+    return Math.max(0, vscode.workspace.getConfiguration('databaseMigration').get<number>('lintDebounceMs', 300));
+  }
+
+  /** Is this document a migration the editor should lint? */
+  private wanted(doc: vscode.TextDocument): boolean {
+    if (doc.languageId !== 'sql' && !doc.fileName.toLowerCase().endsWith('.sql')) return false;
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return false;
+    const pf = this.registry.folderFor(doc.uri);
+    if (pf) {
+      const s = this.registry.cachedState(pf) ?? this.registry.state(pf);
+      if (isMigrationPath(doc.uri.fsPath, [s.migrationsDir])) return true;
+    }
+    return looksLikeMigration(doc.getText());
+  }
+
+  private schedule(doc: vscode.TextDocument, delay = this.debounceMs()): void {
+    if (!this.wanted(doc)) return;
+    this.firstScheduledAt ??= performance.now();
+    const key = doc.uri.toString();
+    const previous = this.timers.get(key);
+    if (previous) clearTimeout(previous);
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.lintDocument(doc);
+    }, delay));
+  }
+
+  private optionsFor(uri: vscode.Uri): LintOptions {
+    const pf = this.registry.folderFor(uri);
+    if (!pf) return {};
+    try {
+      const configFile = vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '');
+      return lintOptionsFromConfig(openProject({ cwd: pf.cwd, configPath: configPathFor(configFile) }).config);
+    } catch {
+      return {}; // a broken config is reported by the views; lint with defaults meanwhile
+    }
+  }
+
+  async lintDocument(doc: vscode.TextDocument): Promise<void> {
+    const version = doc.version;
+    const text = doc.getText();
+    let findings: Finding[];
+    try {
+      findings = await lintText(text, doc.uri.fsPath, this.optionsFor(doc.uri));
+    } catch (err) {
+      this.registry.output.appendLine(`lint failed for ${doc.uri.fsPath}: ${describeError(err)}`);
+      return;
+    }
+    if (doc.isClosed || doc.version !== version) return; // a newer run is on its way
+    const upLine = findings.some((f) => f.section === 'down') ? upMarkerLine(text, doc.uri.fsPath) : null;
+    this.collection.set(doc.uri, findings.map((f) => {
+      const d = this.toDiagnostic(f, (l) => (l < doc.lineCount ? doc.lineAt(l).text.length : 0));
+      // A down-section finding is about undoing the up section: point there too.
+      if (f.section === 'down' && upLine !== null) {
+        d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, new vscode.Position(upLine - 1, 0)), 'the up section this down section should undo')];
+      }
+      return d;
+    }));
+    if (this.timings.firstDiagnosticsMs === undefined) {
+      this.timings.firstDiagnosticsMs = Math.round(performance.now() - (this.firstScheduledAt ?? this.startedAt));
+      this.registry.output.appendLine(`first diagnostics ${this.timings.firstDiagnosticsMs} ms after the first migration file was opened (includes loading the parser)`);
+    }
+  }
+
+  private ruleDocUri(ruleId: string): vscode.Uri {
+    const doc = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules.md');
+    if (this.docsText === null) {
+      try {
+        this.docsText = fs.readFileSync(doc.fsPath, 'utf8');
+      } catch {
+        this.docsText = '';
+      }
+    }
+    return doc.with({ fragment: `L${ruleDocLine(this.docsText, ruleId)}` });
+  }
+
+  private toDiagnostic(f: Finding, lineLength: (line0: number) => number): vscode.Diagnostic {
+    const d = new FindingDiagnostic(toRange(findingRange(f, lineLength)), f);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = { value: f.ruleId, target: this.ruleDocUri(f.ruleId) };
+    return d;
+  }
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const lines = doc.getText().split('\n');
+    for (const d of context.diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      // Diagnostics handed back may be copies: find ours by range and code.
+      const f = d instanceof FindingDiagnostic ? d.finding
+        : (this.collection.get(doc.uri) ?? []).find((x): x is FindingDiagnostic => x instanceof FindingDiagnostic && x.range.isEqual(d.range) && x.finding.ruleId === codeValue(d))?.finding;
+      if (!f) continue;
+      if (f.fix) {
+        const a = new vscode.CodeAction(f.fix.title, vscode.CodeActionKind.QuickFix);
+        a.edit = new vscode.WorkspaceEdit();
+        for (const e of fixEdits(f)) a.edit.replace(doc.uri, toRange(e.range), e.newText);
+        a.diagnostics = [d];
+        a.isPreferred = true;
+        actions.push(a);
+      }
+      const ignore = ignoreRuleEdit(f, lines);
+      if (ignore) {
+        const a = new vscode.CodeAction(`Ignore ${f.ruleId} for this statement`, vscode.CodeActionKind.QuickFix);
+        a.edit = new vscode.WorkspaceEdit();
+        a.edit.replace(doc.uri, toRange(ignore.range), ignore.newText);
+        a.diagnostics = [d];
+        actions.push(a);
+      }
+    }
+    return actions;
+  }
+
+  /** Lints every project's migrations directory and fills the Problems panel. */
+  async lintWorkspace(): Promise<{ files: number; findings: number }> {
+    let files = 0;
+    let count = 0;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Linting migrations', cancellable: true }, async (progress, token) => {
+      for (const pf of this.registry.folders()) {
+        if (token.isCancellationRequested) break;
+        progress.report({ message: pf.name });
+        const configFile = vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '');
+        let run;
+        let root: string;
+        try {
+          const { config } = openProject({ cwd: pf.cwd, configPath: configPathFor(configFile) });
+          if (!fs.existsSync(config.migrationsDir)) continue;
+          root = config.root;
+          run = await lintPaths([], config, root);
+        } catch (err) {
+          this.registry.output.appendLine(`lint ${pf.name}: ${describeError(err)}`);
+          void vscode.window.showErrorMessage(`Lint of ${pf.name} failed: ${describeError(err).split('\n')[0]}`);
+          continue;
+        }
+        for (const shown of run.files) {
+          const abs = path.resolve(root, shown);
+          const uri = vscode.Uri.file(abs);
+          const text = run.sources.get(shown) ?? '';
+          const lineLengths = text.split('\n').map((l) => l.replace(/\r$/, '').length);
+          const found = run.findings.filter((f) => f.file === shown);
+          this.collection.set(uri, found.map((f) => this.toDiagnostic({ ...f, file: abs }, (l) => lineLengths[l] ?? 0)));
+          files++;
+          count += found.length;
+        }
+      }
+    });
+    return { files, findings: count };
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.disposables.forEach((d) => d.dispose());
+    this.collection.dispose();
+  }
+}
+
+/** Line of "-- Up migration" as the core's migration-file parser finds it, or null. */
+function upMarkerLine(text: string, file: string): number | null {
+  try {
+    return parseMigrationFile(text, file, '0_editor.sql').upLine - 1;
+  } catch {
+    return null;
+  }
+}
+
+function codeValue(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  if (c === undefined) return undefined;
+  return typeof c === 'object' ? String(c.value) : String(c);
+}

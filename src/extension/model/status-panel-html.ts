@@ -1,0 +1,132 @@
+/**
+ * The status panel's HTML, built from engine results. Pure (no editor API):
+ * the webview wrapper only supplies the nonce and its CSP source.
+ */
+import type { BackupEntry } from '../../core/backups';
+import { graphText, type DependencyEdge } from '../../core/dependencies';
+import type { LogEntry } from '../../core/history';
+import type { MigrationStatus } from '../../core/planner';
+import { formatDuration, formatTimestamp, stateText, summariseStatuses } from '../../core/report';
+
+export interface PanelData {
+  folder: string;
+  environment: string;
+  database: string;
+  statuses: MigrationStatus[];
+  log: LogEntry[];
+  backups: BackupEntry[];
+  edges: DependencyEdge[];
+  /** False in an untrusted workspace: restore buttons are disabled. */
+  canRun: boolean;
+  /** Shown instead of the tables when the database could not be read. */
+  error?: string;
+  updatedAt: Date;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function table(id: string, caption: string, head: string[], rows: string[][], empty: string): string {
+  if (rows.length === 0) return `<p id="${id}" class="empty">${escapeHtml(empty)}</p>`;
+  return `<table id="${id}"><caption>${escapeHtml(caption)}</caption>
+<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
+<tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n')}</tbody></table>`;
+}
+
+const td = (text: string, cls?: string) => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</td>`;
+
+/** The part of the page that changes: posted to the webview after each run. */
+export function renderPanelBody(d: PanelData): string {
+  const header = `<header><h1>Migrations — ${escapeHtml(d.environment)}</h1>
+<p id="summary" role="status">${escapeHtml(d.folder)} · ${escapeHtml(d.database)} · ${escapeHtml(d.error ? 'not loaded' : summariseStatuses(d.statuses))} · updated ${escapeHtml(formatTimestamp(d.updatedAt))}</p>
+<button id="refresh" type="button">Refresh</button></header>`;
+  if (d.error) return `${header}<p id="error" role="alert" class="error">${escapeHtml(d.error)}</p>`;
+
+  const state = table('applied-state', 'Applied state', ['Version', 'Name', 'State', 'Applied at', 'Applied by', 'Duration'],
+    d.statuses.map((s) => [td(s.version), td(s.name), td(stateText(s), `state state-${s.state}`), td(formatTimestamp(s.history?.appliedAt)),
+      td(s.history?.appliedBy ?? ''), td(formatDuration(s.history?.durationMs))]), 'No migrations yet.');
+
+  const log = table('history-log', 'History log (newest first)', ['Time', 'Action', 'Migration', 'Result', 'By', 'Duration', 'Message'],
+    d.log.map((l) => [td(formatTimestamp(l.occurredAt)), td(l.action), td(l.version ? `${l.version}${l.name ? `_${l.name}` : ''}` : l.name ?? ''),
+      td(l.success ? 'ok' : 'failed', l.success ? 'ok' : 'failed'), td(l.performedBy), td(formatDuration(l.durationMs)), td(l.message ?? '')]),
+    'Nothing recorded yet.');
+
+  const backups = table('backups', 'Backups (newest first)', ['Backup', 'Taken', 'Reason', 'Newest migration', 'Size', ''],
+    d.backups.map((b) => [td(b.id), td(formatTimestamp(new Date(b.createdAt))), td(b.reason), td(b.versionBefore ?? 'none'), td(`${b.sizeBytes} B`),
+      `<td><button type="button" class="restore" data-backup-id="${escapeHtml(b.id)}"${d.canRun ? '' : ' disabled title="Running is disabled in an untrusted workspace"'} aria-label="Restore backup ${escapeHtml(b.id)}">Restore</button></td>`]),
+    'No backups for this environment.');
+
+  const names = new Map(d.statuses.map((s) => [s.version, `${s.version}_${s.name}`]));
+  const graph = table('dependency-graph', 'Dependency graph', ['Migration', 'Depends on', 'Why'],
+    d.edges.map((e) => [td(names.get(e.from) ?? e.from), td(names.get(e.to) ?? e.to), td(e.reason)]), 'No dependencies between migrations.');
+  const files = d.statuses.filter((s) => s.file);
+  const graphTree = files.length ? `<details><summary>As a tree</summary><pre id="dependency-tree">${escapeHtml(graphText(files, d.edges))}</pre></details>` : '';
+
+  return `${header}
+<section aria-labelledby="h-state"><h2 id="h-state">Applied state</h2>${state}</section>
+<section aria-labelledby="h-backups"><h2 id="h-backups">Backups</h2>${backups}</section>
+<section aria-labelledby="h-graph"><h2 id="h-graph">Dependencies</h2>${graph}${graphTree}</section>
+<section aria-labelledby="h-log"><h2 id="h-log">History log</h2>${log}</section>`;
+}
+
+const STYLE = `
+body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1em 1em; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.5em; }
+table { border-collapse: collapse; width: 100%; }
+caption { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; } /* the h2 shows it; screen readers read it */
+th, td { text-align: left; padding: 0.25em 0.6em; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); vertical-align: top; }
+th { color: var(--vscode-descriptionForeground); font-weight: 600; }
+.state-applied, .ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+.state-modified { color: var(--vscode-editorWarning-foreground); }
+.state-missing, .state-dirty, .failed, .error { color: var(--vscode-errorForeground); }
+.state-skipped, .empty, #summary { color: var(--vscode-descriptionForeground); }
+button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); padding: 0.2em 0.8em; cursor: pointer; font-family: inherit; }
+button:hover { background: var(--vscode-button-hoverBackground); }
+button:disabled { opacity: 0.5; cursor: default; }
+button:focus-visible, summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+pre { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0.5em; overflow-x: auto; }
+`;
+
+// Keeps focus on the same control across live updates, and routes clicks to the extension.
+const SCRIPT = `
+const vscode = acquireVsCodeApi();
+const main = document.getElementById('main');
+main.addEventListener('click', (ev) => {
+  const b = ev.target.closest('button');
+  if (!b || b.disabled) return;
+  if (b.id === 'refresh') vscode.postMessage({ type: 'refresh' });
+  else if (b.dataset.backupId) vscode.postMessage({ type: 'restore', backupId: b.dataset.backupId });
+});
+window.addEventListener('message', (ev) => {
+  const m = ev.data;
+  if (!m || m.type !== 'update') return;
+  const focused = document.activeElement;
+  const key = focused && (focused.id || focused.dataset?.backupId);
+  main.innerHTML = m.html;
+  if (key) {
+    const again = document.getElementById(key) || main.querySelector('[data-backup-id="' + CSS.escape(key) + '"]');
+    if (again) again.focus();
+  }
+});
+vscode.postMessage({ type: 'ready' });
+`;
+
+/** The whole page: strict CSP (nothing but this nonce's style and script), theme colours through CSS variables. */
+export function renderPanelHtml(d: PanelData, options: { nonce: string; cspSource: string }): string {
+  const csp = `default-src 'none'; img-src ${options.cspSource}; style-src 'nonce-${options.nonce}'; script-src 'nonce-${options.nonce}';`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Migration status</title>
+<style nonce="${options.nonce}">${STYLE}</style></head>
+<body><main id="main">${renderPanelBody(d)}</main>
+<script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
+}
+
+/** A nonce for the CSP: 32 characters from a cryptographic source. */
+export function makeNonce(random: (n: number) => Uint8Array): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return [...random(32)].map((b) => chars[b % chars.length]).join('');
+}

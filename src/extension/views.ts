@@ -1,0 +1,163 @@
+/** The Migrations, Seeds and Backups views: editor tree items made from the models in model/tree-model.ts. */
+import * as vscode from 'vscode';
+import { backupItems, environmentItem, migrationItems, seedItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
+import type { ProjectFolder, ProjectRegistry } from './projects';
+
+export const VIEW_MIGRATIONS = 'databaseMigration.migrations';
+export const VIEW_SEEDS = 'databaseMigration.seeds';
+export const VIEW_BACKUPS = 'databaseMigration.backups';
+
+export type Node =
+  | { kind: 'folder'; folder: ProjectFolder }
+  | { kind: 'environment'; folder: ProjectFolder }
+  | { kind: 'migration'; folder: ProjectFolder; model: MigrationItemModel }
+  | { kind: 'seed'; folder: ProjectFolder; model: SimpleItemModel; file: string }
+  | { kind: 'backup'; folder: ProjectFolder; model: SimpleItemModel; backupId: string }
+  | { kind: 'message'; folder?: ProjectFolder; text: string; detail?: string; icon: string };
+
+function icon(id: string, color?: string): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+function markdown(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(text);
+  md.supportHtml = true; // only for <br> in the dependency cell
+  return md;
+}
+
+abstract class BaseProvider implements vscode.TreeDataProvider<Node> {
+  protected readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(protected readonly registry: ProjectRegistry) {
+    registry.onDidChange(() => this.emitter.fire(undefined));
+  }
+
+  abstract getChildren(node?: Node): Node[];
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'folder': {
+        const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `${this.constructor.name}|${node.folder.key}`;
+        item.iconPath = icon('root-folder');
+        item.contextValue = 'folder';
+        item.resourceUri = node.folder.folder.uri;
+        return item;
+      }
+      case 'environment': {
+        const s = this.registry.cachedState(node.folder) ?? this.registry.state(node.folder);
+        const m = environmentItem(s.environment, s.database, s.statuses, s.isProtected);
+        const item = new vscode.TreeItem(m.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `${node.folder.key}|env`;
+        item.description = s.loading ? `reading… — ${s.database}` : m.description;
+        item.iconPath = icon(m.icon);
+        item.contextValue = m.contextValue;
+        item.tooltip = `Environment ${s.environment}${s.isProtected ? ' (protected)' : ''}\n${s.database}\nClick the environment in the status bar to switch.`;
+        return item;
+      }
+      case 'migration': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.label, vscode.TreeItemCollapsibleState.None);
+        item.id = m.id;
+        item.description = m.description;
+        item.iconPath = icon(m.icon, m.color);
+        item.tooltip = markdown(m.tooltip);
+        item.contextValue = m.contextValue;
+        if (m.file) {
+          item.resourceUri = vscode.Uri.file(m.file);
+          item.command = { command: 'databaseMigration.openFile', title: 'Open File', arguments: [node] };
+        }
+        item.accessibilityInformation = { label: `${m.label}, ${m.description}` };
+        return item;
+      }
+      case 'seed':
+      case 'backup': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.label, vscode.TreeItemCollapsibleState.None);
+        item.id = m.id;
+        item.description = m.description;
+        item.iconPath = icon(m.icon, m.color);
+        item.tooltip = markdown(m.tooltip);
+        item.contextValue = m.contextValue;
+        if (node.kind === 'seed') item.command = { command: 'vscode.open', title: 'Open Seed', arguments: [vscode.Uri.file(node.file)] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = icon(node.icon);
+        item.tooltip = node.detail ?? node.text;
+        item.contextValue = 'message';
+        if (node.detail) item.command = { command: 'databaseMigration.showOutput', title: 'Show Output' };
+        return item;
+      }
+    }
+  }
+
+  /** One level per folder only in multi-root workspaces with more than one project. */
+  protected roots(child: (f: ProjectFolder) => Node[]): Node[] {
+    const folders = this.registry.folders();
+    if (folders.length === 1) return child(folders[0]!);
+    return folders.map((folder) => ({ kind: 'folder' as const, folder }));
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+}
+
+export class MigrationsProvider extends BaseProvider {
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      // Nothing at all: the welcome view ("Create first migration" / "Open example project") shows instead.
+      const folders = this.registry.folders();
+      if (folders.length === 0) return [];
+      if (folders.every((f) => { const s = this.registry.state(f); return s.files.length === 0 && !s.error; })) return [];
+      return this.roots((f) => [{ kind: 'environment', folder: f }]);
+    }
+    if (node.kind === 'folder') return [{ kind: 'environment', folder: node.folder }];
+    if (node.kind !== 'environment') return [];
+    const pf = node.folder;
+    const s = this.registry.state(pf);
+    const out: Node[] = [];
+    if (s.error) out.push({ kind: 'message', folder: pf, text: s.error.split('\n')[0]!, detail: s.error, icon: 'error' });
+    if (!vscode.workspace.isTrusted) out.push({ kind: 'message', folder: pf, text: 'Workspace not trusted: states are not read', icon: 'workspace-untrusted' });
+    else if (s.statuses === null && !s.loading && !s.error) void this.registry.refreshStatus(pf);
+    for (const model of migrationItems({ folderKey: pf.key, environment: s.environment, root: s.root, statuses: s.statuses, files: s.files, edges: s.edges })) {
+      out.push({ kind: 'migration', folder: pf, model });
+    }
+    return out;
+  }
+}
+
+export class SeedsProvider extends BaseProvider {
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const folders = this.registry.folders();
+      if (folders.every((f) => this.registry.state(f).seeds.length === 0)) return [];
+      return this.roots((f) => this.seeds(f));
+    }
+    return node.kind === 'folder' ? this.seeds(node.folder) : [];
+  }
+
+  private seeds(pf: ProjectFolder): Node[] {
+    const s = this.registry.state(pf);
+    return seedItems(pf.key, s.environment, s.seeds).map((model, i) => ({ kind: 'seed', folder: pf, model, file: vscode.Uri.joinPath(vscode.Uri.file(s.root), s.seeds[i]!.file).fsPath }));
+  }
+}
+
+export class BackupsProvider extends BaseProvider {
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const folders = this.registry.folders();
+      if (folders.every((f) => this.registry.state(f).backups.length === 0)) return [];
+      return this.roots((f) => this.backups(f));
+    }
+    return node.kind === 'folder' ? this.backups(node.folder) : [];
+  }
+
+  private backups(pf: ProjectFolder): Node[] {
+    const s = this.registry.state(pf);
+    return backupItems(pf.key, s.backups).map((model, i) => ({ kind: 'backup', folder: pf, model, backupId: s.backups[i]!.id }));
+  }
+}
