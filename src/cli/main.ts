@@ -38,6 +38,8 @@ interface CliOptions {
   restore?: string;
   dryRun?: boolean;
   singleTransaction?: boolean;
+  reset?: boolean;
+  scale?: number;
   refreshViews?: boolean | string[];
   partitions?: boolean | string;
   perf?: boolean;
@@ -82,7 +84,7 @@ Examples:
 
 function parsePositiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(ExitCode.UsageOrConfig, 'E_USAGE', `--steps must be a positive whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(ExitCode.UsageOrConfig, 'E_USAGE', `expected a positive whole number, got "${value}"`);
   return n;
 }
 
@@ -96,7 +98,9 @@ export function buildProgram(): Command {
     .option('--create', 'create migrations/NNN_<name>.sql from a template')
     .option('--up', 'apply pending migrations (all, or up to MigrationName / --to / --steps)')
     .option('--down', 'roll back the last migration (or --steps N, --to VERSION, or down to MigrationName)')
-    .option('--seed', 'run every seeds/*.sql in one transaction and record it')
+    .option('--seed', 'load the sample data ("sampleDataDir") and every seeds/*.sql in one transaction, and record it')
+    .option('--reset', 'with --seed: empty the sample-data tables first, then reload')
+    .option('--scale <rows>', 'with --seed: also generate ROWS synthetic observation and API-log rows with COPY', parsePositiveInt)
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
     .option('--mark-applied <version>', 'after checking by hand, record a dirty migration as applied')
@@ -280,9 +284,12 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         return ExitCode.Success;
       }
       case 'seed': {
-        const run = await engine.seed();
-        if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds, skipped: run.skipped }, null, 2));
-        else output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'file')}.`) + (run.skipped.length ? ` Skipped (other environments): ${run.skipped.join(', ')}.` : ''));
+        const run = await engine.seed({ reset: !!opts.reset, scale: opts.scale });
+        if (json) output.out(JSON.stringify({ environment: project.environment.name, seeded: run.seeds, skipped: run.skipped, tables: run.tables, scaled: run.scaled }, null, 2));
+        else {
+          output.out(c.green(`Seeded ${where} from ${plural(run.seeds.length, 'source')}.`) + (run.skipped.length ? ` Skipped (other environments): ${run.skipped.join(', ')}.` : ''));
+          if (run.scaled) output.out(`Generated ${run.scaled.rows} synthetic rows with COPY in ${run.scaled.seconds.toFixed(2)} s (${Math.round(run.scaled.rowsPerSecond)} rows/s): ${run.scaled.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}.`);
+        }
         return ExitCode.Success;
       }
       case 'verify': {

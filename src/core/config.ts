@@ -53,6 +53,7 @@ export interface ConfigFile {
   lint?: LintConfig;
   slowStatementMs?: number;
   partitions?: Record<string, PartitionPolicy>;
+  sampleDataDir?: string;
 }
 
 export interface PartitionPolicy {
@@ -84,6 +85,8 @@ export interface Config {
   lint: LintConfig;
   slowStatementMs: number;
   partitions: Record<string, PartitionPolicy>;
+  /** Absolute path of the JSON sample data --seed loads, or null. */
+  sampleDataDir: string | null;
 }
 
 let validator: ReturnType<Ajv['compile']> | null = null;
@@ -207,6 +210,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     lint: data.lint ?? {},
     slowStatementMs: data.slowStatementMs ?? 1000,
     partitions: data.partitions ?? {},
+    sampleDataDir: data.sampleDataDir ? path.resolve(root, data.sampleDataDir) : null,
   };
 }
 

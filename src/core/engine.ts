@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { loadConfig, resolveEnvironment, describeTarget, withPassword, type Config, type ResolvedEnvironment } from './config';
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
 import { serverVersion, type Database, type Session } from './db/database';
@@ -7,6 +8,7 @@ import { describeStatementFailure, execStatements, StatementFailure } from './en
 import { analyseMigrations, type MigrationAnalysis } from './dependencies';
 import { listPartitionedTables, maintainPartitions, refreshMaterializedViews, type PartitionChange, type PartitionedTable, type ViewRefresh } from './maintenance';
 import { performanceReport, type PerformanceReport } from './performance';
+import { generateScale, loadSampleData, resetSampleData, type LoadedTable } from './sample-data';
 import { dryRun, verificationError, verifyMigrations, type DryRunStep, type MigrationRehearsal, type VerificationResult } from './rehearsal';
 
 export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
@@ -46,6 +48,7 @@ export type EngineEvent =
   | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
   | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
   | { type: 'seed-done'; file: string; durationMs: number }
+  | { type: 'seed-progress'; table: string; rows: number; total: number }
   /** Each statement of a "-- transaction: none" migration, as it completes (they can run for long). */
   | { type: 'statement-done'; id: string; line: number; durationMs: number };
 
@@ -82,6 +85,10 @@ export interface RunOptions {
 
 export interface SeedRun {
   seeds: { name: string; file: string; durationMs: number }[];
+  /** Per table of the JSON sample data: rows held, inserted, updated. */
+  tables: LoadedTable[];
+  /** --scale: synthetic rows generated with COPY. */
+  scaled: { rows: number; seconds: number; rowsPerSecond: number; tables: { table: string; rows: number }[] } | null;
   /** Seed files whose "-- environments:" line excludes this environment. */
   skipped: string[];
 }
@@ -205,27 +212,52 @@ export class MigrationEngine {
     });
   }
 
-  /** Applies every seeds/*.sql in one transaction and records each. */
-  async seed(): Promise<SeedRun> {
+  /**
+   * Seeds in one transaction: the JSON sample data ("sampleDataDir"), then every seeds/*.sql whose
+   * "-- environments:" allows this environment. `reset` empties the sample tables first; `scale` then adds
+   * that many synthetic observation and API-log rows with COPY (in its own transaction).
+   */
+  async seed(options: { reset?: boolean; scale?: number } = {}): Promise<SeedRun> {
     const all = discoverSeeds(this.project.config.seedsDir, this.project.config.root);
     // "-- environments:" keeps sample data out of environments it is not meant for (production, say).
     const seeds = all.filter((s) => !s.environments || s.environments.includes(this.environmentName));
     const skipped = all.filter((s) => !seeds.includes(s)).map((s) => s.name);
-    if (all.length > 0 && seeds.length === 0) {
+    const dataDir = this.project.config.sampleDataDir;
+    if (dataDir && !fs.existsSync(dataDir)) {
+      throw new MigrationError('E_CONFIG_INVALID', `"sampleDataDir" points at ${dataDir}, which does not exist`,
+        'correct the path in database-migration.config.json (it is relative to the config file)', { file: this.project.config.file ?? undefined });
+    }
+    if (all.length > 0 && seeds.length === 0 && !dataDir) {
       throw new MigrationError('E_USAGE', `no seed file is meant for environment "${this.environmentName}" (${skipped.join(', ')} name other environments)`,
         'add the environment to a seed\'s "-- environments:" line if the data belongs there');
     }
-    if (seeds.length === 0) {
+    if (seeds.length === 0 && !dataDir && !options.scale) {
       throw new MigrationError('E_USAGE', `no seed files found in ${this.project.config.seedsDir}`,
-        'add .sql files to the seeds directory (or set "seedsDir" in database-migration.config.json)');
+        'add .sql files to the seeds directory (or set "seedsDir" / "sampleDataDir" in database-migration.config.json)');
     }
     return this.withLock(async (session) => {
       this.assertMayChange('seed');
       await this.store.ensure(session);
       const done: SeedRun['seeds'] = [];
+      const tables: SeedRun['tables'] = [];
       await session.exec('BEGIN');
-      let current = seeds[0]!;
+      let current: { name: string; file: string } = { name: 'sample data', file: dataDir ?? '' };
       try {
+        if (options.reset) {
+          const { truncated } = await resetSampleData(session, { ownTransaction: false });
+          await this.store.log(session, { action: 'seed', name: 'reset', success: true, environment: this.environmentName, performedBy: this.appliedBy, message: `emptied ${truncated.join(', ')}` });
+        }
+        if (dataDir) {
+          const t0 = performance.now();
+          const loaded = await loadSampleData(session, dataDir, { ownTransaction: false });
+          const durationMs = Math.round(performance.now() - t0);
+          tables.push(...loaded);
+          const shown = path.relative(this.project.config.root, dataDir) || dataDir;
+          await this.store.log(session, { action: 'seed', name: shown, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy,
+            message: loaded.filter((l) => !l.skipped).map((l) => `${l.table} ${l.rows} (+${l.inserted} ~${l.updated})`).join(', ') });
+          done.push({ name: shown, file: shown, durationMs });
+          this.options.onEvent?.({ type: 'seed-done', file: `${shown} (${loaded.filter((l) => !l.skipped).reduce((a, l) => a + l.rows, 0)} rows)`, durationMs });
+        }
         for (const seed of seeds) {
           current = seed;
           const t0 = performance.now();
@@ -239,13 +271,21 @@ export class MigrationEngine {
         await session.exec('COMMIT');
       } catch (err) {
         await session.exec('ROLLBACK').catch(() => {});
+        if (err instanceof MigrationError) throw err;
         const failure = describeStatementFailure(err, 1);
         await this.store.log(session, { action: 'failed', name: current.name, success: false, environment: this.environmentName, performedBy: this.appliedBy, message: `seed: ${failure.text}` }).catch(() => {});
         throw new MigrationError('E_SEED_FAILED', `seed ${current.name} failed: ${failure.text}`,
           'fix the statement and run --seed again; every seed was rolled back, so nothing was half loaded',
           { file: current.file, line: failure.line, column: failure.column }, { cause: err });
       }
-      return { seeds: done, skipped };
+      let scaled: SeedRun['scaled'] = null;
+      if (options.scale && options.scale > 0) {
+        const r = await generateScale(session, options.scale, (p) => this.options.onEvent?.({ type: 'seed-progress', table: p.table, rows: p.rows, total: p.total }));
+        scaled = { rows: r.rows, seconds: r.seconds, rowsPerSecond: r.rowsPerSecond, tables: r.tables };
+        await this.store.log(session, { action: 'seed', name: `scale ${options.scale}`, success: true, durationMs: Math.round(r.seconds * 1000), environment: this.environmentName, performedBy: this.appliedBy,
+          message: `${r.rows} synthetic rows with COPY (${Math.round(r.rowsPerSecond)} rows/s): ${r.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}` });
+      }
+      return { seeds: done, skipped, tables, scaled };
     });
   }
 
