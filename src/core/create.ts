@@ -58,6 +58,28 @@ export function nextVersion(existing: string[], numbering: Config['numbering'], 
   return (max + 1n).toString().padStart(width, '0');
 }
 
+/**
+ * What a template's {{table}}, {{column}} and {{ref_table}} stand for, read from the migration name:
+ * "create_missions" -> table missions; "add_mission_id_to_observations" -> column mission_id on table
+ * observations, referencing missions; "create_daily_counts_from_observations" -> table daily_counts built
+ * from observations (ref_table). Templates are starting points: the author checks the names.
+ */
+export function templateSubjects(name: string): { table: string; column: string; refTable: string } {
+  const plain = (n: string) => n.replace(/^(create|add|alter|drop)_(table_)?/, '').replace(/_table$/, '') || n;
+  // "create_daily_counts_from_observations": a view of daily_counts built from observations.
+  const from = /^(.+?)_from_([a-z0-9][a-z0-9_]*)$/.exec(name);
+  if (from) return { table: plain(from[1]!), column: 'new_column', refTable: from[2]! };
+  const onTable = /^(.+?)_(?:to|on|in)_([a-z0-9][a-z0-9_]*)$/.exec(name);
+  const table = onTable ? onTable[2]! : plain(name);
+  const subject = onTable
+    ? onTable[1]!.replace(/^(create|add|alter|drop|validate)_/, '').replace(/^(column|index|foreign_key|fk|constraint)(_|$)/, '')
+    : '';
+  const column = subject || 'new_column';
+  const base = column.endsWith('_id') ? column.slice(0, -3) : '';
+  const refTable = base ? (base.endsWith('s') ? base : `${base}s`) : 'parent_table';
+  return { table, column, refTable };
+}
+
 export interface CreatedMigration {
   path: string;
   version: string;
@@ -82,11 +104,13 @@ export function createMigration(config: Config, rawName: string, options: { temp
   }
   const version = nextVersion(existing.map((m) => m.version), config.numbering, options.now);
   const now = options.now ?? new Date();
-  const table = name.replace(/^(create|add|alter|drop)_(table_)?/, '').replace(/_table$/, '') || name;
+  const { table, column, refTable } = templateSubjects(name);
   const text = fs.readFileSync(templatePath, 'utf8')
     .replace(/\{\{\s*name\s*\}\}/g, name)
     .replace(/\{\{\s*version\s*\}\}/g, version)
     .replace(/\{\{\s*table\s*\}\}/g, table)
+    .replace(/\{\{\s*column\s*\}\}/g, column)
+    .replace(/\{\{\s*ref_table\s*\}\}/g, refTable)
     .replace(/\{\{\s*date\s*\}\}/g, now.toISOString());
   fs.mkdirSync(config.migrationsDir, { recursive: true });
   const file = path.join(config.migrationsDir, `${version}_${name}.sql`);
