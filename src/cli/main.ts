@@ -6,6 +6,7 @@ import { createMigration, listTemplates } from '../core/create';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
 import { describeDifference } from '../core/catalog';
 import { graphMermaid, graphText } from '../core/dependencies';
+import type { Database } from '../core/db/database';
 import { ExitCode, MigrationError } from '../core/errors';
 import { verificationError, type MigrationRehearsal } from '../core/rehearsal';
 import { packageVersion } from '../core/package-root';
@@ -145,6 +146,8 @@ export interface CliContext {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   output?: Output;
+  /** Opens the database for a run (default: connectProject). Lets a host reuse an open embedded database. */
+  connect?: (project: Project) => Database;
   /** Answers a yes/no question; defaults to a terminal prompt when stdin is a TTY. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -231,7 +234,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
   }
 
   const confirmed = await confirmIfProtected(project, action, opts, ctx, output);
-  const engine = new MigrationEngine(project, connectProject(project), {
+  const engine = new MigrationEngine(project, ctx.connect ? ctx.connect(project) : connectProject(project), {
     confirmed,
     onEvent: json ? undefined : (e) => printEvent(e, output),
   });

@@ -179,7 +179,7 @@ describe('locking', function () {
     p = await makeProject('pglite', ONE, { lockWaitMs: 300 });
     const lock = await DataDirLock.acquire(path.join(p.dir, '.migrations', 'pglite', 'test'), 1000);
     try {
-      const r = await p.cli(['--up']);
+      const r = await p.cliFresh(['--up']);
       assert.equal(r.code, 3);
       assert.match(r.stderr, /the embedded database .*\.migrations\/pglite\/test is in use by process \d+/);
     } finally {

@@ -14,6 +14,9 @@ import * as path from 'node:path';
 import pg from 'pg';
 import { PGliteDatabase } from '../../src/core/db/pglite-database';
 import { runCli } from '../../src/cli/main';
+import type { Database, Session } from '../../src/core/db/database';
+import { PostgresDatabase } from '../../src/core/db/pg-database';
+import { connectProject, type Project } from '../../src/core/engine';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
@@ -149,10 +152,16 @@ export interface TestProject {
   url: string | null;
   write(relative: string, text: string): void;
   remove(relative: string): void;
-  /** Runs the CLI in-process. */
+  /** Runs the CLI in-process (PGlite: on one open instance shared by this project's in-process runs). */
   cli(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /** Runs the CLI in-process, opening the database afresh as a new process would (PGlite: the shared instance is closed first). */
+  cliFresh(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
   /** Runs dist/cli.js in a child process. */
   spawnCli(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /** A Session on this test's database (PGlite: the project's shared instance, so nothing else has to close). */
+  withSession<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  /** Closes the shared PGlite instance, so another process or Database can open the data directory. */
+  releaseDatabase(): Promise<void>;
   /** Runs SQL on this test's database from outside the engine. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   cleanup(): Promise<void>;
@@ -194,6 +203,43 @@ export async function makeProject(backend: Backend, files: Record<string, string
     fs.writeFileSync(path.join(dir, rel), text);
   }
 
+  // PGlite takes 0.2-1 s to open; a real CLI process pays that once per command. In-process runs of one test
+  // share one open instance instead (reset to fresh-session settings for each run), which keeps the suite fast.
+  // It is closed before anything that needs the data directory to itself (child processes, lock tests).
+  const dataDir = path.join(dir, '.migrations', 'pglite', 'test');
+  let shared: { db: PGliteDatabase; key: string } | null = null;
+  const closeShared = async () => { const s2 = shared; shared = null; if (s2) await s2.db.close(); };
+  const sharedFor = async (settings: object): Promise<PGliteDatabase> => {
+    const key = JSON.stringify(settings);
+    if (shared && shared.key !== key) await closeShared();
+    if (!shared) shared = { db: new PGliteDatabase(dataDir, settings, 20000, 'embedded PGlite (.migrations/pglite/test)'), key };
+    return shared.db;
+  };
+  const connectShared = (project: Project): Database => {
+    const t = project.environment.target;
+    if (t.kind !== 'pglite' || path.resolve(t.dataDir) !== path.resolve(dataDir)) return connectProject(project);
+    const settings = project.environment.settings;
+    return {
+      kind: 'pglite',
+      description: 'embedded PGlite (.migrations/pglite/test)',
+      session: async () => { const db = await sharedFor(settings); await db.resetSession(); return db.session(); },
+      dump: async (file, major) => (await sharedFor(settings)).dump(file),
+      restore: async (file) => (await sharedFor(settings)).restore(file),
+      close: async () => {},
+    };
+  };
+  const runInProcess = async (args: string[], extraEnv: NodeJS.ProcessEnv | undefined, connect?: (p: Project) => Database) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, {
+      cwd: dir,
+      env: cleanEnv(extraEnv),
+      output: { out: (t) => { stdout += `${t}\n`; }, err: (t) => { stderr += `${t}\n`; }, tty: false },
+      ...(connect ? { connect } : {}),
+    });
+    return { code, stdout, stderr };
+  };
+
   const project: TestProject = {
     backend,
     dir,
@@ -205,17 +251,15 @@ export async function makeProject(backend: Backend, files: Record<string, string
     remove(rel) {
       fs.rmSync(path.join(dir, rel), { force: true });
     },
-    async cli(args, extraEnv) {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(args, {
-        cwd: dir,
-        env: cleanEnv(extraEnv),
-        output: { out: (t) => { stdout += `${t}\n`; }, err: (t) => { stderr += `${t}\n`; }, tty: false },
-      });
-      return { code, stdout, stderr };
+    cli(args, extraEnv) {
+      return runInProcess(args, extraEnv, backend === 'pglite' ? connectShared : undefined);
     },
-    spawnCli(args, extraEnv) {
+    async cliFresh(args, extraEnv) {
+      await closeShared();
+      return runInProcess(args, extraEnv);
+    },
+    async spawnCli(args, extraEnv) {
+      await closeShared();
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(extraEnv) });
         let stdout = '';
@@ -226,6 +270,22 @@ export async function makeProject(backend: Backend, files: Record<string, string
         child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
       });
     },
+    async withSession(fn) {
+      if (url) {
+        const db = new PostgresDatabase(url);
+        const s = await db.session();
+        try {
+          return await fn(s);
+        } finally {
+          await s.release();
+          await db.close();
+        }
+      }
+      const db = await sharedFor(shared ? JSON.parse(shared.key) as object : {});
+      await db.resetSession();
+      return fn(await db.session());
+    },
+    releaseDatabase: closeShared,
     async query<T>(sql: string, params?: unknown[]) {
       if (url) {
         const client = new pg.Client({ connectionString: url });
@@ -236,15 +296,13 @@ export async function makeProject(backend: Backend, files: Record<string, string
           await client.end();
         }
       }
-      const db = new PGliteDatabase(path.join(dir, '.migrations', 'pglite', 'test'));
-      try {
-        const s = await db.session();
-        return (await s.query<T>(sql, params)).rows;
-      } finally {
-        await db.close();
-      }
+      const db = await sharedFor(shared ? JSON.parse(shared.key) as object : {});
+      await db.resetSession();
+      const s = await db.session();
+      return (await s.query<T>(sql, params)).rows;
     },
     async cleanup() {
+      await closeShared().catch(() => {});
       if (url) await adminQuery(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`).catch(() => {});
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -38,14 +38,7 @@ function openDatabase(p: TestProject): Database {
 }
 
 async function withSession<T>(p: TestProject, fn: (s: import('../../src/core/db/database').Session) => Promise<T>): Promise<T> {
-  const db = openDatabase(p);
-  const s = await db.session();
-  try {
-    return await fn(s);
-  } finally {
-    await s.release();
-    await db.close();
-  }
+  return p.withSession(fn);
 }
 
 /** Row count and md5 of the rows in a stable order, per table. */

@@ -134,29 +134,11 @@ const CASES: Record<string, TemplateCase> = {
 
 /** Catalog snapshot of the test database without the tool's own tables. */
 async function catalogOf(p: TestProject): Promise<CatalogSnapshot> {
-  let session: Session;
-  let close: () => Promise<void>;
-  if (p.url) {
-    const client = new pg.Client({ connectionString: p.url });
-    await client.connect();
-    session = {
-      query: async (sql: string) => { const r = await client.query(sql); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; },
-      exec: async (sql: string) => { await client.query(sql); },
-      release: async () => {},
-    } as Session;
-    close = () => client.end();
-  } else {
-    const db = new PGliteDatabase(path.join(p.dir, '.migrations', 'pglite', 'test'));
-    session = await db.session();
-    close = () => db.close();
-  }
-  try {
+  return p.withSession(async (session) => {
     const snap = await snapshotCatalog(session, ['database_migrations', 'database_migrations_log', 'database_migrations_seeds']);
     for (const key of [...snap.keys()]) if (/\bdatabase_migrations/.test(key)) snap.delete(key);
     return snap;
-  } finally {
-    await close();
-  }
+  });
 }
 
 function assertSameCatalog(expected: CatalogSnapshot, actual: CatalogSnapshot, what: string): void {

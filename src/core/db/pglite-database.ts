@@ -53,6 +53,13 @@ export class PGliteDatabase implements Database {
     return this.opening!;
   }
 
+  /** Back to a fresh session's settings: what a new process would see (used when one instance serves many runs). */
+  async resetSession(): Promise<void> {
+    const db = await this.open();
+    await db.exec('RESET ALL');
+    await this.applySessionSettings(db);
+  }
+
   private async applySessionSettings(db: PGlite): Promise<void> {
     if (this.settings.statementTimeoutMs !== undefined) await db.exec(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
     if (this.settings.lockTimeoutMs !== undefined) await db.exec(`SET lock_timeout = ${Math.trunc(this.settings.lockTimeoutMs)}`);
