@@ -124,7 +124,14 @@ function firstInvalidUtf8(bytes: Buffer): number {
     if (dec(mid + 1)) lo = mid + 1;
     else hi = mid;
   }
-  return Math.min(lo, bytes.length - 1);
+  let at = Math.min(lo, bytes.length - 1);
+  // The decoder fails on the byte after an unfinished sequence: point at the sequence's lead byte instead.
+  for (let k = 1; k <= 3 && at - k >= 0; k++) {
+    const b = bytes[at - k]!;
+    if (b >= 0xc0) { at -= k; break; }
+    if (b < 0x80) break;
+  }
+  return at;
 }
 
 function lineOfOffset(bytes: Buffer, offset: number): number {

@@ -28,6 +28,26 @@ export interface MigrationFile {
 const UP_MARKER = /^--\s*up\s+migration\s*$/i;
 const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
 const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
+const LOOKS_LIKE_DIRECTIVE = /^--\s*([a-z][a-z_-]*)\s*:/i;
+const DIRECTIVES = ['depends', 'transaction', 'environments'];
+
+/** The directive a header comment key was probably meant to be (edit distance 2 at most, or a known alias), else null. */
+function nearestDirective(key: string): string | null {
+  const aliases: Record<string, string> = { env: 'environments', envs: 'environments', requires: 'depends', dependencies: 'depends', 'depends-on': 'depends', depends_on: 'depends', tx: 'transaction', txn: 'transaction' };
+  if (aliases[key]) return aliases[key]!;
+  for (const d of DIRECTIVES) if (editDistance(key, d) <= 2) return d;
+  return null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
 const FILE_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
 
 export function parseMigrationFileName(baseName: string, file = baseName): { version: string; name: string } {
@@ -152,6 +172,13 @@ export function parseMigrationFile(text: string, file: string, baseName?: string
           environments = list;
         }
         continue;
+      }
+      const near = LOOKS_LIKE_DIRECTIVE.exec(trimmed);
+      const meant = near ? nearestDirective(near[1]!.toLowerCase()) : null;
+      if (near && meant) {
+        // A misspelled directive would otherwise be a plain comment: "-- environment: production" would run everywhere.
+        throw new MigrationError('E_BAD_DIRECTIVE', `"-- ${near[1]}:" is not a directive (did you mean "-- ${meant}:"?)`,
+          `write "-- ${meant}: ..." (directives are depends, transaction and environments), or reword the comment so it does not look like one`, { file, line: lineNo });
       }
     }
   }

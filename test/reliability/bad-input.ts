@@ -1,0 +1,168 @@
+/**
+ * The bad-input corpus: broken migration files and configs. Each must give a clear
+ * message with its documented exit code, never a stack trace or "internal error",
+ * and leave the database exactly as it was (catalog, history and log).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { snapshotCatalog } from '../../src/core/catalog';
+import { spawn } from 'node:child_process';
+import { CLI, embeddedServer, migration, withDatabase, type Backend } from '../integration/harness';
+import { assertNothingStored, catalogDiff, inspect, reliableProject, report, type ReliableProject } from './common';
+
+const BASE = { 'migrations/001_create_agencies.sql': migration('CREATE TABLE agencies (id bigint PRIMARY KEY, name text);', 'DROP TABLE agencies;') };
+
+export interface BadInputCase {
+  name: string;
+  /** Writes the bad input into the project (after 001 was applied). */
+  setup(p: ReliableProject): void | Promise<void>;
+  args: string[] | ((p: ReliableProject) => Promise<string[]>);
+  code: number;
+  message: RegExp;
+  /** Valid input (CRLF, BOM): it must apply, and --status must be clean afterwards. */
+  applies?: boolean;
+  /** Runs the CLI as this uid/gid (for "unreadable": root reads any file). */
+  asNobody?: boolean;
+}
+
+const NOBODY = 65534;
+
+export function badInputCorpus(options: { bigFileBytes: number; statements: number }): BadInputCase[] {
+  const w = (name: string, text: string | Buffer) => (p: ReliableProject) => {
+    fs.writeFileSync(path.join(p.dir, 'migrations', name), text);
+  };
+  const bigLiteral = 'x'.repeat(options.bigFileBytes);
+  const manyStatements = Array.from({ length: options.statements - 1 }, (_, i) => `INSERT INTO agencies VALUES (${i + 1000}, 'agency ${i}');`);
+  return [
+    { name: 'no markers', setup: w('002_no_markers.sql', 'ALTER TABLE agencies ADD COLUMN country text;\n'), args: ['--up'], code: 2,
+      message: /002_no_markers\.sql:1: no "-- Up migration" marker found\n {2}fix: add a line "-- Up migration"/ },
+    { name: 'up marker twice', setup: w('002_twice.sql', '-- Up migration\nSELECT 1;\n-- Up migration\nSELECT 2;\n'), args: ['--up'], code: 2,
+      message: /002_twice\.sql:3: second "-- Up migration" marker \(the first is on line 1\)/ },
+    { name: 'down marker before up', setup: w('002_order.sql', '-- Down migration\nDROP TABLE x;\n-- Up migration\nCREATE TABLE x ();\n'), args: ['--up'], code: 2,
+      message: /002_order\.sql:1: "-- Down migration" appears before any "-- Up migration" marker/ },
+    { name: 'non-UTF-8 bytes', setup: w('002_latin1.sql', Buffer.concat([Buffer.from("-- Up migration\nINSERT INTO agencies VALUES (2, 'Agence spatiale europ"), Buffer.from([0xe9]), Buffer.from("enne');\n")])),
+      args: ['--up'], code: 2, message: /002_latin1\.sql:2: .*not valid UTF-8/ },
+    { name: 'NUL byte', setup: w('002_nul.sql', '-- Up migration\nCREATE TABLE n1 (id int);\u0000CREATE TABLE n2 (id int);\n'), args: ['--up'], code: 2,
+      message: /002_nul\.sql:2: .*NUL/ },
+    { name: `${(options.bigFileBytes / 1e6).toFixed(0)} MB file ending in a syntax error`,
+      setup: w('002_big.sql', `-- Up migration\nCREATE TABLE blobs (body text);\nINSERT INTO blobs VALUES ('${bigLiteral}');\nSELEC 1;\n\n-- Down migration\nDROP TABLE blobs;\n`),
+      args: ['--up'], code: 1, message: /002_big\.sql:4:1: 002_big failed \(up\): syntax error at or near "SELEC"/ },
+    { name: `${options.statements} statements, the last one broken`,
+      setup: w('002_many.sql', `-- Up migration\n${manyStatements.join('\n')}\nINSERT INTO agencies VALUES (1000, 'duplicate key');\n`), args: ['--up'], code: 1,
+      message: new RegExp(`002_many\\.sql:${options.statements + 1}(:\\d+)?: 002_many failed \\(up\\): duplicate key value`) },
+    { name: 'deeply nested parentheses', setup: w('002_deep.sql', `-- Up migration\nSELECT ${'('.repeat(20000)}1${')'.repeat(20000)};\n`), args: ['--up'], code: 1,
+      message: /002_deep\.sql:2(:\d+)?: 002_deep failed \(up\): (memory exhausted|stack depth limit exceeded)/ },
+    { name: 'deeply nested parentheses (lint)', setup: w('002_deep.sql', `-- Up migration\nSELECT ${'('.repeat(20000)}1${')'.repeat(20000)};\n`), args: ['--lint'], code: 6,
+      message: /002_deep\.sql:2:\d+: error: memory exhausted/ },
+    { name: 'unterminated dollar quote', setup: w('002_dollar.sql', '-- Up migration\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1;\n'), args: ['--up'], code: 1,
+      message: /002_dollar\.sql:2:\d+: 002_dollar failed \(up\): unterminated dollar-quoted string/ },
+    { name: 'CRLF line endings (valid)', setup: w('002_crlf.sql', '-- Up migration\r\nCREATE TABLE crlf (id int);\r\n\r\n-- Down migration\r\nDROP TABLE crlf;\r\n'), args: ['--up'], code: 0,
+      message: /002_crlf/, applies: true },
+    { name: 'byte-order mark (valid)', setup: w('002_bom.sql', '\ufeff-- Up migration\nCREATE TABLE bom (id int);\n\n-- Down migration\nDROP TABLE bom;\n'), args: ['--up'], code: 0,
+      message: /002_bom/, applies: true },
+    { name: 'empty file', setup: w('002_empty.sql', ''), args: ['--up'], code: 2, message: /002_empty\.sql:1: no "-- Up migration" marker found/ },
+    { name: 'symlink loop', setup: (p) => fs.symlinkSync('002_loop.sql', path.join(p.dir, 'migrations', '002_loop.sql')), args: ['--up'], code: 2,
+      message: /002_loop\.sql: .*(symbolic link|cannot be read)/ },
+    { name: 'unreadable file (run as nobody, since root reads mode 000 files)', asNobody: true,
+      setup: (p) => { w('002_secret.sql', '-- Up migration\nCREATE TABLE s (id int);\n')(p); fs.chmodSync(path.join(p.dir, 'migrations', '002_secret.sql'), 0o000); },
+      args: ['--up'], code: 2, message: /002_secret\.sql: .*cannot be read.*permission denied/i },
+    { name: 'duplicate versions', setup: w('1_again.sql', '-- Up migration\nSELECT 1;\n'), args: ['--up'], code: 2,
+      message: /version 0*1 is used by two files: migrations\/(001_create_agencies|1_again)\.sql and migrations\/(001_create_agencies|1_again)\.sql/ },
+    { name: 'unknown directive value', setup: w('002_directive.sql', '-- transaction: maybe\n-- Up migration\nSELECT 1;\n'), args: ['--up'], code: 2,
+      message: /002_directive\.sql:1: "-- transaction: maybe" is not understood/ },
+    { name: 'misspelled directive', setup: w('002_env.sql', '-- environment: production\n-- Up migration\nCREATE TABLE prod_only (id int);\n'), args: ['--up'], code: 2,
+      message: /002_env\.sql:1: .*"-- environment:".*environments/ },
+    { name: 'config with wrong types', setup: (p) => rewriteConfig(p, (c) => { c['lockWaitMs'] = 'soon'; (c['environments'] as Record<string, Record<string, unknown>>)['test']!['protected'] = 'yes'; }),
+      args: ['--up'], code: 2, message: /"lockWaitMs" must be an integer|"environments\.test\.protected" must be/ },
+    { name: 'config that is not JSON', setup: (p) => fs.appendFileSync(path.join(p.dir, 'database-migration.config.json'), ',,'), args: ['--up'], code: 2,
+      message: /config is not valid JSON/ },
+    { name: 'unknown environment', setup: () => {}, args: ['--up', '--env', 'prodution'], code: 2, message: /unknown environment "prodution".*\n {2}fix: .*test/ },
+    { name: 'URL with a bad password', setup: () => {}, code: 5, message: /authentication failed|password/i,
+      args: async () => {
+        const server = await embeddedServer();
+        const u = new URL(withDatabase(server.adminUrl, 'postgres'));
+        u.password = 'not-the-password';
+        return ['--up', '--url', u.toString()];
+      } },
+  ];
+}
+
+function rewriteConfig(p: ReliableProject, edit: (c: Record<string, unknown>) => void): void {
+  const file = path.join(p.dir, 'database-migration.config.json');
+  const c = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(c);
+  fs.writeFileSync(file, JSON.stringify(c, null, 2));
+}
+
+/** Everything in the database a command could change: the full catalog (history tables included), the history rows and the log (a failure's own log entry aside). */
+async function fingerprint(p: ReliableProject): Promise<{ catalog: Map<string, string>; rows: string }> {
+  const i = await inspect(p);
+  try {
+    const catalog = await snapshotCatalog(i.session);
+    const rows = await i.query<{ j: string }>(`SELECT json_build_object(
+      'history', (SELECT json_agg(h ORDER BY version) FROM database_migrations h),
+      'log', (SELECT count(*) FROM database_migrations_log WHERE action <> 'failed'),
+      'agencies', (SELECT count(*) FROM agencies))::text AS j`);
+    return { catalog, rows: rows[0]!.j };
+  } finally {
+    await i.close();
+  }
+}
+
+export async function runBadInput(backend: Backend, c: BadInputCase): Promise<{ code: number; firstLine: string }> {
+  const p = await reliableProject(backend, BASE);
+  try {
+    const first = await p.run(['--up']);
+    assert.equal(first.code, 0, first.stderr);
+    const before = await fingerprint(p);
+    await c.setup(p);
+    const args = typeof c.args === 'function' ? await c.args(p) : c.args;
+    let r;
+    if (c.asNobody) {
+      if (backend === 'pglite') return { code: -1, firstLine: 'skipped: the PGlite data directory is root\'s' };
+      r = await spawnAs(p, args, NOBODY);
+    } else {
+      r = await p.run(args);
+    }
+    const all = `${r.stdout}${r.stderr}`;
+    if (args.includes('--url')) assert.ok(!all.includes('not-the-password'), `bad password printed:\n${all}`);
+    assert.equal(r.code, c.code, `${c.name} on ${backend}: exit ${r.code}, expected ${c.code}:\n${all}`);
+    assert.match(all, c.message, `${c.name} on ${backend}: message`);
+    if (c.code !== 0 && c.code !== 6) assert.match(r.stderr, /\n {2}fix: \S/, `${c.name}: the error has a fix line:\n${r.stderr}`);
+    if (c.applies) {
+      const st = await p.run(['--status']);
+      assert.equal(st.code, 0, `${c.name}: --status after applying it:\n${st.stdout}${st.stderr}`);
+    } else {
+      const after = await fingerprint(p);
+      assert.equal(catalogDiff(before.catalog, after.catalog), '', `${c.name} on ${backend}: the catalog changed`);
+      assert.equal(after.rows, before.rows, `${c.name} on ${backend}: history, log or data changed`);
+    }
+    await assertNothingStored(p);
+    return { code: r.code, firstLine: (r.stderr || r.stdout).trim().split('\n')[0]!.slice(0, 160) };
+  } finally {
+    for (const f of fs.existsSync(path.join(p.dir, 'migrations')) ? fs.readdirSync(path.join(p.dir, 'migrations')) : []) {
+      try { fs.chmodSync(path.join(p.dir, 'migrations', f), 0o644); } catch { /* symlink loop */ }
+    }
+    await p.cleanup();
+  }
+}
+
+async function spawnAs(p: ReliableProject, args: string[], uid: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: p.dir, uid, gid: uid, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', HOME: '/tmp' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export async function badInputSuite(backend: Backend, cases: BadInputCase[]): Promise<void> {
+  for (const c of cases) {
+    const r = await runBadInput(backend, c);
+    report(`bad input on ${backend}: ${c.name} -> exit ${r.code}: ${r.firstLine}`);
+  }
+}
