@@ -130,7 +130,9 @@ export async function readState(i: Inspector): Promise<DbState> {
   if (hasHistory) {
     history = await i.query('SELECT version, status FROM database_migrations ORDER BY version');
     for (const r of await i.query<{ version: string; action: string; n: string }>(
-      `SELECT version, action, count(*) AS n FROM database_migrations_log WHERE success AND action IN ('up', 'resolve') GROUP BY 1, 2`)) {
+      // A dirty migration marked rolled back runs again through --up, so only "marked applied" counts as applying it.
+      `SELECT version, action, count(*) AS n FROM database_migrations_log
+        WHERE success AND (action = 'up' OR (action = 'resolve' AND message = 'marked applied by hand')) GROUP BY 1, 2`)) {
       (r.action === 'up' ? ups : resolves).set(r.version, Number(r.n));
     }
   }
