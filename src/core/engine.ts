@@ -580,6 +580,8 @@ export class MigrationEngine {
         await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
         await recordSlow();
         await session.exec('COMMIT');
+        // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration (cheap test first).
+        if (/\bset\b/i.test(m.up)) await session.resetSettings();
         this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
         return durationMs;
       } catch (err) {
@@ -598,6 +600,8 @@ export class MigrationEngine {
       throw await this.failed(session, err, m, 'up', m.upLine, true);
     }
     const durationMs = Math.round(performance.now() - t0);
+    // Statements ran in autocommit mode, so a SET among them is still in force: clear it for what follows.
+    await session.resetSettings();
     await this.store.markApplied(session, m.version, durationMs);
     await this.store.log(session, { action: 'up', version: m.version, name: m.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
     await recordSlow();
@@ -632,6 +636,7 @@ export class MigrationEngine {
     } catch (err) {
       throw await this.failed(session, err, subject, 'down', baseLine, true);
     }
+    await session.resetSettings();
     await this.store.remove(session, step.version);
     const durationMs = Math.round(performance.now() - t0);
     await this.store.log(session, { action: 'down', version: step.version, name: step.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });

@@ -319,3 +319,21 @@ describe('--single-transaction', function () {
     assert.deepEqual(userTables(await tables(p)), []);
   });
 });
+
+describe('session settings do not leak between migrations', function () {
+  this.timeout(60000);
+  let p: TestProject;
+  afterEach(async () => { await p?.cleanup(); });
+  for (const backend of BACKENDS) {
+    it(`a SET in one migration is gone in the next (${backend})`, async () => {
+      p = await makeProject(backend, {
+        'migrations/001_set.sql': migration("SET lock_timeout = '1234ms';\nCREATE TABLE a (id int);", 'DROP TABLE a;'),
+        'migrations/002_set_none.sql': migration("SET statement_timeout = '4321ms';\nCREATE TABLE b (id int);", 'DROP TABLE b;', '-- transaction: none\n'),
+        'migrations/003_read.sql': migration("CREATE TABLE seen AS SELECT current_setting('lock_timeout') AS l, current_setting('statement_timeout') AS s;", 'DROP TABLE seen;'),
+      });
+      const r = await p.cli(['--up']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await p.query('SELECT l, s FROM seen'), [{ l: '0', s: '0' }]);
+    });
+  }
+});

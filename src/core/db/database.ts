@@ -18,6 +18,8 @@ export interface Session {
    */
   copyFrom?(target: string, lines: Iterable<string> | AsyncIterable<string>): Promise<number>;
   release(): Promise<void>;
+  /** Back to the session's starting settings (a migration's SET must not leak into the next one). */
+  resetSettings(): Promise<void>;
 }
 
 export interface DumpResult {

@@ -115,6 +115,11 @@ class PostgresSession implements Session {
   private released = false;
   constructor(private readonly client: PoolClient) {}
 
+  /** RESET ALL returns to the connection's defaults, which include the timeouts sent at connect time. */
+  async resetSettings(): Promise<void> {
+    await this.client.query('RESET ALL');
+  }
+
   async query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
     const r = await this.client.query(sql, params as unknown[] | undefined);
     return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };

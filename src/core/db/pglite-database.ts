@@ -66,7 +66,7 @@ export class PGliteDatabase implements Database {
   }
 
   async session(): Promise<Session> {
-    return new PGliteSession(await this.open());
+    return new PGliteSession(await this.open(), () => this.resetSession());
   }
 
   /** PGlite's own pg_dump (from @electric-sql/pglite-tools, pinned to the same PGlite version): a plain SQL script. */
@@ -114,7 +114,11 @@ export class PGliteDatabase implements Database {
 }
 
 class PGliteSession implements Session {
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: PGlite, private readonly reset: () => Promise<void>) {}
+
+  resetSettings(): Promise<void> {
+    return this.reset();
+  }
 
   async query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
     const r = await this.db.query<Row>(sql, params);
