@@ -303,7 +303,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         else {
           if (results.length === 0) output.out('Nothing to verify: no pending migrations.');
           for (const r of results) {
-            if (r.ok && !r.skippedReason) output.out(`  ${c.green('✓')} ${r.id}: down undoes up, and up applies again identically`);
+            if (r.ok && !r.skippedReason) output.out(`  ${c.green('✓')} ${r.id}: down undoes up, and up applies again identically${r.note ? c.dim(` (${r.note})`) : ''}`);
             else if (r.ok) output.out(`  ${c.yellow('-')} ${r.id}: not verified, it ${r.skippedReason}`);
             else {
               output.out(`  ${c.red('✗')} ${r.id}${r.skippedReason ? `: ${r.skippedReason}` : ''}`);

@@ -3,7 +3,9 @@
  * statement) and rollback verification (up, down, up again, compared with
  * catalog snapshots). Everything happens inside a transaction that is rolled back.
  */
+import { loadParser } from '../sql/parser';
 import { splitStatements } from '../sql/split';
+import { transactionalEquivalent } from '../sql/transactional';
 import { describeDifference, diffCatalog, snapshotCatalog, type CatalogDifference } from './catalog';
 import type { Session } from './db/database';
 import { MigrationError } from './errors';
@@ -132,6 +134,8 @@ export interface VerificationResult {
   downDifferences: CatalogDifference[];
   /** Differences between after the first up and after the second: up is not repeatable after down. */
   reapplyDifferences: CatalogDifference[];
+  /** How it was checked, when not as written (a non-transactional migration through its transactional equivalent). */
+  note?: string;
   /** Up failed when run again after down (usually because down left something behind). */
   reapplyError?: string;
   skippedReason?: string;
@@ -149,11 +153,24 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
   try {
     for (const m of migrations) {
       const id = migrationId(m);
+      let upSql = m.up;
+      let downSql = m.down;
+      let note: string | undefined;
       if (!m.transactional) {
-        results.push({ id, downDifferences: [], reapplyDifferences: [], ok: true, skippedReason: 'runs outside a transaction ("-- transaction: none"); verify it on a scratch database' });
-        break;
+        // Check it through a transaction-safe equivalent (CONCURRENTLY dropped, VACUUM left out): same schema effect.
+        const parser = await loadParser();
+        const up = transactionalEquivalent(parser, m.up);
+        const down = m.down ? transactionalEquivalent(parser, m.down) : { sql: null, changed: false };
+        if (up.sql === null || (m.down && down.sql === null)) {
+          results.push({ id, downDifferences: [], reapplyDifferences: [], ok: true,
+            skippedReason: `runs outside a transaction and uses ${up.blocker ?? down.blocker}, which has no transactional equivalent; verify it on a scratch database` });
+          break;
+        }
+        upSql = up.sql;
+        downSql = down.sql;
+        note = 'checked with CONCURRENTLY removed: it runs outside a transaction, and the schema effect is the same';
       }
-      if (m.down === null || !m.down.trim()) {
+      if (downSql === null || !downSql.trim()) {
         results.push({ id, downDifferences: [], reapplyDifferences: [], ok: false, skippedReason: 'has no down section, so it cannot be rolled back' });
         break;
       }
@@ -168,14 +185,14 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
         }
       };
       const before = await snapshotCatalog(session, excludeTables);
-      await run(m.up, m.upLine, 'up');
+      await run(upSql, m.upLine, 'up');
       const applied = await snapshotCatalog(session, excludeTables);
-      await run(m.down, m.downLine ?? m.upLine, 'down');
+      await run(downSql, m.downLine ?? m.upLine, 'down');
       const reverted = await snapshotCatalog(session, excludeTables);
       const downDifferences = diffCatalog(before, reverted);
       await session.exec('SAVEPOINT dm_reapply');
       try {
-        await rehearseStatements(session, m.up, m.upLine);
+        await rehearseStatements(session, upSql, m.upLine);
       } catch (err) {
         await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
         const f = describeStatementFailure(err, m.upLine);
@@ -185,7 +202,7 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       const reapplied = await snapshotCatalog(session, excludeTables);
       const reapplyDifferences = diffCatalog(applied, reapplied);
       const ok = downDifferences.length === 0 && reapplyDifferences.length === 0;
-      results.push({ id, downDifferences, reapplyDifferences, ok });
+      results.push({ id, downDifferences, reapplyDifferences, ok, ...(note ? { note } : {}) });
       if (!ok) break;
     }
   } finally {

@@ -1,3 +1,5 @@
+import { loadParser } from '../../src/sql/parser';
+import { transactionalEquivalent } from '../../src/sql/transactional';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { lineAt, splitStatements, type SqlStatement } from '../../src/sql/split';
@@ -203,5 +205,17 @@ describe('lineAt', () => {
     assert.equal(lineAt('a\nb\nc', 2), 2);
     assert.equal(lineAt('a\nb\nc', 4), 3);
     assert.equal(lineAt('a\nb\nc', 99), 3);
+  });
+});
+
+describe('transactionalEquivalent', () => {
+  it('drops CONCURRENTLY and leaves out VACUUM, keeping everything else', async () => {
+    const parser = await loadParser();
+    const r = transactionalEquivalent(parser, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nVACUUM t;\nDROP INDEX CONCURRENTLY IF EXISTS j;\nALTER TABLE t ADD COLUMN b int;');
+    assert.equal(r.sql, 'CREATE INDEX  IF NOT EXISTS i ON t (a);\nDROP INDEX  IF EXISTS j;\nALTER TABLE t ADD COLUMN b int;');
+    assert.equal(r.changed, true);
+    const blocked = transactionalEquivalent(parser, 'CREATE DATABASE x;');
+    assert.equal(blocked.sql, null);
+    assert.equal(blocked.blocker, 'CREATE DATABASE');
   });
 });
