@@ -4,9 +4,22 @@
  * and after editing one statement (the editor's re-lint case). Prints times
  * and ratios measured in the same run; compare ratios, not absolute times.
  *
- *   npm run bench:lint
+ * Then the peer comparison: our `--lint` vs `squawk` (squawk-cli) as whole
+ * processes on the same generated corpus, against a floor of a bare Node
+ * process that loads libpg-query and parses every file (the least work a
+ * parser-based linter in Node can do); and per 1,000-statement file, our
+ * in-process lint vs a whole squawk process on that one file.
+ *
+ *   npm run bench:lint          (or node out/bench/lint.js)
+ *   node out/bench/lint.js --parse-only DIR     (the floor process)
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import {
+  BIN, CLI, REPS, environmentLine, fmtMs, measureInterleaved, node, ratios, round2, run, runBenchmark, stats, statsTable, tempDir,
+  writeResults, writeSection,
+} from './common';
 import { lintText } from '../src/lint/linter';
 import { ALL_RULES } from '../src/lint/rules';
 import { loadParser } from '../src/sql/parser';
@@ -33,7 +46,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function main(): Promise<void> {
+async function inProcess(): Promise<{ text: string; uncached: number; warm: number; bareParse: number; cold: number; edit: number }> {
   const text = generate(1000);
   const statements = text.split('\n').filter((l) => l.endsWith(';')).length;
 
@@ -79,6 +92,85 @@ async function main(): Promise<void> {
   console.log(`  uncached / bare parse   ${(uncached / bareParse).toFixed(2)}x`);
   console.log(`  warm / uncached         ${(warm / uncached).toFixed(2)}x`);
   console.log(`  one-edit / uncached     ${(edit / uncached).toFixed(2)}x`);
+  return { text, uncached, warm, bareParse, cold, edit };
+}
+
+const CORPUS_FILES = 200;
+const STATEMENTS_PER_FILE = 50;
+
+async function main(): Promise<void> {
+  const inproc = await inProcess();
+
+  // Whole-process comparison on a corpus of generated migrations.
+  const dir = tempDir('lint');
+  try {
+    const corpus = path.join(dir, 'migrations');
+    fs.mkdirSync(corpus);
+    for (let i = 1; i <= CORPUS_FILES; i++) fs.writeFileSync(path.join(corpus, `${String(i).padStart(4, '0')}_bench.sql`), generate(STATEMENTS_PER_FILE, i));
+    const big = path.join(dir, 'big.sql');
+    fs.writeFileSync(big, inproc.text);
+    const squawk = path.join(BIN, 'squawk');
+    const self = __filename;
+    const lintCodes = [0, 1, 2, 6]; // both tools exit non-zero when they report problems
+    const commands: Record<string, () => Promise<number>> = {
+      'floor: node + libpg-query parse only': async () => (await node(self, ['--parse-only', corpus])).ms,
+      'ours --lint': async () => (await node(CLI, ['--lint', corpus], { cwd: dir, okCodes: lintCodes })).ms,
+      squawk: async () => (await run(squawk, [path.join(corpus, '*.sql')], { cwd: dir, okCodes: lintCodes })).ms,
+    };
+    console.log(`whole process: ${CORPUS_FILES} files x ${STATEMENTS_PER_FILE} statements`);
+    const whole = await measureInterleaved(Object.keys(commands), REPS, async () => undefined, async (tool) => commands[tool]!());
+    const table = statsTable(whole, 'floor: node + libpg-query parse only');
+    console.log(table);
+
+    // One 1,000-statement file: our in-process lint (parser loaded, cache cleared) vs a whole squawk process.
+    const squawkBigRuns: number[] = [];
+    for (let i = 0; i < REPS; i++) squawkBigRuns.push((await run(squawk, [big], { cwd: dir, okCodes: lintCodes })).ms);
+    const squawkBig = stats(squawkBigRuns);
+    const oursWhole = whole.get('ours --lint')!.median;
+    const squawkWhole = whole.get('squawk')!.median;
+    const verdict = oursWhole < squawkWhole ? 'faster than squawk-cli (target met)' : `${(oursWhole / squawkWhole).toFixed(1)}× slower than squawk-cli (target: faster)`;
+    writeSection('lint', [
+      '## Lint: ours vs squawk-cli',
+      '',
+      `${await environmentLine()}.`,
+      `Corpus: ${CORPUS_FILES} generated migrations of ${STATEMENTS_PER_FILE} statements each (tables, indexes, columns, inserts, views). Whole-process wall time.`,
+      'Floor: a Node process that loads libpg-query and parses every file (no splitting, no rules) — the least a parser-based linter in Node does.',
+      '',
+      table,
+      '',
+      `Ours: ${verdict}.`,
+      '',
+      `### One 1,000-statement file`,
+      '',
+      '| measurement | median |',
+      '|---|---:|',
+      `| ours in-process, parser loaded, parse cache cleared | ${fmtMs(inproc.uncached)} |`,
+      `| ours in-process, cold (first use: WASM load + parse + rules) | ${fmtMs(inproc.cold)} |`,
+      `| ours in-process, warm (parse cache hit, rules only) | ${fmtMs(inproc.warm)} |`,
+      `| ours in-process, re-lint after editing one statement | ${fmtMs(inproc.edit)} |`,
+      `| bare libpg-query parse of the file (in-process floor) | ${fmtMs(inproc.bareParse)} |`,
+      `| squawk, whole process on the file | ${fmtMs(squawkBig.median)} |`,
+    ].join('\n'));
+    writeResults({
+      lint: ratios(whole, 'floor: node + libpg-query parse only'),
+      lint_1000_statements: {
+        'floor: bare parse': 1, ours_uncached: round2(inproc.uncached / inproc.bareParse), ours_warm: round2(inproc.warm / inproc.bareParse),
+        ours_one_edit: round2(inproc.edit / inproc.bareParse), squawk_whole_process: round2(squawkBig.median / inproc.bareParse),
+      },
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The floor process: load the parser and parse every .sql file in DIR. */
+async function parseOnly(dir: string): Promise<void> {
+  const parser = await loadParser();
+  let statements = 0;
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    statements += (parser.parseSync(fs.readFileSync(path.join(dir, name), 'utf8')) as { stmts: unknown[] }).stmts.length;
+  }
+  console.log(`${statements} statements`);
 }
 
 function median(xs: number[]): number {
@@ -86,4 +178,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-void main();
+if (require.main === module) {
+  const i = process.argv.indexOf('--parse-only');
+  runBenchmark(i >= 0 ? () => parseOnly(process.argv[i + 1]!) : main);
+}
