@@ -52,9 +52,15 @@ export function typeInfo(typeName: AstNode | undefined | null): TypeInfo | null 
 
 /** The single key of a node wrapper: `{ColumnDef: {...}}` -> 'ColumnDef'. */
 export function nodeType(wrapper: AstNode | null | undefined): string | null {
-  if (!wrapper || typeof wrapper !== 'object') return null;
-  const keys = Object.keys(wrapper);
-  return keys.length === 1 && /^[A-Z]/.test(keys[0]!) ? keys[0]! : null;
+  if (!wrapper || typeof wrapper !== 'object' || Array.isArray(wrapper)) return null;
+  let key: string | null = null;
+  for (const k in wrapper) {
+    if (key !== null) return null; // more than one key: a plain object, not a wrapper
+    key = k;
+  }
+  if (key === null) return null;
+  const c = key.charCodeAt(0);
+  return c >= 65 && c <= 90 ? key : null;
 }
 
 /** Unwraps `{ColumnDef: x}` to x when the type matches. */
@@ -77,19 +83,41 @@ export function walk(root: unknown, fn: (type: string, body: AstNode, path: stri
   if (t) {
     const body = obj[t];
     if (fn(t, body as AstNode, path) === false) return;
-    walk(body, fn, [...path, t]);
+    path.push(t);
+    walk(body, fn, path);
+    path.pop();
     return;
   }
-  for (const [k, v] of Object.entries(obj)) {
-    if (v && typeof v === 'object') walk(v, fn, [...path, k]);
+  for (const k in obj) {
+    const v = obj[k];
+    if (v && typeof v === 'object') {
+      path.push(k);
+      walk(v, fn, path);
+      path.pop();
+    }
   }
 }
 
-/** Every node of a given type below root. */
+const typeIndexes = new WeakMap<object, Map<string, AstNode[]>>();
+
+/**
+ * Every node of a given type below root. Dozens of rules ask this of the same statement, so the
+ * first call indexes the whole tree by node type and later calls are lookups.
+ */
 export function findAll(root: unknown, type: string): AstNode[] {
-  const out: AstNode[] = [];
-  walk(root, (t, body) => { if (t === type) out.push(body); });
-  return out;
+  if (!root || typeof root !== 'object') return [];
+  let index = typeIndexes.get(root);
+  if (!index) {
+    index = new Map();
+    const idx = index;
+    walk(root, (t, body) => {
+      const list = idx.get(t);
+      if (list) list.push(body);
+      else idx.set(t, [body]);
+    });
+    typeIndexes.set(root, index);
+  }
+  return index.get(type) ?? [];
 }
 
 /** Constraint bodies of a ColumnDef. */

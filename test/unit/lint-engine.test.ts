@@ -101,18 +101,24 @@ describe('linter', () => {
     assert.equal(applyFixes(text, findings), '-- Up migration\nCREATE TABLE a (x text, y text[] NOT NULL);\n-- Down migration\nDROP TABLE a;\n');
   });
 
-  it('re-linting after editing one statement of a 1,000-statement file parses only that statement again', async () => {
+  it('a file that parses is parsed in one call; with a syntax error, re-linting after an edit parses only that statement again', async () => {
     const statements = Array.from({ length: 1000 }, (_, i) => `CREATE TABLE t${i} (id bigint PRIMARY KEY, label text);`);
-    const text = `-- Up migration\n${statements.join('\n')}\n-- Down migration\nSELECT 1;\n`;
+    const wrap = (st: string[]) => `-- Up migration\n${st.join('\n')}\n-- Down migration\nSELECT 1;\n`;
     clearParseCache();
-    await lintText(text, 'm/001_big.sql');
+    const clean = await lintText(wrap(statements), 'm/001_big.sql');
+    assert.deepEqual(clean.filter((f) => f.ruleId === 'syntax-error'), []);
+    assert.equal(parseCacheStats().misses, 0, 'a script that parses needs no statement-by-statement parse');
+
+    // While the author types, some statement is usually broken: then statements are parsed one by one, cached by text.
+    statements[10] = 'CREATE TABLE t10 (id bigint PRIMARY KEY label text);';
+    await lintText(wrap(statements), 'm/001_big.sql');
     const first = parseCacheStats();
-    assert.equal(first.misses, 1001);
+    assert.equal(first.misses, 1000, "every statement of the up section once");
     statements[500] = 'CREATE TABLE t500 (id bigint PRIMARY KEY, label varchar(3));';
-    const findings = await lintText(`-- Up migration\n${statements.join('\n')}\n-- Down migration\nSELECT 1;\n`, 'm/001_big.sql', only(['prefer-text-field']));
+    const findings = await lintText(wrap(statements), 'm/001_big.sql', only(['prefer-text-field', 'syntax-error']));
     const second = parseCacheStats();
     assert.equal(second.misses - first.misses, 1, 'only the edited statement is parsed again');
-    assert.deepEqual(findings.map((f) => f.line), [502]);
+    assert.deepEqual(findings.map((f) => `${f.line} ${f.ruleId}`), ['12 syntax-error', '502 prefer-text-field']);
   });
 
   describe('reporters', () => {

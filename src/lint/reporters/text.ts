@@ -17,11 +17,16 @@ const PLAIN: TextStyle = { red: (s) => s, yellow: (s) => s, cyan: (s) => s, dim:
  */
 export function formatText(findings: Finding[], sources: Map<string, string>, filesChecked: number, style: TextStyle = PLAIN): string {
   const out: string[] = [];
+  const linesOf = new Map<string, string[]>();
   for (const f of findings) {
     const sev = f.severity === 'error' ? style.red('error') : f.severity === 'warning' ? style.yellow('warning') : style.cyan('note');
     out.push(`${style.bold(`${f.file}:${f.line}:${f.column}`)}: ${sev}: ${f.message} ${style.dim(`[${f.ruleId}]`)}`);
     const text = sources.get(f.file);
-    if (text !== undefined) out.push(...codeFrame(text, f, style));
+    if (text !== undefined) {
+      let lines = linesOf.get(f.file);
+      if (!lines) { lines = text.split(/\r?\n/); linesOf.set(f.file, lines); }
+      out.push(...codeFrame(lines, f, style));
+    }
     out.push(`  ${style.cyan('help')}: ${f.help}`);
     if (f.fix) out.push(`  ${style.cyan('fix')}: ${f.fix.title}`);
     out.push('');
@@ -30,8 +35,7 @@ export function formatText(findings: Finding[], sources: Map<string, string>, fi
   return out.join('\n');
 }
 
-function codeFrame(text: string, f: Finding, style: TextStyle): string[] {
-  const lines = text.split(/\r?\n/);
+function codeFrame(lines: string[], f: Finding, style: TextStyle): string[] {
   const first = Math.max(1, f.line - 1);
   const width = String(f.line + 1).length;
   const frame: string[] = [];

@@ -22,8 +22,14 @@ export interface TypedColumn {
  * CREATE TABLE columns, ALTER TABLE ... ADD COLUMN and ALTER COLUMN ... TYPE
  * (not composite-type attributes, which use the same nodes).
  */
+const typedColumnsCache = new WeakMap<ParsedStatement[], TypedColumn[]>();
+
 export function typedColumns(statements: ParsedStatement[]): TypedColumn[] {
+  // Six rules ask for the same section's columns: compute once per section (callers only read the list).
+  const cached = typedColumnsCache.get(statements);
+  if (cached) return cached;
   const out: TypedColumn[] = [];
+  typedColumnsCache.set(statements, out);
   const push = (stmt: ParsedStatement, relation: AstNode, col: AstNode | undefined, name: string, alterType: boolean) => {
     const typeName = col?.['typeName'] as AstNode | undefined;
     const type = typeInfo(typeName);
