@@ -30,6 +30,8 @@ export interface NonTransactionalStatement {
 export interface MigrationAnalysis {
   edges: DependencyEdge[];
   nonTransactional: NonTransactionalStatement[];
+  /** Each migration's statements, split once here and reused to run them. */
+  statements: Map<string, { up: ParsedStatement[]; down: ParsedStatement[] }>;
 }
 
 const KIND_GROUP: Partial<Record<ObjectKind, Reference['kind']>> = {
@@ -111,7 +113,7 @@ export async function analyseMigrations(files: MigrationFile[], pgVersion = 15):
     }
   }
   edges.sort((a, b) => compareVersions(a.from, b.from) || compareVersions(a.to, b.to));
-  return { edges, nonTransactional };
+  return { edges, nonTransactional, statements: parsed };
 }
 
 /** The graph as indented text: each migration and what it depends on, with the reason. */

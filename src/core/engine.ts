@@ -5,6 +5,7 @@ import { loadConfig, resolveEnvironment, describeTarget, withPassword, type Conf
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
 import { serverVersion, type Database, type Session } from './db/database';
 import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
+import type { SqlStatement } from '../sql/split';
 import { analyseMigrations, type MigrationAnalysis } from './dependencies';
 import { listPartitionedTables, maintainPartitions, refreshMaterializedViews, type PartitionChange, type PartitionedTable, type ViewRefresh } from './maintenance';
 import { performanceReport, type PerformanceReport } from './performance';
@@ -161,7 +162,7 @@ export class MigrationEngine {
         try {
           for (const step of plan) {
             current = step.migration;
-            const durationMs = await this.applyUp(session, step.migration, batch, true);
+            const durationMs = await this.applyUp(session, step.migration, batch, true, analysis.statements.get(step.migration.version));
             done.push({ version: step.migration.version, name: step.migration.name, durationMs });
           }
           await session.exec('COMMIT');
@@ -173,7 +174,7 @@ export class MigrationEngine {
       } else {
         for (const step of plan) {
           if (this.options.shouldStop?.()) break;
-          const durationMs = await this.applyUp(session, step.migration, batch);
+          const durationMs = await this.applyUp(session, step.migration, batch, false, analysis.statements.get(step.migration.version));
           done.push({ version: step.migration.version, name: step.migration.name, durationMs });
         }
       }
@@ -549,7 +550,7 @@ export class MigrationEngine {
     }
   }
 
-  private async applyUp(session: Session, m: MigrationFile, batch: number, inOuterTransaction = false): Promise<number> {
+  private async applyUp(session: Session, m: MigrationFile, batch: number, inOuterTransaction = false, statements?: { up: SqlStatement[] }): Promise<number> {
     const id = migrationId(m);
     this.options.onEvent?.({ type: 'migration-start', direction: 'up', id });
     const t0 = performance.now();
@@ -565,7 +566,7 @@ export class MigrationEngine {
     };
     if (inOuterTransaction) {
       // --single-transaction: the caller owns BEGIN/COMMIT and reports failures.
-      await execStatements(session, m.up, watch);
+      await execStatements(session, m.up, watch, { statements: statements?.up });
       await recordSlow();
       const durationMs = Math.round(performance.now() - t0);
       await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
@@ -573,13 +574,13 @@ export class MigrationEngine {
       return durationMs;
     }
     if (m.transactional) {
-      await session.exec('BEGIN');
       try {
-        await execStatements(session, m.up, watch);
+        // Round trips matter when hundreds of migrations run: BEGIN rides with the first statement,
+        // and the history row, its log entry and COMMIT go as one query.
+        await execStatements(session, m.up, watch, { statements: statements?.up, prefix: 'BEGIN' });
         const durationMs = Math.round(performance.now() - t0);
-        await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
         await recordSlow();
-        await session.exec('COMMIT');
+        await session.exec(this.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up'));
         // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration (cheap test first).
         if (/\bset\b/i.test(m.up)) await session.resetSettings();
         this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });

@@ -41,6 +41,19 @@ export interface LogEntry {
   message: string | null;
 }
 
+/** A SQL literal for a value: NULL, a number, a boolean, or dollar-quoted text. */
+export function literal(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  let tag = 'dm';
+  for (let n = 0; value.includes(`$${tag}$`); n++) tag = `dm${n}`;
+  return `$${tag}$${value}$${tag}$`;
+}
+
 export class HistoryStore {
   readonly table: string;
   readonly logTable: string;
@@ -154,6 +167,21 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
        INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
        SELECT $11, version, name, true, $8, $9, $7 FROM h`,
       [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch, action]);
+  }
+
+  /**
+   * SQL text (no parameters) that records an applied migration, its log entry, and commits: sent as one
+   * query together with COMMIT, it saves a round trip per migration. Values are dollar-quoted with a tag
+   * that does not occur in them, so no escaping rules of the server matter.
+   */
+  recordAndCommitSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction): string {
+    const v = [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch].map(literal);
+    return `WITH h AS (
+  INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
+  VALUES (${v.join(', ')}) RETURNING version, name)
+INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
+SELECT ${literal(action)}, version, name, true, ${v[7]}, ${v[8]}, ${v[6]} FROM h;
+COMMIT`;
   }
 
   async markApplied(session: Session, version: string, durationMs: number): Promise<void> {
