@@ -113,14 +113,24 @@ export class MigrationEngine {
   }
 
   async status(): Promise<StatusReport> {
-    const files = this.migrations();
-    const session = await this.db.session();
+    // Connect and ask for the history first; read the files while the server answers.
+    const pending = this.db.session().then(async (session) => {
+      try {
+        return await this.store.read(session, { withDownSql: false });
+      } finally {
+        await session.release();
+      }
+    });
+    pending.catch(() => {}); // reported below, after the files (a bad file is the more useful error)
+    let files: MigrationFile[];
     try {
-      const history = await this.store.read(session);
-      return { environment: this.environmentName, database: this.db.description, statuses: computeStatus(files, history, { environment: this.environmentName }) };
-    } finally {
-      await session.release();
+      files = this.migrations();
+    } catch (err) {
+      await pending.catch(() => {});
+      throw err;
     }
+    const history = await pending;
+    return { environment: this.environmentName, database: this.db.description, statuses: computeStatus(files, history, { environment: this.environmentName }) };
   }
 
   async log(limit = 100): Promise<LogEntry[]> {

@@ -126,10 +126,12 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
     await session.query(`UPDATE ${this.table} SET checksum = $2, down_sql = $3 WHERE version = $1`, [version, checksum, downSql]);
   }
 
-  async read(session: Session): Promise<HistoryRow[]> {
+  async read(session: Session, options: { withDownSql?: boolean } = {}): Promise<HistoryRow[]> {
     if (!(await this.exists(session))) return [];
-    const r = await session.query<Record<string, unknown>>(
-      `SELECT * FROM ${this.table}`);
+    // down_sql can be large and only a rollback needs it.
+    const r = await session.query<Record<string, unknown>>(options.withDownSql === false
+      ? `SELECT version, name, checksum, NULL AS down_sql, status, transactional, applied_at, applied_by, duration_ms, environment, batch, error FROM ${this.table}`
+      : `SELECT * FROM ${this.table}`);
     return r.rows.map((row) => ({
       version: String(row['version']),
       name: String(row['name']),

@@ -118,6 +118,8 @@ export function parseMigrationFile(text: string, file: string, baseName?: string
 
   for (let i = 0; i < lines.length; i++) {
     const trimmed = lines[i]!.trim();
+    // Markers and directives are comments: skip SQL lines after the header without running the patterns.
+    if (upIdx !== -1 && !trimmed.startsWith('--')) continue;
     const lineNo = i + 1;
     if (UP_MARKER.test(trimmed)) {
       if (upIdx !== -1) {
@@ -225,8 +227,10 @@ export function isReversible(m: Pick<MigrationFile, 'down'>): boolean {
 
 /** Compare versions numerically so 9 < 10 whatever the zero padding. */
 export function compareVersions(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
+  // Digit strings compare as numbers: drop leading zeros, then the longer is larger, else compare text.
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
