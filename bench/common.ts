@@ -18,6 +18,23 @@ import pg from 'pg';
 export const REPO = process.env['BENCH_REPO'] ?? path.resolve(__dirname, '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
 export const BIN = path.join(REPO, 'node_modules', '.bin');
+
+/**
+ * dbmate and squawk-cli ship their binaries as per-platform optional packages that `npm ci` cannot lock
+ * for every platform here, so they are not devDependencies: the benchmarks install them on first use into
+ * a cache outside the repository (npm registry only, nothing else is downloaded).
+ */
+export const PEER_BIN_DIR = (() => {
+  const dir = process.env['BENCH_PEERS_DIR'] ?? path.join(require('node:os').homedir() as string, '.cache', 'database-migration-bench-peers');
+  const bin = path.join(dir, 'node_modules', '.bin');
+  const fs = require('node:fs') as typeof import('node:fs');
+  if (!fs.existsSync(path.join(bin, 'dbmate')) || !fs.existsSync(path.join(bin, 'squawk'))) {
+    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
+    require('node:child_process').execFileSync('npm', ['install', '--no-audit', '--no-fund', 'dbmate@2.36.0', 'squawk-cli@2.66.0'], { cwd: dir, stdio: 'inherit' });
+  }
+  return bin;
+})();
 export const RESULTS_JSON = path.join(REPO, 'bench', 'results.json');
 export const BENCHMARKS_MD = path.join(REPO, 'BENCHMARKS.md');
 

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  BIN, CLI, REPS, environmentLine, fmtMs, measureInterleaved, node, ratios, round2, run, runBenchmark, stats, statsTable, tempDir,
+  BIN, PEER_BIN_DIR, CLI, REPS, environmentLine, fmtMs, measureInterleaved, node, ratios, round2, run, runBenchmark, stats, statsTable, tempDir,
   writeResults, writeSection,
 } from './common';
 import { lintText } from '../src/lint/linter';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     for (let i = 1; i <= CORPUS_FILES; i++) fs.writeFileSync(path.join(corpus, `${String(i).padStart(4, '0')}_bench.sql`), generate(STATEMENTS_PER_FILE, i));
     const big = path.join(dir, 'big.sql');
     fs.writeFileSync(big, inproc.text);
-    const squawk = path.join(BIN, 'squawk');
+    const squawk = path.join(PEER_BIN_DIR, 'squawk');
     const self = __filename;
     const lintCodes = [0, 1, 2, 6]; // both tools exit non-zero when they report problems
     const commands: Record<string, () => Promise<number>> = {

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeCorpus, writeFloorScripts, type Tool } from './corpus';
 import {
-  BIN, CLI, REPS, dropDatabase, environmentLine, freshDatabase, measureInterleaved, node, psql, query, ratios, run,
+  BIN, PEER_BIN_DIR, CLI, REPS, dropDatabase, environmentLine, freshDatabase, measureInterleaved, node, psql, query, ratios, run,
   runBenchmark, statsTable, tempDir, writeResults, writeSection, type Stats,
 } from './common';
 
@@ -46,7 +46,7 @@ async function migrateWith(tool: string, c: Corpus, url: string): Promise<number
     case 'node-pg-migrate': return (await run(path.join(BIN, 'node-pg-migrate'), ['up', '-m', c.dirs['node-pg-migrate'], '--no-verbose', '--no-single-transaction'], { cwd: path.join(c.root, 'node-pg-migrate'), env: { DATABASE_URL: url } })).ms;
     case 'node-pg-migrate --single-transaction': return (await run(path.join(BIN, 'node-pg-migrate'), ['up', '-m', c.dirs['node-pg-migrate'], '--no-verbose', '--single-transaction'], { cwd: path.join(c.root, 'node-pg-migrate'), env: { DATABASE_URL: url } })).ms;
     case 'postgrator': return (await node(POSTGRATOR_RUNNER, ['migrate', c.dirs.postgrator, url])).ms;
-    case 'dbmate': return (await run(path.join(BIN, 'dbmate'), ['--url', dbmateUrl, '--no-dump-schema', '-d', c.dirs.dbmate, 'migrate'], { cwd: path.join(c.root, 'dbmate') })).ms;
+    case 'dbmate': return (await run(path.join(PEER_BIN_DIR, 'dbmate'), ['--url', dbmateUrl, '--no-dump-schema', '-d', c.dirs.dbmate, 'migrate'], { cwd: path.join(c.root, 'dbmate') })).ms;
     case 'graphile-migrate': return (await run(path.join(BIN, 'graphile-migrate'), ['migrate'], { cwd: path.join(c.root, 'graphile-migrate'), env: { DATABASE_URL: url } })).ms;
     default: throw new Error(`unknown tool ${tool}`);
   }

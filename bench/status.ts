@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { graphileChain, padVersion, writeCorpus, type Tool } from './corpus';
 import {
-  BIN, CLI, REPS, dropDatabase, environmentLine, fmtMs, freshDatabase, measureInterleaved, node, psql, query, ratios, run,
+  BIN, PEER_BIN_DIR, CLI, REPS, dropDatabase, environmentLine, fmtMs, freshDatabase, measureInterleaved, node, psql, query, ratios, run,
   runBenchmark, statsTable, tempDir, writeResults, writeSection,
 } from './common';
 
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       'ours --status --json': () => node(CLI, ['--status', '--json', '--url', db.url], { cwd: path.join(root, 'ours') }),
       'node-pg-migrate up (nothing pending)': () => run(path.join(BIN, 'node-pg-migrate'), ['up', '-m', dirs['node-pg-migrate'], '--no-verbose'], { cwd: path.join(root, 'node-pg-migrate'), env: { DATABASE_URL: db.url } }),
       'postgrator (status runner)': () => node(POSTGRATOR_RUNNER, ['status', dirs.postgrator, db.url]),
-      'dbmate status': () => run(path.join(BIN, 'dbmate'), ['--url', `${db.url}?sslmode=disable`, '-d', dirs.dbmate, 'status'], { cwd: path.join(root, 'dbmate') }),
+      'dbmate status': () => run(path.join(PEER_BIN_DIR, 'dbmate'), ['--url', `${db.url}?sslmode=disable`, '-d', dirs.dbmate, 'status'], { cwd: path.join(root, 'dbmate') }),
       'graphile-migrate status': () => run(path.join(BIN, 'graphile-migrate'), ['status'], { cwd: path.join(root, 'graphile-migrate'), env: { DATABASE_URL: db.url, SHADOW_DATABASE_URL: `${db.url}_shadow_unused` } }),
     };
     // Sanity: every tool sees n applied migrations and nothing pending.
