@@ -48,8 +48,23 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
         // Keep problems of files on disk that "lint workspace" found; drop those of untitled buffers.
         if (d.isUntitled) this.collection.delete(d.uri);
       }),
+      // A deleted or renamed file's problems must not linger in the Problems panel.
+      vscode.workspace.onDidDeleteFiles((e) => { for (const uri of e.files) this.forget(uri); }),
+      vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) this.forget(f.oldUri); }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** Drops the diagnostics (and a pending re-lint) of a file and anything below it, when it is deleted. */
+  private forget(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    this.collection.forEach((u) => {
+      const key = u.toString();
+      if (key === prefix || key.startsWith(`${prefix}/`)) this.collection.delete(u);
+    });
+    for (const [key, timer] of this.timers) {
+      if (key === prefix || key.startsWith(`${prefix}/`)) { clearTimeout(timer); this.timers.delete(key); }
+    }
   }
 
   private lintOnType(): boolean {
