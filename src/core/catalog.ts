@@ -20,8 +20,10 @@ const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND 
 
 /** One query per object family; each returns (key, def). */
 function queries(excludeTables: string[]): string[] {
-  const excl = excludeTables.length
-    ? `AND c.relname NOT IN (${excludeTables.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')})`
+  // The identity sequences of excluded tables go with them (database_migrations_log_id_seq).
+  const names = excludeTables.flatMap((t) => [t, `${t}_id_seq`]);
+  const excl = names.length
+    ? `AND c.relname NOT IN (${names.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')})`
     : '';
   return [
     `SELECT 'schema ' || n.nspname AS key, pg_get_userbyid(n.nspowner) AS def FROM pg_namespace n WHERE ${USER_SCHEMAS}`,

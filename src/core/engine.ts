@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig, resolveEnvironment, describeTarget, withPassword, type Config, type ResolvedEnvironment } from './config';
 import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, type BackupReason } from './backups';
-import { serverVersion, type Database, type Session } from './db/database';
+import { asServerError, serverVersion, type Database, type Session } from './db/database';
 import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 import type { SqlStatement } from '../sql/split';
 import { analyseMigrations, type MigrationAnalysis } from './dependencies';
@@ -18,6 +18,7 @@ import { PostgresDatabase } from './db/pg-database';
 import { discoverMigrations, discoverSeeds } from './discovery';
 import { MigrationError } from './errors';
 import { HistoryStore, type LogEntry } from './history';
+import { splitStatements } from '../sql/split';
 import { checksumSql, migrationId, type MigrationFile } from './migration-file';
 import { computeStatus, planDown, planUp, resolveMigrationRef, type DownOptions, type MigrationStatus, type UpOptions } from './planner';
 import { redactText } from './redact';
@@ -178,7 +179,23 @@ export class MigrationEngine {
           await session.exec('COMMIT');
         } catch (err) {
           await session.exec('ROLLBACK').catch(() => {});
-          const e = await this.failed(session, err, current, 'up', current.upLine, false);
+          let located: unknown = err;
+          if (!(err instanceof StatementFailure)) {
+            // No position from the server: replay the run up to the failing statement in a transaction that is rolled back.
+            try {
+              await session.exec('BEGIN');
+              for (const step of plan) {
+                const st = analysis.statements.get(step.migration.version)?.up;
+                if (step.migration === current) { await execStatements(session, current.up, undefined, { statements: st }); break; }
+                await session.exec(step.migration.up);
+              }
+            } catch (again) {
+              located = again;
+            } finally {
+              await session.exec('ROLLBACK').catch(() => {});
+            }
+          }
+          const e = await this.failed(session, located, current, 'up', current.upLine, false);
           throw new MigrationError(e.code, e.message, `fix the statement and run --up again; all ${plan.length} migrations of this --single-transaction run were rolled back`, e.location, { cause: err });
         }
       } else {
@@ -574,31 +591,45 @@ export class MigrationEngine {
         await this.store.log(session, { action: 'slow', version: m.version, name: m.name, success: true, durationMs: x.ms, environment: this.environmentName, performedBy: this.appliedBy, message: `${id} line ${x.line}: ${x.sql}` });
       }
     };
-    if (inOuterTransaction) {
-      // --single-transaction: the caller owns BEGIN/COMMIT and reports failures.
-      await execStatements(session, m.up, watch, { statements: statements?.up });
-      await recordSlow();
-      const durationMs = Math.round(performance.now() - t0);
-      await this.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
-      this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
-      return durationMs;
-    }
-    if (m.transactional) {
+    const stmts = statements?.up ?? (await splitStatements(m.up));
+    if ((inOuterTransaction || m.transactional) && this.project.config.slowStatementMs === 0) {
+      // "slowStatementMs": 0 asks for every statement's time, so run them one by one.
       try {
-        // Round trips matter when hundreds of migrations run: BEGIN rides with the first statement,
-        // and the history row, its log entry and COMMIT go as one query.
-        await execStatements(session, m.up, watch, { statements: statements?.up, prefix: 'BEGIN' });
+        await execStatements(session, m.up, watch, { statements: stmts, prefix: inOuterTransaction ? undefined : 'BEGIN' });
         const durationMs = Math.round(performance.now() - t0);
         await recordSlow();
-        await session.exec(this.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up'));
-        // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration (cheap test first).
-        if (/\bset\b/i.test(m.up)) await session.resetSettings();
+        await session.exec(this.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up', { commit: !inOuterTransaction }));
+        if (!inOuterTransaction && /\bset\b/i.test(m.up)) await session.resetSettings();
         this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
         return durationMs;
       } catch (err) {
+        if (inOuterTransaction) throw err;
         await session.exec('ROLLBACK').catch(() => {});
         throw await this.failed(session, err, m, 'up', m.upLine, false);
       }
+    }
+    if (inOuterTransaction || m.transactional) {
+      // One round trip per migration: BEGIN, the statements, the history row with its log entry, and
+      // COMMIT go as one query (--single-transaction: the caller owns BEGIN/COMMIT).
+      const batch = buildBatch(stmts, inOuterTransaction ? '' : 'BEGIN;\n',
+        this.store.recordAndCommitSql({ ...row, status: 'applied', durationMs: null }, 'up', { durationSql: HistoryStore.SERVER_ELAPSED_MS, commit: !inOuterTransaction }));
+      try {
+        await session.exec(batch.sql);
+      } catch (err) {
+        if (inOuterTransaction) throw batch.locate(err);
+        await session.exec('ROLLBACK').catch(() => {});
+        throw await this.failed(session, await this.locateFailure(session, err, batch, stmts), m, 'up', m.upLine, false);
+      }
+      const durationMs = Math.round(performance.now() - t0);
+      if (durationMs >= this.project.config.slowStatementMs) {
+        // Statements ran as one batch: the time is the migration's; name all its statements.
+        watch({ line: stmts[0]?.line ?? 1, text: stmts.map((x) => x.text.replace(/\s+/g, ' ').trim()).join(' ').slice(0, 200) }, durationMs);
+        await recordSlow();
+      }
+      // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration (cheap test first).
+      if (!inOuterTransaction && /\bset\b/i.test(m.up)) await session.resetSettings();
+      this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
+      return durationMs;
     }
     // "-- transaction: none": record it as running first, so an interruption shows as dirty.
     await this.store.insert(session, { ...row, status: 'running', durationMs: null });
@@ -613,11 +644,32 @@ export class MigrationEngine {
     const durationMs = Math.round(performance.now() - t0);
     // Statements ran in autocommit mode, so a SET among them is still in force: clear it for what follows.
     await session.resetSettings();
-    await this.store.markApplied(session, m.version, durationMs);
-    await this.store.log(session, { action: 'up', version: m.version, name: m.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+    await this.store.markAppliedWithLog(session, m.version, durationMs, this.environmentName, this.appliedBy);
     await recordSlow();
     this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
     return durationMs;
+  }
+
+  /**
+   * Where a batched migration failed: the server's position maps to a statement directly; otherwise run
+   * the statements one by one in a transaction that is rolled back, to find the one that fails.
+   */
+  private async locateFailure(session: Session, err: unknown, batch: Batch, stmts: SqlStatement[]): Promise<unknown> {
+    const mapped = batch.locate(err);
+    if (mapped instanceof StatementFailure) return mapped;
+    const code = asServerError(err)?.code;
+    // Connection-level failures (terminated, server shutting down, lost link) cannot be replayed.
+    if (!code || code.startsWith('57P') || code.startsWith('08')) return err;
+    try {
+      await execStatements(session, '', undefined, { statements: stmts, prefix: 'BEGIN' });
+    } catch (again) {
+      // Only trust the replay when it failed the same way.
+      if (again instanceof StatementFailure && asServerError(again.serverError)?.code === code) return again;
+      return err;
+    } finally {
+      await session.exec('ROLLBACK').catch(() => {});
+    }
+    return err; // it did not fail again: report it without a line
   }
 
   private async applyDown(session: Session, step: ReturnType<typeof planDown>[number]): Promise<number> {
@@ -648,9 +700,8 @@ export class MigrationEngine {
       throw await this.failed(session, err, subject, 'down', baseLine, true);
     }
     await session.resetSettings();
-    await this.store.remove(session, step.version);
     const durationMs = Math.round(performance.now() - t0);
-    await this.store.log(session, { action: 'down', version: step.version, name: step.name, success: true, durationMs, environment: this.environmentName, performedBy: this.appliedBy });
+    await this.store.removeWithLog(session, step.version, durationMs, this.environmentName, this.appliedBy);
     this.options.onEvent?.({ type: 'migration-done', direction: 'down', id, durationMs });
     return durationMs;
   }
@@ -714,6 +765,36 @@ export class MigrationEngine {
       return null;
     }
   }
+}
+
+interface Batch {
+  sql: string;
+  /** The error as a StatementFailure of the statement the server's position falls in, when it has one. */
+  locate(err: unknown): unknown;
+}
+
+/** Statements joined into one query, remembering where each starts so an error position maps back. */
+function buildBatch(stmts: SqlStatement[], prefix: string, suffix: string): Batch {
+  let sql = prefix;
+  const starts: number[] = [];
+  for (const st of stmts) {
+    starts.push(sql.length);
+    sql += st.text.trimEnd().endsWith(';') ? st.text : `${st.text};`;
+    sql += '\n';
+  }
+  sql += suffix;
+  return {
+    sql,
+    locate(err: unknown): unknown {
+      const se = asServerError(err);
+      const pos = se?.position ? Number(se.position) - 1 : NaN;
+      if (!Number.isFinite(pos)) return err;
+      for (let i = stmts.length - 1; i >= 0; i--) {
+        if (pos >= starts[i]! && pos < starts[i]! + stmts[i]!.text.length) return new StatementFailure(err, stmts[i]!, starts[i]!);
+      }
+      return err;
+    },
+  };
 }
 
 /** A statement PostgreSQL refuses inside a transaction, in a migration that runs in one: refuse before anything runs. */

@@ -176,18 +176,40 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
    * query together with COMMIT, it saves a round trip per migration. Values are dollar-quoted with a tag
    * that does not occur in them, so no escaping rules of the server matter.
    */
-  recordAndCommitSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction): string {
+  recordAndCommitSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
+    options: { durationSql?: string; commit?: boolean } = {}): string {
     const v = [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch].map(literal);
+    // When the statements ride in the same query, the server measures the time: clock_timestamp() advances,
+    // statement_timestamp() is when the query arrived.
+    if (options.durationSql) v[7] = options.durationSql;
     return `WITH h AS (
   INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
-  VALUES (${v.join(', ')}) RETURNING version, name)
+  VALUES (${v.join(', ')}) RETURNING version, name, duration_ms)
 INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
-SELECT ${literal(action)}, version, name, true, ${v[7]}, ${v[8]}, ${v[6]} FROM h;
-COMMIT`;
+SELECT ${literal(action)}, version, name, true, duration_ms, ${v[8]}, ${v[6]} FROM h${options.commit === false ? ';' : ';\nCOMMIT'}`;
   }
+
+  /** SQL for the server-measured time since this query arrived, in whole milliseconds. */
+  static readonly SERVER_ELAPSED_MS = `(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer`;
 
   async markApplied(session: Session, version: string, durationMs: number): Promise<void> {
     await session.query(`UPDATE ${this.table} SET status = 'applied', duration_ms = $2, applied_at = now(), error = NULL WHERE version = $1`, [version, durationMs]);
+  }
+
+  /** Marks a running (non-transactional) migration applied and logs it in one statement, so no crash separates the two. */
+  async markAppliedWithLog(session: Session, version: string, durationMs: number, environment: string, performedBy: string): Promise<void> {
+    await session.query(
+      `WITH h AS (UPDATE ${this.table} SET status = 'applied', duration_ms = $2, applied_at = now(), error = NULL WHERE version = $1 RETURNING version, name)
+       INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
+       SELECT 'up', version, name, true, $2, $3, $4 FROM h`, [version, durationMs, environment, performedBy]);
+  }
+
+  /** Forgets a rolled-back migration and logs it in one statement. */
+  async removeWithLog(session: Session, version: string, durationMs: number, environment: string, performedBy: string, message: string | null = null): Promise<void> {
+    await session.query(
+      `WITH h AS (DELETE FROM ${this.table} WHERE version = $1 RETURNING version, name)
+       INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by, message)
+       SELECT 'down', version, name, true, $2, $3, $4, $5 FROM h`, [version, durationMs, environment, performedBy, message]);
   }
 
   async markRunning(session: Session, version: string): Promise<void> {

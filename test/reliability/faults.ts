@@ -40,7 +40,7 @@ async function upWithFault(p: { dir: string; url: string | null }, adminUrl: str
   for (;;) {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
-    const r = await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep(${SLOW_SECONDS})%'`, [db]);
+    const r = await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%SELECT pg_sleep(${SLOW_SECONDS})%' AND pid <> pg_backend_pid()`, [db]);
     await c.end();
     if (r.rows.length > 0) break;
     assert.ok(Date.now() < deadline, `the slow statement never started:\n${stdout}${stderr}`);
@@ -64,7 +64,7 @@ export async function terminateBackendTrial(nonTransactional = false): Promise<v
   try {
     const db = new URL(p.url!).pathname.slice(1);
     const r = await upWithFault(p, p.url!, async () => {
-      await p.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep(${SLOW_SECONDS})%'`, [db]);
+      await p.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%SELECT pg_sleep(${SLOW_SECONDS})%' AND pid <> pg_backend_pid()`, [db]);
     });
     assertCleanOutput(r, p.secrets, ['--up']);
     assert.ok([1, 5].includes(r.code), `exit ${r.code}:\n${r.stdout}${r.stderr}`);
