@@ -244,7 +244,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         if (opts.graph) {
           const analysis = await engine.dependencies();
           const files = engine.migrations();
-          if (json) output.out(JSON.stringify({ environment: report0(project), edges: analysis.edges }, null, 2));
+          if (json) output.out(JSON.stringify({ environment: project.environment.name, edges: analysis.edges }, null, 2));
           else output.out(opts.graph === 'mermaid' ? graphMermaid(files, analysis.edges) : graphText(files, analysis.edges));
           return ExitCode.Success;
         }
@@ -370,7 +370,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
         if (json) output.out(JSON.stringify({ environment: project.environment.name, directory: engine.backups.dir, backups: list }, null, 2));
         else if (list.length === 0) output.out(`No backups for ${project.environment.name} yet (${path.relative(ctx.cwd ?? process.cwd(), engine.backups.dir) || engine.backups.dir}).`);
         else {
-          output.out(plainTableOrBox(['id', 'taken', 'reason', 'version', 'size', 'format'], list.map((b) => [
+          output.out(renderTable(['id', 'taken', 'reason', 'version', 'size', 'format'], list.map((b) => [
             b.id, formatTime(new Date(b.createdAt)), b.reason, `${b.versionBefore ?? '-'} → ${b.versionAfter ?? '-'}`, formatBytes(b.sizeBytes), b.format,
           ]), output.tty));
         }
@@ -482,16 +482,8 @@ function describePool(project: Project): string | null {
   return `Connection: ${parts.join(', ')}`;
 }
 
-function report0(project: Project): string {
-  return project.environment.name;
-}
-
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function plainTableOrBox(head: string[], rows: string[][], tty: boolean): string {
-  return renderTable(head, rows, tty);
 }
 
 function plural(n: number, word: string): string {

@@ -160,17 +160,6 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
       [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch]);
   }
 
-  /** The history row and its log entry in one round trip (this runs once per migration). */
-  async insertWithLog(session: Session, row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction): Promise<void> {
-    await session.query(
-      `WITH h AS (
-         INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING version, name)
-       INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
-       SELECT $11, version, name, true, $8, $9, $7 FROM h`,
-      [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch, action]);
-  }
-
   /**
    * SQL text (no parameters) that records an applied migration, its log entry, and commits: sent as one
    * query together with COMMIT, it saves a round trip per migration. Values are dollar-quoted with a tag

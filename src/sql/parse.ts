@@ -5,7 +5,7 @@
  * statement is parsed again.
  */
 import type { Parser } from './parser';
-import { lineAt, splitStatementsSync, type SqlStatement } from './split';
+import { byteToCharMapper, lineAt, splitStatementsSync, type SqlStatement } from './split';
 
 /** A parse-tree node as libpg-query returns it: `{ CreateStmt: { ... } }`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,18 +54,6 @@ export function clearParseCache(): void {
   misses = 0;
 }
 
-export function byteToCharMapper(text: string): (byte: number) => number {
-  if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(Math.max(0, b), text.length);
-  const map: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const cp = text.codePointAt(i)!;
-    const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    for (let k = 0; k < bytes; k++) map.push(i);
-    if (cp > 0xffff) i++;
-  }
-  map.push(text.length);
-  return (b) => (b < 0 ? 0 : b < map.length ? map[b]! : text.length);
-}
 
 function parseOne(parser: Parser, text: string): CachedParse {
   const cached = cache.get(text);
@@ -85,7 +73,7 @@ function parseOne(parser: Parser, text: string): CachedParse {
     const kind = stmt ? Object.keys(stmt)[0] ?? null : null;
     result = { kind, node: kind ? (stmt![kind] as AstNode) : null, error: null, toOffset };
     if (kind) {
-      const plError = checkPlpgsql(parser, text, kind, result.node!, toOffset);
+      const plError = checkPlpgsql(parser, text, kind, result.node!);
       if (plError) result.error = plError;
     }
   } catch (err) {
@@ -115,7 +103,7 @@ function defElemString(options: AstNode[] | undefined, name: string): string | n
  * parser too. That parser reports no position, so the error is placed at the
  * token it names ("at or near X") inside the body, or at the body's end.
  */
-function checkPlpgsql(parser: Parser, text: string, kind: string, node: AstNode, toOffset: (b: number) => number): SqlSyntaxError | null {
+function checkPlpgsql(parser: Parser, text: string, kind: string, node: AstNode): SqlSyntaxError | null {
   let language: string | null = null;
   if (kind === 'CreateFunctionStmt') {
     language = defElemString(node['options'], 'language');
@@ -141,7 +129,6 @@ function checkPlpgsql(parser: Parser, text: string, kind: string, node: AstNode,
       const idx = findToken(inBody, token);
       if (idx !== -1) offset = body.start + idx;
     }
-    void toOffset;
     return { message: `PL/pgSQL: ${message}`, offset, source: 'plpgsql' };
   }
 }
@@ -217,7 +204,7 @@ function parseWholeScript(parser: Parser, sql: string): ParsedStatement[] | null
     const node = kind ? (raw.stmt[kind] as AstNode) : null;
     if (node) rebaseLocations(node, startByte);
     const toOffset = byteToCharMapper(text);
-    const plError = kind && node ? checkPlpgsql(parser, text, kind, node, toOffset) : null;
+    const plError = kind && node ? checkPlpgsql(parser, text, kind, node) : null;
     out.push({ text, start, end, line, column: start - sql.lastIndexOf('\n', start - 1), index: out.length, kind, node, error: plError, toOffset });
   }
   return out;
@@ -243,4 +230,4 @@ export function positionInScript(stmt: SqlStatement, offsetInStatement: number):
   return { line: stmt.line + lines.length - 1, column: lines[lines.length - 1]!.length + 1 };
 }
 
-export { lineAt };
+export { byteToCharMapper, lineAt };

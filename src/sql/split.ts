@@ -15,18 +15,18 @@ const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 const OPEN_PAREN = 40;
 const CLOSE_PAREN = 41;
 
-/** Maps UTF-8 byte offsets (what the scanner reports) to JS string offsets. */
-function byteToCharMap(sql: string): (byte: number) => number {
-  if (!/[^\x00-\x7f]/.test(sql)) return (b) => b;
+/** Maps UTF-8 byte offsets (what the scanner and the parser report) to JS string offsets, clamped to the text. */
+export function byteToCharMapper(text: string): (byte: number) => number {
+  if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(Math.max(0, b), text.length);
   const map: number[] = [];
-  for (let i = 0; i < sql.length; i++) {
-    const cp = sql.codePointAt(i)!;
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
     const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     for (let k = 0; k < bytes; k++) map.push(i);
     if (cp > 0xffff) i++;
   }
-  map.push(sql.length);
-  return (b) => (b < map.length ? map[b]! : sql.length);
+  map.push(text.length);
+  return (b) => (b < 0 ? 0 : b < map.length ? map[b]! : text.length);
 }
 
 /**
@@ -44,7 +44,7 @@ export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[]
     // so the server (or the parser) reports the error at its real position.
     return sql.trim() ? [{ text: sql, start: 0, end: sql.length, line: 1, column: 1 }] : [];
   }
-  const toChar = byteToCharMap(sql);
+  const toChar = byteToCharMapper(sql);
   const bounds: { start: number; end: number }[] = [];
   let stmtStart: number | null = null;
   let depth = 0;
