@@ -1,7 +1,7 @@
 import { alterCommands, columnConstraints, rangeVarName, stringList, walk } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 /** Functions whose result can differ per row: a default calling one is evaluated for every existing row. */
 const VOLATILE = new Set([
@@ -39,14 +39,10 @@ export const addingFieldWithDefault: Rule = {
   help: 'add the column without the default (or with a constant one), fill existing rows in batches, then ALTER COLUMN ... SET DEFAULT for new rows',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
     const oldVersion = ctx.postgresVersion < 11;
-    for (const stmt of ctx.statements) {
-      if (stmt.kind !== 'AlterTableStmt' || !stmt.node || stmt.node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = stmt.node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);
-      for (const cmd of alterCommands(stmt.node)) {
+      for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] !== 'AT_AddColumn') continue;
         const col = cmd['def']?.['ColumnDef'] as AstNode | undefined;
         if (!col) continue;

@@ -1,7 +1,7 @@
 import { alterCommands, columnConstraints, rangeVarName } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 /** A validated FOREIGN KEY added to an existing table. */
 export const addingForeignKeyConstraint: Rule = {
@@ -18,13 +18,9 @@ export const addingForeignKeyConstraint: Rule = {
   help: 'add the column without REFERENCES, then ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, and VALIDATE CONSTRAINT in a later transaction',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
-    for (const stmt of ctx.statements) {
-      if (stmt.kind !== 'AlterTableStmt' || !stmt.node || stmt.node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = stmt.node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);
-      for (const cmd of alterCommands(stmt.node)) {
+      for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] === 'AT_AddConstraint') {
           const con = cmd['def']?.['Constraint'] as AstNode | undefined;
           if (!con || con['contype'] !== 'CONSTR_FOREIGN' || con['skip_validation']) continue;

@@ -1,7 +1,7 @@
 import { alterCommands, columnConstraints, rangeVarName, typeInfo } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
 
@@ -17,12 +17,8 @@ export const addingRequiredField: Rule = {
   help: 'give the column a DEFAULT (a constant default is instant from PostgreSQL 11), or add it nullable, fill it, then make it NOT NULL',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
-    for (const stmt of ctx.statements) {
-      if (stmt.kind !== 'AlterTableStmt' || !stmt.node || stmt.node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = stmt.node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
-      for (const cmd of alterCommands(stmt.node)) {
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
+      for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] !== 'AT_AddColumn') continue;
         const col = cmd['def']?.['ColumnDef'] as AstNode | undefined;
         if (!col) continue;

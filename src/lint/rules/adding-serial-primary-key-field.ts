@@ -1,7 +1,7 @@
 import { alterCommands, columnConstraints, rangeVarName, typeInfo } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
 
@@ -19,13 +19,9 @@ export const addingSerialPrimaryKeyField: Rule = {
   help: 'CREATE UNIQUE INDEX CONCURRENTLY on the column(s), then ALTER TABLE ... ADD CONSTRAINT ... PRIMARY KEY USING INDEX; fill new id columns in batches instead of using serial',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
-    for (const stmt of ctx.statements) {
-      if (stmt.kind !== 'AlterTableStmt' || !stmt.node || stmt.node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = stmt.node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);
-      for (const cmd of alterCommands(stmt.node)) {
+      for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] === 'AT_AddColumn') {
           const col = cmd['def']?.['ColumnDef'] as AstNode | undefined;
           if (!col) continue;

@@ -1,8 +1,7 @@
 import { alterCommands, rangeVarName } from '../../sql/ast';
-import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
 import { addedBefore } from './shared/column-types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 /** ALTER TABLE ... DROP COLUMN in an up section or script (a down section undoing its up is expected). */
 export const banDropColumn: Rule = {
@@ -17,12 +16,7 @@ export const banDropColumn: Rule = {
   help: 'first deploy code that no longer reads or writes the column (tell the ORM to ignore it), then drop it in a later migration',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
-    for (const stmt of ctx.statements) {
-      const node = stmt.node;
-      if (stmt.kind !== 'AlterTableStmt' || !node || node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const columns = alterCommands(node)
         .filter((cmd) => cmd['subtype'] === 'AT_DropColumn')
         .map((cmd) => String(cmd['name'] ?? ''))

@@ -1,8 +1,7 @@
 import { alterCommands, rangeVarName } from '../../sql/ast';
-import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
 import { addedBefore } from './shared/column-types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 /** ALTER COLUMN ... DROP NOT NULL on an existing column. */
 export const banDropNotNull: Rule = {
@@ -17,12 +16,7 @@ export const banDropNotNull: Rule = {
   help: 'make sure every reader handles NULL first; if you are retiring the column, say so with -- lint-ignore ban-drop-not-null',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
-    for (const stmt of ctx.statements) {
-      const node = stmt.node;
-      if (stmt.kind !== 'AlterTableStmt' || !node || node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const columns = alterCommands(node)
         .filter((cmd) => cmd['subtype'] === 'AT_DropNotNull')
         .map((cmd) => String(cmd['name'] ?? ''))

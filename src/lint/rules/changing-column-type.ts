@@ -2,7 +2,7 @@ import { alterCommands, rangeVarName, relName, stringList, type TypeInfo } from 
 import type { AstNode, ParsedStatement } from '../../sql/parse';
 import type { Rule } from '../types';
 import { isBuiltin, typedColumns, typeLabel } from './shared/column-types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 /** Types whose limit/precision can be raised (or removed) without a rewrite. */
 const WIDENABLE = ['varchar', 'varbit', 'numeric', 'timestamp', 'timestamptz', 'time', 'timetz'];
@@ -25,14 +25,9 @@ export const changingColumnType: Rule = {
     'if this only widens a limit, put the reverse ALTER COLUMN ... TYPE in the down section so the old type is known',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
     const upColumns = typedColumns(ctx.statements);
     const downChanges = ctx.section === 'up' && ctx.down ? typedColumns(ctx.down).filter((c) => c.alterType) : [];
-    for (const stmt of ctx.statements) {
-      const node = stmt.node;
-      if (stmt.kind !== 'AlterTableStmt' || !node || node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);
       for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] !== 'AT_AlterColumnType') continue;

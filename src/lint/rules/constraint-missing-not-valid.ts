@@ -1,7 +1,7 @@
 import { alterCommands, rangeVarName } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 import { transactionKeys } from './shared/transactions';
 
 const CHECKED = new Set(['CONSTR_CHECK', 'CONSTR_FOREIGN']);
@@ -21,17 +21,13 @@ export const constraintMissingNotValid: Rule = {
   help: 'add the constraint with NOT VALID, then run ALTER TABLE ... VALIDATE CONSTRAINT in a separate transaction (e.g. the next migration)',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
     const txn = transactionKeys(ctx);
     /** NOT VALID constraints added so far: "table\0name" -> transaction key. */
     const notValid = new Map<string, number | null>();
-    for (const stmt of ctx.statements) {
-      if (stmt.kind !== 'AlterTableStmt' || !stmt.node || stmt.node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = stmt.node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);
       const validated: string[] = [];
-      for (const cmd of alterCommands(stmt.node)) {
+      for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] === 'AT_AddConstraint') {
           const con = cmd['def']?.['Constraint'] as AstNode | undefined;
           if (!con || !CHECKED.has(String(con['contype']))) continue;

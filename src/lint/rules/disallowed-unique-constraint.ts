@@ -1,7 +1,7 @@
 import { alterCommands, columnConstraints, rangeVarName } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
-import { newTables } from './shared/new-tables';
+import { alteredExistingTables } from './shared/new-tables';
 
 /** UNIQUE constraints that build their index inside ALTER TABLE. */
 export const disallowedUniqueConstraint: Rule = {
@@ -16,13 +16,9 @@ export const disallowedUniqueConstraint: Rule = {
   help: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON table (cols), then ALTER TABLE table ADD CONSTRAINT name UNIQUE USING INDEX idx',
   sections: ['up', 'script'],
   check(ctx) {
-    const fresh = newTables(ctx.statements);
-    for (const stmt of ctx.statements) {
-      if (stmt.kind !== 'AlterTableStmt' || !stmt.node || stmt.node['objtype'] !== 'OBJECT_TABLE') continue;
-      const rel = stmt.node['relation'] as AstNode | undefined;
-      if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);
-      for (const cmd of alterCommands(stmt.node)) {
+      for (const cmd of alterCommands(node)) {
         if (cmd['subtype'] === 'AT_AddConstraint') {
           const con = cmd['def']?.['Constraint'] as AstNode | undefined;
           if (!con || con['contype'] !== 'CONSTR_UNIQUE' || con['indexname']) continue;

@@ -30,3 +30,28 @@ export function newTables(statements: ParsedStatement[]): NewTables {
     },
   };
 }
+
+export interface ExistingTableAlter {
+  stmt: ParsedStatement;
+  /** The AlterTableStmt node. */
+  node: AstNode;
+  /** Its relation (a RangeVar). */
+  rel: AstNode;
+}
+
+/**
+ * ALTER TABLE statements (on tables, not views or indexes) whose table was not created earlier in
+ * the same statements: the ones where locks and rewrites hit existing rows. Many rules start here.
+ */
+export function alteredExistingTables(statements: ParsedStatement[]): ExistingTableAlter[] {
+  const fresh = newTables(statements);
+  const out: ExistingTableAlter[] = [];
+  for (const stmt of statements) {
+    const node = stmt.node;
+    if (stmt.kind !== 'AlterTableStmt' || !node || node['objtype'] !== 'OBJECT_TABLE') continue;
+    const rel = node['relation'] as AstNode | undefined;
+    if (!rel || fresh.isNew(rel, stmt.index)) continue;
+    out.push({ stmt, node, rel });
+  }
+  return out;
+}
