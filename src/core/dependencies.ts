@@ -8,7 +8,7 @@ import { createdObjects, droppedObjects, nonTransactionalReason, type ObjectKind
 import { loadParser } from '../sql/parser';
 import { parseScriptSync, type ParsedStatement } from '../sql/parse';
 import { referencedObjects, type Reference } from '../sql/references';
-import { compareVersions, migrationId, type MigrationFile } from './migration-file';
+import { compareVersions, matchesMigrationRef, migrationId, type MigrationFile } from './migration-file';
 
 export interface DependencyEdge {
   /** The migration that depends ... */
@@ -82,7 +82,7 @@ export async function analyseMigrations(files: MigrationFile[], pgVersion = 15):
 
   for (const f of sorted) {
     for (const dep of f.depends) {
-      const target = sorted.find((x) => migrationId(x) === dep.replace(/\.sql$/i, '') || x.name === dep || (/^\d+$/.test(dep) && compareVersions(x.version, dep) === 0));
+      const target = sorted.find((x) => matchesMigrationRef(x, dep));
       if (target) addEdge({ from: f.version, to: target.version, reason: 'declared', declared: true });
     }
     const sections = parsed.get(f.version)!;

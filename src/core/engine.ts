@@ -413,7 +413,7 @@ export class MigrationEngine {
         ? planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, ...options }).map(({ migration: m }) => ({
           id: migrationId(m), direction, sql: m.up, baseLine: m.upLine, transactional: m.transactional, file: m.file }))
         : planDown(statuses, options).map((d) => ({
-          id: `${d.version}_${d.name}`, direction, sql: d.downSql, baseLine: d.source === 'file' && d.file?.downLine ? d.file.downLine : 1,
+          id: migrationId(d), direction, sql: d.downSql, baseLine: d.source === 'file' && d.file?.downLine ? d.file.downLine : 1,
           transactional: d.transactional, file: d.file?.file ?? '' }));
       return dryRun(session, steps);
     });
@@ -673,7 +673,7 @@ export class MigrationEngine {
   }
 
   private async applyDown(session: Session, step: ReturnType<typeof planDown>[number]): Promise<number> {
-    const id = `${step.version}_${step.name}`;
+    const id = migrationId(step);
     this.options.onEvent?.({ type: 'migration-start', direction: 'down', id });
     const t0 = performance.now();
     const baseLine = step.source === 'file' && step.file?.downLine ? step.file.downLine : 1;

@@ -237,3 +237,9 @@ export function compareVersions(a: string, b: string): number {
 export function migrationId(m: { version: string; name: string }): string {
   return `${m.version}_${m.name}`;
 }
+
+/** True when `ref` names this migration: by version ("3", "003"), full id ("003_add_x", ".sql" allowed) or name ("add_x"). */
+export function matchesMigrationRef(m: { version: string; name: string }, ref: string): boolean {
+  const r = ref.trim().replace(/\.sql$/i, '');
+  return migrationId(m) === r || m.name === r || (/^\d+$/.test(r) && compareVersions(m.version, r) === 0);
+}

@@ -1,6 +1,6 @@
 import { MigrationError } from './errors';
 import type { HistoryRow } from './history';
-import { compareVersions, isReversible, migrationId, type MigrationFile } from './migration-file';
+import { compareVersions, isReversible, matchesMigrationRef, migrationId, type MigrationFile } from './migration-file';
 
 /**
  * The planner is pure: (files on disk, history rows, options) -> status and plans.
@@ -57,9 +57,7 @@ function normaliseVersion(v: string): string {
 
 /** Finds a migration by version ("3", "003"), full id ("003_add_x") or name ("add_x"). */
 export function resolveMigrationRef(statuses: MigrationStatus[], ref: string): MigrationStatus {
-  const r = ref.trim().replace(/\.sql$/i, '');
-  const found = statuses.filter((s) =>
-    migrationId(s) === r || s.name === r || (/^\d+$/.test(r) && compareVersions(s.version, r) === 0));
+  const found = statuses.filter((s) => matchesMigrationRef(s, ref));
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
     throw new MigrationError('E_UNKNOWN_VERSION', `"${ref}" matches more than one migration: ${found.map(migrationId).join(', ')}`,
