@@ -95,6 +95,18 @@ abstract class BaseProvider implements vscode.TreeDataProvider<Node> {
   }
 
   /** One level per folder only in multi-root workspaces with more than one project. */
+  /**
+   * Children of a per-folder list view (seeds, backups): nothing when no folder has any (so the welcome
+   * view shows), the items directly for one folder, a node per folder otherwise.
+   */
+  protected listChildren(node: Node | undefined, isEmpty: (f: ProjectFolder) => boolean, items: (f: ProjectFolder) => Node[]): Node[] {
+    if (!node) {
+      if (this.registry.folders().every(isEmpty)) return [];
+      return this.roots(items);
+    }
+    return node.kind === 'folder' ? items(node.folder) : [];
+  }
+
   protected roots(child: (f: ProjectFolder) => Node[]): Node[] {
     const folders = this.registry.folders();
     if (folders.length === 1) return child(folders[0]!);
@@ -132,12 +144,7 @@ export class MigrationsProvider extends BaseProvider {
 
 export class SeedsProvider extends BaseProvider {
   getChildren(node?: Node): Node[] {
-    if (!node) {
-      const folders = this.registry.folders();
-      if (folders.every((f) => this.registry.state(f).seeds.length === 0)) return [];
-      return this.roots((f) => this.seeds(f));
-    }
-    return node.kind === 'folder' ? this.seeds(node.folder) : [];
+    return this.listChildren(node, (f) => this.registry.state(f).seeds.length === 0, (f) => this.seeds(f));
   }
 
   private seeds(pf: ProjectFolder): Node[] {
@@ -148,12 +155,7 @@ export class SeedsProvider extends BaseProvider {
 
 export class BackupsProvider extends BaseProvider {
   getChildren(node?: Node): Node[] {
-    if (!node) {
-      const folders = this.registry.folders();
-      if (folders.every((f) => this.registry.state(f).backups.length === 0)) return [];
-      return this.roots((f) => this.backups(f));
-    }
-    return node.kind === 'folder' ? this.backups(node.folder) : [];
+    return this.listChildren(node, (f) => this.registry.state(f).backups.length === 0, (f) => this.backups(f));
   }
 
   private backups(pf: ProjectFolder): Node[] {
