@@ -145,10 +145,13 @@ export class MigrationEngine {
 
   async up(options: UpOptions & RunOptions = {}): Promise<MigrationRun> {
     const files = this.migrations();
-    const analysis = await analyseMigrations(files, this.postgresVersion());
     return this.withLock(async (session) => {
       const history = await this.store.read(session);
       const statuses = computeStatus(files, history, { environment: this.environmentName });
+      // Parsing every file (for dependency edges and statements) only matters when something will run.
+      const analysis = statuses.some((x) => x.state === 'pending')
+        ? await analyseMigrations(files, this.postgresVersion())
+        : { edges: [], nonTransactional: [], statements: new Map() } satisfies MigrationAnalysis;
       const plan = planUp(statuses, { allowOutOfOrder: this.project.config.allowOutOfOrder, edges: analysis.edges, ...options });
       assertTransactionSafe(plan.map((p) => p.migration), analysis, 'up');
       if (plan.length > 0) this.assertMayChange('apply migrations to');

@@ -16,7 +16,15 @@ export interface FoundTool {
   version: string;
 }
 
+// Running each candidate's --version costs a process start; a path's answer does not change within a run.
+const versions = new Map<string, FoundTool | null>();
+
 function versionOf(binary: string): FoundTool | null {
+  if (!versions.has(binary)) versions.set(binary, readVersion(binary));
+  return versions.get(binary)!;
+}
+
+function readVersion(binary: string): FoundTool | null {
   try {
     const out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'ignore'] });
     const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(out) ?? /(\d+)\.(\d+)/.exec(out);
