@@ -6,6 +6,8 @@ import { BackupStore, backupDir, backupSettings, sha256File, type BackupEntry, t
 import { asServerError, serverVersion, type Database, type Session } from './db/database';
 import { describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 import type { SqlStatement } from '../sql/split';
+import type { ParsedStatement } from '../sql/parse';
+import { findAll, stringList } from '../sql/ast';
 import { analyseMigrations, type MigrationAnalysis } from './dependencies';
 import { listPartitionedTables, maintainPartitions, refreshMaterializedViews, type PartitionChange, type PartitionedTable, type ViewRefresh } from './maintenance';
 import { performanceReport, type PerformanceReport } from './performance';
@@ -602,7 +604,7 @@ export class MigrationEngine {
         const durationMs = Math.round(performance.now() - t0);
         await recordSlow();
         await session.exec(this.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up', { commit: !inOuterTransaction }));
-        if (!inOuterTransaction && /\bset\b/i.test(m.up)) await session.resetSettings();
+        if (!inOuterTransaction && changesSessionSettings(stmts)) await session.resetSettings();
         this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
         return durationMs;
       } catch (err) {
@@ -629,8 +631,8 @@ export class MigrationEngine {
         watch({ line: stmts[0]?.line ?? 1, text: stmts.map((x) => x.text.replace(/\s+/g, ' ').trim()).join(' ').slice(0, 200) }, durationMs);
         await recordSlow();
       }
-      // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration (cheap test first).
-      if (!inOuterTransaction && /\bset\b/i.test(m.up)) await session.resetSettings();
+      // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration.
+      if (!inOuterTransaction && changesSessionSettings(stmts)) await session.resetSettings();
       this.options.onEvent?.({ type: 'migration-done', direction: 'up', id, durationMs });
       return durationMs;
     }
@@ -768,6 +770,19 @@ export class MigrationEngine {
       return null;
     }
   }
+}
+
+/**
+ * Whether a migration may leave session settings behind: a SET statement (from the parse tree), or
+ * statements that were not parsed, or a call that could set them (set_config, functions, DO blocks).
+ */
+function changesSessionSettings(stmts: SqlStatement[]): boolean {
+  return stmts.some((x) => {
+    const { kind, node } = x as Partial<ParsedStatement>;
+    if (!kind || !node) return true;
+    return kind === 'VariableSetStmt' || kind === 'DoStmt'
+      || findAll(node, 'FuncCall').some((f) => stringList(f['funcname']).pop() === 'set_config');
+  });
 }
 
 interface Batch {
