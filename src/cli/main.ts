@@ -329,7 +329,7 @@ async function dispatch(opts: CliOptions, name: string | undefined, ctx: CliCont
       }
       case 'partitions': {
         if (opts.partitions === 'maintain') {
-          const changes = await engine.maintainPartitions();
+          const changes = await engine.maintainPartitions({ dryRun: !!opts.dryRun });
           if (json) output.out(JSON.stringify({ environment: project.environment.name, changes }, null, 2));
           else if (changes.length === 0) output.out('Partitions are already in shape.');
           else for (const ch of changes) output.out(`  ${ch.action} ${ch.partition} ${c.dim(`(${ch.table}: ${ch.bound})`)}`);

@@ -55,7 +55,8 @@ export type ErrorCode =
   | 'E_RESTORE_FAILED'
   | 'E_VERIFY_FAILED'
   | 'E_DEPENDENCY'
-  | 'E_NON_TRANSACTIONAL';
+  | 'E_NON_TRANSACTIONAL'
+  | 'E_SQL_SYNTAX';
 
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_MISSING_UP_MARKER: ExitCode.UsageOrConfig,
@@ -96,6 +97,7 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_VERIFY_FAILED: ExitCode.MigrationFailed,
   E_DEPENDENCY: ExitCode.UsageOrConfig,
   E_NON_TRANSACTIONAL: ExitCode.UsageOrConfig,
+  E_SQL_SYNTAX: ExitCode.UsageOrConfig,
 };
 
 export interface ErrorLocation {

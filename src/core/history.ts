@@ -175,7 +175,8 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
   INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
   VALUES (${v.join(', ')}) RETURNING version, name, duration_ms)
 INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
-SELECT ${literal(action)}, version, name, true, duration_ms, ${v[8]}, ${v[6]} FROM h${options.commit === false ? ';' : ';\nCOMMIT'}`;
+SELECT ${literal(action)}, version, name, true, duration_ms, ${v[8]}, ${v[6]} FROM h
+RETURNING duration_ms${options.commit === false ? ';' : ';\nCOMMIT'}`;
   }
 
   /** SQL for the server-measured time since this query arrived, in whole milliseconds. */

@@ -92,6 +92,7 @@ export interface UpStep {
 export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): UpStep[] {
   const dirty = statuses.find((s) => s.state === 'dirty');
   if (dirty) throw dirtyError(dirty);
+  assertNoRename(statuses);
   if (!options.allowDrift) {
     const modified = statuses.find((s) => s.state === 'modified');
     if (modified) {
@@ -109,6 +110,14 @@ export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): Up
         'restore the file, or choose a migration that exists');
     }
     limit = target.version;
+  }
+  if (!options.allowDrift) {
+    const missing = statuses.find((s) => s.state === 'missing');
+    if (missing) {
+      throw new MigrationError('E_DRIFT',
+        `${migrationId(missing)} is recorded as applied, but its file is gone from the migrations directory`,
+        'restore the file (git checkout), or roll it back first with --down (its down SQL is stored); run with --allow-drift to apply the pending migrations anyway');
+    }
   }
   let candidates = statuses.filter((s) => s.state === 'pending' && (limit === null || compareVersions(s.version, limit) <= 0));
   if (options.steps !== undefined) candidates = candidates.slice(0, Math.max(0, options.steps));
@@ -186,18 +195,25 @@ export interface DownStep {
 export function planDown(statuses: MigrationStatus[], options: DownOptions = {}): DownStep[] {
   const dirty = statuses.find((s) => s.state === 'dirty');
   if (dirty) throw dirtyError(dirty);
+  // Rollbacks undo the most recently applied migration first, like a stack (an out-of-order apply is on top).
   const applied = statuses
     .filter((s) => s.history && (s.state === 'applied' || s.state === 'modified' || s.state === 'missing'))
-    .sort((a, b) => compareVersions(b.version, a.version));
+    .sort(newestAppliedFirst);
 
   let chosen: MigrationStatus[];
   if (options.target !== undefined) {
     const t = resolveMigrationRef(statuses, options.target);
     if (!t.history) throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(t)} is not applied, so there is nothing to roll back`, 'run --status to see what is applied');
-    chosen = applied.filter((s) => compareVersions(s.version, t.version) >= 0);
+    // The target and everything applied after it.
+    chosen = applied.slice(0, applied.findIndex((s) => s.version === t.version) + 1);
   } else if (options.to !== undefined) {
-    const floor = /^0+$/.test(options.to.trim()) ? '0' : resolveMigrationRef(statuses, options.to).version;
-    chosen = applied.filter((s) => compareVersions(s.version, floor) > 0);
+    if (/^0+$/.test(options.to.trim())) chosen = applied;
+    else {
+      const floor = resolveMigrationRef(statuses, options.to);
+      if (!floor.history) throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(floor)} is not applied, so --to cannot roll back to it`, 'run --status to see what is applied, or use --to 0 to roll back everything');
+      // Everything applied after it.
+      chosen = applied.slice(0, applied.findIndex((s) => s.version === floor.version));
+    }
   } else {
     chosen = applied.slice(0, options.steps ?? 1);
   }
@@ -236,6 +252,32 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
     }
   }
   return steps;
+}
+
+/**
+ * A pending file with exactly the up section of an applied migration whose file is gone was renamed (or
+ * renumbered): applying it would run the same statements twice.
+ */
+function assertNoRename(statuses: MigrationStatus[]): void {
+  const gone = statuses.filter((s) => s.state === 'missing' && s.history);
+  if (gone.length === 0) return;
+  for (const s of statuses) {
+    if (s.state !== 'pending' && s.state !== 'skipped') continue;
+    const was = gone.find((g) => g.history!.checksum === s.file!.checksum);
+    if (!was) continue;
+    throw new MigrationError('E_DRIFT',
+      `${migrationId(s)} has the same up section as ${migrationId(was)}, which is applied and whose file is gone: it looks renamed, and applying it would run the same statements again`,
+      `rename the file back to ${migrationId(was)}.sql (an applied migration keeps its version and name); if it really is a new migration, change it so it differs`,
+      { file: s.file!.file });
+  }
+}
+
+/**
+ * The order migrations were applied in, newest first: later runs (batches) first and, within a run, higher
+ * versions first (a run applies in version order). Rollbacks pop this stack.
+ */
+export function newestAppliedFirst(a: MigrationStatus, b: MigrationStatus): number {
+  return (b.history?.batch ?? 0) - (a.history?.batch ?? 0) || compareVersions(b.version, a.version);
 }
 
 function dirtyError(s: MigrationStatus): MigrationError {

@@ -93,8 +93,9 @@ export async function inspect(p: TestProject): Promise<Inspector> {
     client.on('error', () => {});
     const session: Session = {
       query: async (sql, params) => { const r = await client.query(sql, params as unknown[]); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; },
-      exec: async (sql) => { await client.query(sql); },
+      exec: async (sql) => { await client.query(sql); return []; },
       release: async () => {},
+      resetSettings: async () => { await client.query('RESET ALL'); },
     } as Session;
     return { session, query: async (sql, params) => (await session.query(sql, params)).rows as never, close: () => client.end() };
   }

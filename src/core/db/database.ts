@@ -10,8 +10,8 @@ export interface QueryResult<Row = Record<string, unknown>> {
 /** One server session: session-level advisory locks and transactions live here. */
 export interface Session {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
-  /** Runs a script of one or more statements with the simple query protocol. */
-  exec(sql: string): Promise<void>;
+  /** Runs a script of one or more statements with the simple query protocol; returns the rows of the last statement that returned any. */
+  exec(sql: string): Promise<Record<string, unknown>[]>;
   /**
    * Bulk load with COPY ... FROM (text format). `target` is `table (col, ...)`; each string holds one or
    * more complete lines ("\t"-separated, "\N" for NULL, ending in "\n"). Returns the number of rows copied.
@@ -64,4 +64,10 @@ export function asServerError(err: unknown): ServerError | null {
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e;
   }
   return null;
+}
+
+/** Rows of the last result that has any (a script's COMMIT returns none). */
+export function lastRows(results: { rows?: Record<string, unknown>[] }[]): Record<string, unknown>[] {
+  for (let i = results.length - 1; i >= 0; i--) if (results[i]?.rows?.length) return results[i]!.rows!;
+  return [];
 }

@@ -6,7 +6,7 @@ import { MigrationError } from '../errors';
 import { redactText, redactUrl } from '../redact';
 import { spawn } from 'node:child_process';
 import { findPgTool } from '../pg-tools';
-import type { Database, DumpResult, QueryResult, Session } from './database';
+import { lastRows, type Database, type DumpResult, type QueryResult, type Session } from './database';
 import { WIPE_USER_OBJECTS_SQL } from './wipe';
 
 /** A PostgreSQL server reached through a node-postgres Pool. */
@@ -125,8 +125,10 @@ class PostgresSession implements Session {
     return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
   }
 
-  async exec(sql: string): Promise<void> {
-    await this.client.query(sql);
+  async exec(sql: string): Promise<Record<string, unknown>[]> {
+    // A multi-statement query answers with one result per statement.
+    const r = (await this.client.query(sql)) as unknown as { rows?: Record<string, unknown>[] } | { rows?: Record<string, unknown>[] }[];
+    return lastRows(Array.isArray(r) ? r : [r]);
   }
 
   /** COPY ... FROM STDIN through pg-copy-streams: the lines are streamed, never held in memory at once. */
@@ -189,3 +191,4 @@ export function connectionError(err: unknown, where: string): MigrationError {
     'check that PostgreSQL is running and that host, port and database in the url are right (see --env / --url / DATABASE_URL)',
     {}, { cause: err });
 }
+

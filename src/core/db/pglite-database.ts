@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { EnvironmentConfig } from '../config';
-import type { Database, DumpResult, QueryResult, Session } from './database';
+import { lastRows, type Database, type DumpResult, type QueryResult, type Session } from './database';
 import { WIPE_USER_OBJECTS_SQL } from './wipe';
 import { DataDirLock } from './file-lock';
 
@@ -125,8 +125,8 @@ class PGliteSession implements Session {
     return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
   }
 
-  async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+  async exec(sql: string): Promise<Record<string, unknown>[]> {
+    return lastRows((await this.db.exec(sql)) as { rows?: Record<string, unknown>[] }[]);
   }
 
   /** PGlite reads COPY input from its virtual /dev/blob device, given as one Blob per statement. */

@@ -1,0 +1,211 @@
+/**
+ * Applies a checked plan (see plan.ts): each migration in its own transaction together with its history
+ * row, or all of them in one (--single-transaction); "-- transaction: none" migrations statement by
+ * statement, recorded as running first so an interruption shows as dirty. Stops at the first failure.
+ */
+import { findAll, stringList } from '../sql/ast';
+import type { ParsedStatement } from '../sql/parse';
+import type { SqlStatement } from '../sql/split';
+import { withTransaction, type EngineContext } from './context';
+import type { Session } from './db/database';
+import { execStatements, StatementFailure } from './engine-failure';
+import { MigrationError } from './errors';
+import { HistoryStore } from './history';
+import type { PlanStep, RunPlan } from './plan';
+import { buildBatch, failureError, locateFailure } from './run-failure';
+
+export interface AppliedMigration {
+  version: string;
+  name: string;
+  /** The same figure the history table and the log hold. */
+  durationMs: number;
+}
+
+export async function runUp(ctx: EngineContext, session: Session, plan: RunPlan, options: { batch: number; singleTransaction?: boolean }): Promise<AppliedMigration[]> {
+  if (options.singleTransaction && plan.steps.length > 0) return runUpInOneTransaction(ctx, session, plan.steps, options.batch);
+  const done: AppliedMigration[] = [];
+  for (const step of plan.steps) {
+    if (ctx.options.shouldStop?.()) break;
+    done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, options.batch, false) });
+  }
+  return done;
+}
+
+export async function runDown(ctx: EngineContext, session: Session, plan: RunPlan): Promise<AppliedMigration[]> {
+  const done: AppliedMigration[] = [];
+  for (const step of plan.steps) {
+    if (ctx.options.shouldStop?.()) break;
+    done.push({ version: step.version, name: step.name, durationMs: await applyDown(ctx, session, step) });
+  }
+  return done;
+}
+
+async function runUpInOneTransaction(ctx: EngineContext, session: Session, steps: PlanStep[], batch: number): Promise<AppliedMigration[]> {
+  const done: AppliedMigration[] = [];
+  let current = steps[0]!;
+  try {
+    await withTransaction(session, async () => {
+      for (const step of steps) {
+        current = step;
+        done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, batch, true) });
+      }
+    });
+  } catch (err) {
+    const located = err instanceof StatementFailure ? err : await replayToFailure(session, steps, current, err);
+    const e = await failureError(ctx, session, located, current, 'up', current.baseLine, false);
+    throw new MigrationError(e.code, e.message, `fix the statement and run --up again; all ${steps.length} migrations of this --single-transaction run were rolled back`, e.location, { cause: err });
+  }
+  return done;
+}
+
+/** No position from the server: replay the run up to the failing migration, statement by statement, in a transaction that is rolled back. */
+async function replayToFailure(session: Session, steps: PlanStep[], failing: PlanStep, err: unknown): Promise<unknown> {
+  try {
+    await withTransaction(session, async () => {
+      for (const step of steps) {
+        if (step === failing) { await execStatements(session, step.sql, undefined, { statements: step.statements }); break; }
+        await session.exec(step.sql);
+      }
+    }, { rollback: true });
+  } catch (again) {
+    return again;
+  }
+  return err;
+}
+
+async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, batch: number, inOuterTransaction: boolean): Promise<number> {
+  ctx.emit({ type: 'migration-start', direction: 'up', id: step.id });
+  const m = step.migration!;
+  const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: ctx.appliedBy, environment: ctx.environmentName, batch };
+  const slow = new SlowStatements(ctx, step);
+  let durationMs: number;
+  if ((inOuterTransaction || m.transactional) && ctx.config.slowStatementMs === 0) {
+    durationMs = await applyStatementByStatement(ctx, session, step, row, slow, inOuterTransaction);
+  } else if (inOuterTransaction || m.transactional) {
+    durationMs = await applyAsOneQuery(ctx, session, step, row, inOuterTransaction);
+    // Statements ran as one batch: the time is the migration's; name all its statements.
+    slow.watch({ line: step.statements[0]?.line ?? 1, text: step.statements.map((x) => x.text.replace(/\s+/g, ' ').trim()).join(' ') }, durationMs);
+  } else {
+    durationMs = await applyOutsideTransaction(ctx, session, step, row, slow);
+  }
+  await slow.record(session);
+  ctx.emit({ type: 'migration-done', direction: 'up', id: step.id, durationMs });
+  return durationMs;
+}
+
+type HistoryRowValues = Omit<Parameters<HistoryStore['insert']>[1], 'status' | 'durationMs'>;
+
+/** One round trip: BEGIN, the statements, the history row with its log entry, COMMIT (--single-transaction: the caller owns BEGIN/COMMIT). The server times it. */
+async function applyAsOneQuery(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, inOuterTransaction: boolean): Promise<number> {
+  const batch = buildBatch(step.statements, inOuterTransaction ? '' : 'BEGIN;\n',
+    ctx.store.recordAndCommitSql({ ...row, status: 'applied', durationMs: null }, 'up', { durationSql: HistoryStore.SERVER_ELAPSED_MS, commit: !inOuterTransaction }));
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await session.exec(batch.sql);
+  } catch (err) {
+    if (inOuterTransaction) throw batch.locate(err);
+    await session.exec('ROLLBACK').catch(() => {});
+    throw await failureError(ctx, session, await locateFailure(session, err, batch, step.statements), step, 'up', step.baseLine, false);
+  }
+  // A plain SET outlives COMMIT: clear it so it cannot leak into the next migration.
+  if (!inOuterTransaction && changesSessionSettings(step.statements)) await session.resetSettings();
+  return Number(rows[0]?.['duration_ms'] ?? 0);
+}
+
+/** "slowStatementMs": 0 asks for every statement's time, so the statements run one by one. */
+async function applyStatementByStatement(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, slow: SlowStatements, inOuterTransaction: boolean): Promise<number> {
+  const t0 = performance.now();
+  try {
+    await execStatements(session, step.sql, (st, ms) => slow.watch(st, ms), { statements: step.statements, prefix: inOuterTransaction ? undefined : 'BEGIN' });
+    const durationMs = Math.round(performance.now() - t0);
+    await slow.record(session);
+    await session.exec(ctx.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up', { commit: !inOuterTransaction }));
+    if (!inOuterTransaction && changesSessionSettings(step.statements)) await session.resetSettings();
+    return durationMs;
+  } catch (err) {
+    if (inOuterTransaction) throw err;
+    await session.exec('ROLLBACK').catch(() => {});
+    throw await failureError(ctx, session, err, step, 'up', step.baseLine, false);
+  }
+}
+
+/** "-- transaction: none": recorded as running first, so an interruption shows as dirty. */
+async function applyOutsideTransaction(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, slow: SlowStatements): Promise<number> {
+  const t0 = performance.now();
+  await ctx.store.insert(session, { ...row, status: 'running', durationMs: null });
+  try {
+    await execStatements(session, step.sql, (st, ms) => {
+      slow.watch(st, ms);
+      ctx.emit({ type: 'statement-done', id: step.id, line: step.baseLine + st.line - 1, durationMs: Math.round(ms) });
+    }, { statements: step.statements });
+  } catch (err) {
+    throw await failureError(ctx, session, err, step, 'up', step.baseLine, true);
+  }
+  const durationMs = Math.round(performance.now() - t0);
+  // Statements ran in autocommit mode, so a SET among them is still in force: clear it for what follows.
+  await session.resetSettings();
+  await ctx.store.markAppliedWithLog(session, step.version, durationMs, ctx.environmentName, ctx.appliedBy);
+  return durationMs;
+}
+
+async function applyDown(ctx: EngineContext, session: Session, step: PlanStep): Promise<number> {
+  ctx.emit({ type: 'migration-start', direction: 'down', id: step.id });
+  const t0 = performance.now();
+  const subject = { version: step.version, name: step.name, file: step.file };
+  let durationMs: number;
+  if (step.transactional) {
+    try {
+      durationMs = await withTransaction(session, async () => {
+        await execStatements(session, step.sql, undefined, { statements: step.statements });
+        const ms = Math.round(performance.now() - t0);
+        await ctx.store.removeWithLog(session, step.version, ms, ctx.environmentName, ctx.appliedBy,
+          step.source === 'history' ? 'down SQL taken from the history table (file missing or changed)' : null);
+        return ms;
+      });
+    } catch (err) {
+      throw await failureError(ctx, session, err, subject, 'down', step.baseLine, false);
+    }
+    if (changesSessionSettings(step.statements)) await session.resetSettings();
+  } else {
+    await ctx.store.markRunning(session, step.version);
+    try {
+      await execStatements(session, step.sql, undefined, { statements: step.statements });
+    } catch (err) {
+      throw await failureError(ctx, session, err, subject, 'down', step.baseLine, true);
+    }
+    await session.resetSettings();
+    durationMs = Math.round(performance.now() - t0);
+    await ctx.store.removeWithLog(session, step.version, durationMs, ctx.environmentName, ctx.appliedBy);
+  }
+  ctx.emit({ type: 'migration-done', direction: 'down', id: step.id, durationMs });
+  return durationMs;
+}
+
+/** Statements at or over "slowStatementMs", logged after the migration as 'slow' rows. */
+class SlowStatements {
+  private readonly found: { line: number; sql: string; ms: number }[] = [];
+  constructor(private readonly ctx: EngineContext, private readonly step: PlanStep) {}
+
+  watch(stmt: { line: number; text: string }, ms: number): void {
+    if (ms >= this.ctx.config.slowStatementMs) this.found.push({ line: this.step.baseLine + stmt.line - 1, sql: stmt.text.replace(/\s+/g, ' ').slice(0, 200), ms: Math.round(ms) });
+  }
+
+  async record(session: Session): Promise<void> {
+    for (const x of this.found.splice(0)) {
+      await this.ctx.audit(session, { action: 'slow', version: this.step.version, name: this.step.name, success: true, durationMs: x.ms, message: `${this.step.id} line ${x.line}: ${x.sql}` });
+    }
+  }
+}
+
+/**
+ * Whether a migration may leave session settings behind: a SET statement (from the parse tree), or
+ * statements that were not parsed, or a call that could set them (set_config, functions, DO blocks).
+ */
+function changesSessionSettings(stmts: SqlStatement[]): boolean {
+  return stmts.some((x) => {
+    const { kind, node } = x as Partial<ParsedStatement>;
+    if (!kind || !node) return true;
+    return kind === 'VariableSetStmt' || kind === 'DoStmt'
+      || findAll(node, 'FuncCall').some((f) => stringList(f['funcname']).pop() === 'set_config');
+  });
+}
