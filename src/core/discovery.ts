@@ -18,17 +18,34 @@ export function discoverMigrations(dir: string, options: { mustExist?: boolean; 
     const full = path.join(dir, name);
     return parseMigrationFile(readSqlText(full, shown(full)), shown(full), name);
   });
-  migrations.sort((a, b) => compareVersions(a.version, b.version) || a.name.localeCompare(b.name));
-  for (let i = 1; i < migrations.length; i++) {
-    const prev = migrations[i - 1]!;
-    const cur = migrations[i]!;
-    if (compareVersions(prev.version, cur.version) === 0) {
-      throw new MigrationError('E_DUPLICATE_VERSION',
-        `version ${cur.version} is used by two files: ${prev.file} and ${cur.file}`,
-        `give one of them the next free number (rename it), so every version is unique`, { file: cur.file });
-    }
-  }
+  sortMigrations(migrations);
+  const duplicate = duplicateVersions(migrations)[0];
+  if (duplicate) throw duplicateVersionError(duplicate[0], duplicate[1]);
   return migrations;
+}
+
+type Versioned = Pick<MigrationFile, 'version' | 'name' | 'file'>;
+
+/** Sorts in place by version, then name: the order migrations run in. */
+function sortMigrations<T extends Versioned>(migrations: T[]): T[] {
+  return migrations.sort((a, b) => compareVersions(a.version, b.version) || a.name.localeCompare(b.name));
+}
+
+/** Pairs of migrations that share a version, in version order (each pair once; three files of one version make two pairs). */
+export function duplicateVersions<T extends Versioned>(migrations: T[]): [T, T][] {
+  const sorted = sortMigrations([...migrations]);
+  const pairs: [T, T][] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    if (compareVersions(sorted[i - 1]!.version, sorted[i]!.version) === 0) pairs.push([sorted[i - 1]!, sorted[i]!]);
+  }
+  return pairs;
+}
+
+/** The error --up stops at for two files with one version (`first` comes first in version order). */
+export function duplicateVersionError(first: Versioned, second: Versioned): MigrationError {
+  return new MigrationError('E_DUPLICATE_VERSION',
+    `version ${second.version} is used by two files: ${first.file} and ${second.file}`,
+    `give one of them the next free number (rename it), so every version is unique`, { file: second.file });
 }
 
 export interface SeedFile {
@@ -64,27 +81,48 @@ export function discoverSeeds(dir: string, displayRoot?: string): SeedFile[] {
     });
 }
 
-/** *.sql entries of a directory: regular files, and symbolic links that lead to one (a broken or looping link is an error, not silently skipped). */
-function sqlFilesIn(dir: string, shown: (p: string) => string): string[] {
-  const names: string[] = [];
+/** A *.sql entry of a directory that migrations or seeds are read from; `problem` is why it cannot be read (a broken or looping link). */
+export interface SqlEntry {
+  name: string;
+  problem: MigrationError | null;
+}
+
+/**
+ * *.sql entries of a directory, as --up reads them: regular files, and symbolic links that lead to one
+ * (a link that cannot be followed comes with its problem; a link to a directory is left out).
+ */
+export function sqlEntriesIn(dir: string, shown: (p: string) => string = (p) => p): SqlEntry[] {
+  const entries: SqlEntry[] = [];
   for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!d.name.toLowerCase().endsWith('.sql')) continue;
-    if (d.isFile()) { names.push(d.name); continue; }
+    if (d.isFile()) { entries.push({ name: d.name, problem: null }); continue; }
     if (!d.isSymbolicLink()) continue;
     let target: fs.Stats;
     try {
       target = fs.statSync(path.join(dir, d.name));
     } catch (err) {
-      throw new MigrationError('E_UNREADABLE_FILE', `symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
-        'point the link at an existing migration file, or remove it', { file: shown(path.join(dir, d.name)) });
+      entries.push({
+        name: d.name,
+        problem: new MigrationError('E_UNREADABLE_FILE', `symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
+          'point the link at an existing migration file, or remove it', { file: shown(path.join(dir, d.name)) }),
+      });
+      continue;
     }
-    if (target.isFile()) names.push(d.name);
+    if (target.isFile()) entries.push({ name: d.name, problem: null });
   }
-  return names;
+  return entries;
+}
+
+/** *.sql files of a directory (see sqlEntriesIn); a broken or looping link is an error, not silently skipped. */
+function sqlFilesIn(dir: string, shown: (p: string) => string): string[] {
+  return sqlEntriesIn(dir, shown).map((e) => {
+    if (e.problem) throw e.problem;
+    return e.name;
+  });
 }
 
 /** Reads a SQL file as strict UTF-8: a file that cannot be read, is not UTF-8 or holds a NUL byte is refused, never silently altered. */
-function readSqlText(full: string, shown: string): string {
+export function readSqlText(full: string, shown: string): string {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(full);

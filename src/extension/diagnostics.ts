@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { openProject } from '../core/engine';
 import { parseMigrationFile } from '../core/migration-file';
 import { lintText, looksLikeMigration, type LintOptions } from '../lint/linter';
-import { lintOptionsFromConfig, lintPaths } from '../lint/project';
+import { inMigrationsDir, lintOptionsFromConfig, lintPaths } from '../lint/project';
 import type { Finding } from '../lint/types';
 import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
 import { configPathFor } from './model/folders';
@@ -104,7 +104,9 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     if (!pf) return {};
     try {
       const configFile = vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '');
-      return lintOptionsFromConfig(openProject({ cwd: pf.cwd, configPath: configPathFor(configFile) }).config);
+      const { config } = openProject({ cwd: pf.cwd, configPath: configPathFor(configFile) });
+      // A file of the migrations directory is read as --up reads it, as "lint workspace" and --lint do.
+      return { ...lintOptionsFromConfig(config), asMigration: inMigrationsDir(uri.fsPath, config.migrationsDir) };
     } catch {
       return {}; // a broken config is reported by the views; lint with defaults meanwhile
     }

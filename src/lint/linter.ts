@@ -1,4 +1,4 @@
-import { isMigrationError } from '../core/errors';
+import { isMigrationError, type MigrationError } from '../core/errors';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
@@ -13,6 +13,12 @@ export interface LintOptions {
   /** Only run these rule ids (tests and the editor's focused checks). */
   only?: string[];
   rules?: Rule[];
+  /**
+   * Read the text exactly as --up reads a file of the migrations directory: the file name must be NNN_name.sql and the
+   * "-- Up migration" marker is required, whatever the text looks like. Otherwise a file is a migration when it has an
+   * up marker (its name need not be a migration's) and a plain SQL script when it has none.
+   */
+  asMigration?: boolean;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -44,18 +50,15 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
 
   let migration: MigrationFile | null = null;
   const sections: Section[] = [];
-  if (looksLikeMigration(text)) {
+  if (options.asMigration || looksLikeMigration(text)) {
     try {
       const base = file.split(/[\\/]/).pop()!;
-      const name = /^\d+_[A-Za-z0-9][A-Za-z0-9_-]*\.sql$/.test(base) ? base : '0_lint.sql';
+      // Outside the migrations directory a marked file is linted as a migration whatever its name.
+      const name = options.asMigration || /^\d+_[A-Za-z0-9][A-Za-z0-9_-]*\.sql$/.test(base) ? base : '0_lint.sql';
       migration = parseMigrationFile(text, file, name);
     } catch (err) {
       if (!isMigrationError(err)) throw err;
-      const line = err.location.line ?? 1;
-      return [{
-        ruleId: 'invalid-migration-file', severity: 'error', message: err.message, help: err.hint, file,
-        line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file',
-      }];
+      return [invalidMigrationFinding(err, text, file)];
     }
     sections.push({ name: 'up', text: migration.up, baseLine: migration.upLine, statements: parseScriptSync(parser, migration.up) });
     if (migration.down !== null && migration.downLine !== null) {
@@ -106,6 +109,15 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
   return findings;
+}
+
+/** The error-severity finding for a file --up would refuse: --up's message and hint, at its line (else line 1). */
+export function invalidMigrationFinding(err: MigrationError, text: string, file: string): Finding {
+  const line = err.location.line ?? 1;
+  return {
+    ruleId: 'invalid-migration-file', severity: 'error', message: err.message, help: err.hint, file,
+    line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file',
+  };
 }
 
 function lineLength(text: string, line: number): number {

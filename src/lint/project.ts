@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../core/config';
-import { MigrationError } from '../core/errors';
-import { lintText, type LintOptions } from './linter';
+import { duplicateVersionError, duplicateVersions, readSqlText, sqlEntriesIn } from '../core/discovery';
+import { isMigrationError, MigrationError } from '../core/errors';
+import { parseMigrationFileName } from '../core/migration-file';
+import { invalidMigrationFinding, lintText, type LintOptions } from './linter';
 import { ALL_RULES } from './rules';
 import type { Finding } from './types';
 
@@ -26,37 +28,129 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
   return { postgresVersion: config.lint.postgresVersion, severities: rules };
 }
 
-function collectSqlFiles(target: string): string[] {
+/** A file to lint; `problem` is set for a link in the migrations directory that --up cannot follow. */
+interface SqlFile {
+  path: string;
+  problem: MigrationError | null;
+}
+
+/**
+ * *.sql files under a target (recursively; dot entries and node_modules skipped). In the migrations directory itself
+ * the files are the ones --up reads, listed by the same core function (links followed, dot files included).
+ */
+function collectSqlFiles(target: string, migrationsDir: string, shown: (p: string) => string): SqlFile[] {
   const stat = fs.statSync(target);
-  if (stat.isFile()) return [target];
-  const out: string[] = [];
+  if (stat.isFile()) return [{ path: target, problem: null }];
+  const out: SqlFile[] = [];
+  const isMigrationsDir = sameDirectory(target, migrationsDir);
+  if (isMigrationsDir) out.push(...sqlEntriesIn(target, shown).map((e) => ({ path: path.join(target, e.name), problem: e.problem })));
   for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const p = path.join(target, entry.name);
-    if (entry.isDirectory()) out.push(...collectSqlFiles(p));
-    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.sql')) out.push(p);
+    if (entry.isDirectory()) out.push(...collectSqlFiles(p, migrationsDir, shown));
+    else if (!isMigrationsDir && entry.isFile() && isSql(entry.name)) out.push({ path: p, problem: null });
   }
-  return out.sort();
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Lints files and directories (recursively, *.sql); with no paths, the project's migrations directory. */
+function isSql(name: string): boolean {
+  return name.toLowerCase().endsWith('.sql');
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function sameDirectory(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b) || realPath(a) === realPath(b);
+}
+
+/** True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory). Lint it with asMigration. */
+export function inMigrationsDir(file: string, migrationsDir: string): boolean {
+  return isSql(file) && sameDirectory(path.dirname(file), migrationsDir);
+}
+
+/**
+ * Lints files and directories (recursively, *.sql); with no paths, the project's migrations directory.
+ * A file directly in the migrations directory is read exactly as --up reads it (strict UTF-8, NNN_name.sql, the
+ * "-- Up migration" marker, a version no other file there uses): what --up would refuse is an invalid-migration-file
+ * error carrying --up's message and hint. Other files are migrations when they have an up marker, else plain scripts.
+ */
 export async function lintPaths(paths: string[], config: Config, cwd: string, options: LintOptions = lintOptionsFromConfig(config)): Promise<LintRun> {
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [config.migrationsDir];
-  const files: string[] = [];
+  const shown = (f: string) => path.relative(cwd, f) || f;
+  const files: SqlFile[] = [];
   for (const t of targets) {
     if (!fs.existsSync(t)) {
       throw new MigrationError('E_USAGE', `nothing to lint at ${path.relative(cwd, t) || t}: no such file or directory`,
         paths.length ? 'check the path' : 'create a migration first, or pass the files or directories to lint');
     }
-    files.push(...collectSqlFiles(t));
+    files.push(...collectSqlFiles(t, config.migrationsDir, shown));
   }
   const sources = new Map<string, string>();
   const findings: Finding[] = [];
-  for (const f of [...new Set(files)]) {
-    const shown = path.relative(cwd, f) || f;
-    const text = fs.readFileSync(f, 'utf8');
-    sources.set(shown, text);
-    findings.push(...(await lintText(text, shown, options)));
+  let duplicates: Map<string, MigrationError[]> | null = null;
+  for (const { path: f, problem } of files) {
+    const file = shown(f);
+    if (sources.has(file)) continue;
+    if (!inMigrationsDir(f, config.migrationsDir)) {
+      const text = fs.readFileSync(f, 'utf8');
+      sources.set(file, text);
+      findings.push(...(await lintText(text, file, options)));
+      continue;
+    }
+    let text: string | null = null;
+    let refused = problem;
+    if (!refused) {
+      try {
+        text = readSqlText(f, file);
+      } catch (err) {
+        if (!isMigrationError(err)) throw err;
+        refused = err;
+      }
+    }
+    if (text !== null) findings.push(...(await lintText(text, file, { ...options, asMigration: true })));
+    else {
+      text = problem ? '' : readLossy(f);
+      findings.push(invalidMigrationFinding(refused!, text, file));
+    }
+    sources.set(file, text);
+    // Two files with one version: --up refuses the directory, so each file of the pair carries its error.
+    duplicates ??= duplicateVersionsByFile(config.migrationsDir, shown);
+    for (const err of duplicates.get(path.basename(f)) ?? []) findings.push(invalidMigrationFinding(err, text, file));
   }
   return { findings, files: [...sources.keys()], sources };
+}
+
+/** The duplicate-version errors --up could stop at, by the name of each file they name in the migrations directory. */
+function duplicateVersionsByFile(dir: string, shown: (p: string) => string): Map<string, MigrationError[]> {
+  const named: { version: string; name: string; file: string; baseName: string }[] = [];
+  for (const e of sqlEntriesIn(dir, shown)) {
+    if (e.problem) continue;
+    const file = shown(path.join(dir, e.name));
+    try {
+      named.push({ ...parseMigrationFileName(e.name, file), file, baseName: e.name });
+    } catch (err) {
+      if (!isMigrationError(err)) throw err; // a bad name is that file's own finding
+    }
+  }
+  const byFile = new Map<string, MigrationError[]>();
+  for (const [first, second] of duplicateVersions(named)) {
+    const err = duplicateVersionError(first, second);
+    for (const m of [first, second]) byFile.set(m.baseName, [...(byFile.get(m.baseName) ?? []), err]);
+  }
+  return byFile;
+}
+
+/** A refused file's text for the code frame, decoded with replacement characters (it is not linted). */
+function readLossy(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }

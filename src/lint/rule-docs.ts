@@ -23,6 +23,10 @@ export function rulesMarkdown(rules: Rule[]): string {
   lines.push('## invalid-migration-file', '', '**Default severity:** error', '',
     'The file could not be read as a migration (a missing or repeated `-- Up migration` marker, markers in the wrong order, or a',
     'malformed `-- depends:` / `-- transaction:` / `-- environments:` line). The message names the line and the fix; nothing else',
-    'in the file is checked until it is fixed.', '');
+    'in the file is checked until it is fixed.', '',
+    'Every `.sql` file directly in the migrations directory is read exactly as `--up` reads it, so this is also reported, with',
+    'the message `--up` prints, for a file there whose name is not `NNN_name.sql`, that has no `-- Up migration` marker, that is',
+    'not UTF-8, or whose version another file there uses. It cannot be turned off. Files elsewhere are linted as migrations when',
+    'they have an `-- Up migration` marker, and as plain SQL scripts when they have none.', '');
   return lines.join('\n');
 }

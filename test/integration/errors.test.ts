@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
 import { DataDirLock } from '../../src/core/db/file-lock';
@@ -25,6 +26,34 @@ describe('bad input gives its documented message and exit code', function () {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /version 1 is used by two files: migrations\/(001_create_agencies|1_other)\.sql and migrations\/(001_create_agencies|1_other)\.sql/);
     assert.match(r.stderr, /fix: give one of them the next free number/);
+  });
+
+  describe('--lint refuses what --up refuses, with the same message (exit 6 instead of 2)', () => {
+    const cases: Record<string, Record<string, string>> = {
+      'a bad file name': { 'migrations/add_rovers.sql': migration('CREATE TABLE rovers (id bigint PRIMARY KEY);', 'DROP TABLE rovers;') },
+      'a file without markers': { 'migrations/002_broken.sql': '-- add a column\nALTER TABLE agencies ADD COLUMN country text;\n' },
+      'two files with one version': { 'migrations/1_other.sql': migration('SELECT 1;', 'SELECT 1;') },
+      'a file that is not UTF-8': {},
+    };
+    for (const [what, files] of Object.entries(cases)) {
+      it(what, async () => {
+        p = await makeProject('pglite', { ...ONE, ...files });
+        if (what.includes('UTF-8')) fs.writeFileSync(path.join(p.dir, 'migrations', '002_latin1.sql'), Buffer.from("-- Up migration\nSELECT 'caf\xe9';\n", 'latin1'));
+        const up = await p.cli(['--up', '--json']);
+        assert.equal(up.code, 2, up.stdout + up.stderr);
+        const refused = (JSON.parse(up.stdout) as { error: { code: string; message: string; hint: string; file: string; line?: number } }).error;
+        const lint = await p.cli(['--lint', '--json']);
+        assert.equal(lint.code, 6, lint.stdout + lint.stderr);
+        const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; severity: string; message: string; help: string; file: string; line: number }[] }).findings
+          .filter((f) => f.ruleId === 'invalid-migration-file');
+        const same = findings.find((f) => f.file === refused.file);
+        assert.ok(same, `--lint reports ${refused.file} as --up does (${refused.code}): ${lint.stdout}`);
+        assert.deepEqual({ message: same.message, help: same.help, line: same.line, severity: same.severity },
+          { message: refused.message, help: refused.hint, line: refused.line ?? 1, severity: 'error' });
+        assert.ok(findings.every((f) => f.severity === 'error'));
+        assert.deepEqual(await tables(p), [], '--up applied nothing');
+      });
+    }
   });
 
   it('an unknown environment: exit 2, listing the known ones', async () => {

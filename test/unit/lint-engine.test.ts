@@ -54,6 +54,18 @@ describe('linter', () => {
     assert.equal(findings[0]!.line, 1);
   });
 
+  it('asMigration reads the text as --up does: no marker or a bad name is invalid-migration-file, not a script', async () => {
+    const noMarker = 'CREATE TABLE a (x int);\n';
+    assert.deepEqual((await lintText(noMarker, 'scripts/002_b.sql', only(['syntax-error']))), [], 'elsewhere: a plain script');
+    const asMigration = await lintText(noMarker, 'migrations/002_b.sql', { only: ['syntax-error'], asMigration: true });
+    assert.deepEqual(asMigration.map((f) => [f.ruleId, f.severity, f.line, f.message]), [['invalid-migration-file', 'error', 1, 'no "-- Up migration" marker found']]);
+    const marked = '-- Up migration\nCREATE TABLE a (x int);\n-- Down migration\nDROP TABLE a;\n';
+    assert.deepEqual(await lintText(marked, 'scripts/add_a.sql', only(['syntax-error'])), [], 'elsewhere any name will do');
+    const badName = await lintText(marked, 'migrations/add_a.sql', { only: ['syntax-error'], asMigration: true });
+    assert.deepEqual(badName.map((f) => [f.ruleId, f.line, f.message]), [['invalid-migration-file', 1, '"add_a.sql" is not a migration file name']]);
+    assert.match(badName[0]!.help, /name migration files NNN_snake_name\.sql/);
+  });
+
   it('reports PL/pgSQL syntax errors at the line inside the function body', async () => {
     const text = [
       '-- Up migration',
@@ -223,6 +235,83 @@ describe('database-migration --lint', function () {
     const sarif = await cli(['--lint', '--format', 'sarif']);
     assert.equal(sarif.code, 6);
     assert.equal((JSON.parse(sarif.stdout) as { version: string }).version, '2.1.0');
+  });
+
+  describe('a file in the migrations directory is read as --up reads it', () => {
+    const good = '-- Up migration\nCREATE TABLE a (id bigint PRIMARY KEY, label text);\n-- Down migration\nDROP TABLE a;\n';
+    const write = (rel: string, text: string | Buffer) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    const invalid = (stdout: string) => (JSON.parse(stdout) as { findings: { ruleId: string; severity: string; file: string; line: number; message: string; help: string }[] })
+      .findings.filter((f) => f.ruleId === 'invalid-migration-file');
+
+    it('a bad file name: exit 6, naming the file and the fix', async () => {
+      write('migrations/001_a.sql', good);
+      write('migrations/add_rovers.sql', good.replace(/\ba\b/g, 'rovers'));
+      const r = await cli(['--lint']);
+      assert.equal(r.code, 6, r.stdout + r.stderr);
+      assert.match(r.stdout, /^migrations\/add_rovers\.sql:1:1: error: "add_rovers\.sql" is not a migration file name \[invalid-migration-file\]$/m);
+      assert.match(r.stdout, /help: name migration files NNN_snake_name\.sql \(for example 004_add_observations\.sql\), or move other files out of the migrations directory/);
+      assert.doesNotMatch(r.stdout, /migrations\/001_a\.sql:\d+:\d+: error/);
+      assert.equal((await cli(['--lint', 'migrations/add_rovers.sql'])).code, 6, 'the file itself');
+      assert.equal((await cli(['--lint', 'migrations'])).code, 6, 'the directory by name');
+      assert.equal((await cli(['--lint', '.'])).code, 6, 'a directory above it');
+    });
+
+    it('a file without markers: exit 6 (not linted as a plain script)', async () => {
+      write('migrations/001_a.sql', good);
+      write('migrations/002_b.sql', 'CREATE TABLE b (id bigint PRIMARY KEY);\n');
+      const r = await cli(['--lint', '--json']);
+      assert.equal(r.code, 6, r.stdout + r.stderr);
+      assert.deepEqual(invalid(r.stdout).map((f) => [f.file, f.line, f.severity, f.message]),
+        [[path.join('migrations', '002_b.sql'), 1, 'error', 'no "-- Up migration" marker found']]);
+      assert.match(invalid(r.stdout)[0]!.help, /add a line "-- Up migration" above the first statement/);
+      assert.equal((await cli(['--lint', 'migrations/002_b.sql'])).code, 6);
+    });
+
+    it('two files with one version: exit 6, naming both files', async () => {
+      write('migrations/001_a.sql', good);
+      write('migrations/1_b.sql', good.replace(/\ba\b/g, 'b'));
+      const r = await cli(['--lint', '--json']);
+      assert.equal(r.code, 6, r.stdout + r.stderr);
+      const message = `version 1 is used by two files: ${path.join('migrations', '001_a.sql')} and ${path.join('migrations', '1_b.sql')}`;
+      assert.deepEqual(invalid(r.stdout).map((f) => [f.file, f.message]),
+        [[path.join('migrations', '001_a.sql'), message], [path.join('migrations', '1_b.sql'), message]]);
+      assert.match(invalid(r.stdout)[0]!.help, /give one of them the next free number/);
+      assert.equal((await cli(['--lint', 'migrations/001_a.sql'])).code, 6, 'linting one of the two alone');
+    });
+
+    it('a file that is not UTF-8: exit 6 with the byte and line', async () => {
+      write('migrations/001_a.sql', Buffer.concat([Buffer.from("-- Up migration\nCOMMENT ON TABLE a IS 'Caf"), Buffer.from([0xe9]), Buffer.from("';\n")]));
+      const r = await cli(['--lint', '--format', 'gcc']);
+      assert.equal(r.code, 6, r.stdout + r.stderr);
+      assert.match(r.stdout, /^migrations\/001_a\.sql:2:1: error: byte 0xe9 at offset 42 is not valid UTF-8 \[invalid-migration-file\]$/m);
+    });
+
+    it('the same files elsewhere are linted as before: a script, or a migration whatever its name', async () => {
+      write('migrations/001_a.sql', good);
+      write('sql/002_b.sql', 'CREATE TABLE b (id bigint PRIMARY KEY);\n');
+      write('sql/add_rovers.sql', good.replace(/\ba\b/g, 'rovers'));
+      write('sql/1_b.sql', good.replace(/\ba\b/g, 'b'));
+      write('migrations/archive/old.sql', 'CREATE TABLE old (id bigint PRIMARY KEY);\n');
+      for (const target of ['sql', 'migrations/archive/old.sql']) {
+        const r = await cli(['--lint', target, '--json']);
+        assert.equal(r.code, 0, `${target}: ${r.stdout}${r.stderr}`);
+        assert.deepEqual(invalid(r.stdout), []);
+      }
+      const all = await cli(['--lint', '--json']);
+      assert.equal(all.code, 0, 'a subdirectory of the migrations directory is not read by --up');
+      assert.equal((JSON.parse(all.stdout) as { summary: { files: number } }).summary.files, 2);
+    });
+
+    it('good migrations are unaffected', async () => {
+      write('migrations/001_a.sql', good);
+      write('migrations/002_b.sql', good.replace(/\ba\b/g, 'b'));
+      const r = await cli(['--lint', '--format', 'gcc']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stdout, '');
+    });
   });
 
   it('an unknown rule in the config is a config error naming it', async () => {
