@@ -1,0 +1,57 @@
+/** Reading the database: status (and the dependency graph), history, performance, partitions, backups. */
+import * as path from 'node:path';
+import { graphMermaid, graphText } from '../../core/dependencies';
+import { ExitCode } from '../../core/errors';
+import { describePool, hasDrift, renderBackups, renderLog, renderPartitions, renderPerformance, renderStatusTable, statusJson, summariseStatuses } from '../../core/report';
+import { done, type ActionContext, type ActionResult } from './types';
+
+export async function status(ctx: ActionContext): Promise<ActionResult> {
+  const env = ctx.project.environment;
+  if (ctx.opts.graph) {
+    const analysis = await ctx.engine().dependencies();
+    const files = ctx.engine().migrations();
+    return done(ctx.opts.graph === 'mermaid' ? graphMermaid(files, analysis.edges) : graphText(files, analysis.edges), { environment: env.name, edges: analysis.edges });
+  }
+  const report = await ctx.engine().status();
+  const drift = hasDrift(report.statuses);
+  const pool = describePool(env);
+  const text = [
+    `Environment: ${ctx.where}`,
+    ...(pool ? [ctx.style.dim(pool)] : []),
+    renderStatusTable(report.statuses, ctx.style),
+    `${summariseStatuses(report.statuses)}${drift ? ctx.style.red(' — drift detected') : ''}`,
+  ].join('\n');
+  return done(text, { environment: report.environment, database: report.database, connection: pool, drift, migrations: statusJson(report.statuses) },
+    drift ? ExitCode.DriftDetected : ExitCode.Success);
+}
+
+export async function history(ctx: ActionContext): Promise<ActionResult> {
+  const entries = await ctx.engine().log(100);
+  return done(renderLog(entries, ctx.style), { environment: ctx.project.environment.name, log: entries });
+}
+
+export async function perf(ctx: ActionContext): Promise<ActionResult> {
+  const r = await ctx.engine().performance();
+  return done(renderPerformance(r, ctx.style), { environment: ctx.project.environment.name, ...r });
+}
+
+export async function backups(ctx: ActionContext): Promise<ActionResult> {
+  const engine = ctx.engine();
+  const list = engine.listBackups();
+  const dirShown = path.relative(ctx.cwd, engine.backups.dir) || engine.backups.dir;
+  const text = list.length === 0 ? `No backups for ${ctx.project.environment.name} yet (${dirShown}).` : renderBackups(list, ctx.style, dirShown);
+  return done(text, { environment: ctx.project.environment.name, directory: engine.backups.dir, backups: list });
+}
+
+export async function partitions(ctx: ActionContext): Promise<ActionResult> {
+  const env = ctx.project.environment.name;
+  if (ctx.opts.partitions === 'maintain') {
+    const dryRun = !!ctx.opts.dryRun;
+    const changes = await ctx.engine().maintainPartitions({ dryRun });
+    const { renderPartitionChanges } = await import('../../core/report');
+    const text = renderPartitionChanges(changes, ctx.style);
+    return done(dryRun ? `Dry run on ${ctx.where}: these changes were made and rolled back.\n${text}` : text, { environment: env, dryRun, changes });
+  }
+  const tables = await ctx.engine().partitions();
+  return done(renderPartitions(tables, ctx.style), { environment: env, tables });
+}
