@@ -45,16 +45,8 @@ export function connectProject(project: Project): Database {
   return new PGliteDatabase(target.dataDir, settings, project.config.lockWaitMs, describeTarget(target, project.config.root));
 }
 
-export type EngineEvent =
-  | { type: 'lock-wait'; message: string }
-  | { type: 'backup-done'; entry: BackupEntry }
-  | { type: 'backup-skipped'; reason: string }
-  | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
-  | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
-  | { type: 'seed-done'; file: string; durationMs: number }
-  | { type: 'seed-progress'; table: string; rows: number; total: number }
-  /** Each statement of a "-- transaction: none" migration, as it completes (they can run for long). */
-  | { type: 'statement-done'; id: string; line: number; durationMs: number };
+export type { EngineEvent } from './events';
+import type { EngineEvent } from './events';
 
 export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;

@@ -1,0 +1,13 @@
+/** What the engine reports while it works; each shell shows these through core/report's event renderer. */
+import type { BackupEntry } from './backups';
+
+export type EngineEvent =
+  | { type: 'lock-wait'; message: string }
+  | { type: 'backup-done'; entry: BackupEntry }
+  | { type: 'backup-skipped'; reason: string }
+  | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
+  | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
+  | { type: 'seed-done'; file: string; durationMs: number }
+  | { type: 'seed-progress'; table: string; rows: number; total: number }
+  /** Each statement of a "-- transaction: none" migration, as it completes (they can run for long). */
+  | { type: 'statement-done'; id: string; line: number; durationMs: number };
