@@ -204,7 +204,7 @@ describe('extension model: tree items', () => {
       versionBefore: '003', versionAfter: '005', format: 'sql', tool: 'pglite-tools pg_dump', sizeBytes: 2048, sha256: 'a'.repeat(64), serverVersion: '17.4', database: 'embedded PGlite' };
     const [b] = backupItems('k', [backup]);
     assert.equal(b!.label, '20250102T030405Z_003');
-    assert.equal(b!.description, 'up · 2025-01-02 03:04:05 · 2.0 KB');
+    assert.equal(b!.description, 'up · 2025-01-02 03:04:05 · 2.0 kB');
     assert.equal(b!.contextValue, 'backup');
     assert.match(b!.tooltip, /Newest migration before \| 003/);
   });
