@@ -155,6 +155,8 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderMigrationRun({ direction: 'up', migrations: [...one, ...one] }, 'test', PLAIN_STYLE), 'Applied 2 migrations to test.');
     assert.equal(renderMigrationRun({ direction: 'down', migrations: [] }, 'test', PLAIN_STYLE), 'Nothing to roll back on test.');
     assert.equal(renderMigrationRun({ direction: 'down', migrations: one }, 'test', PLAIN_STYLE), 'Rolled back 1 migration on test.');
+    assert.equal(renderMigrationRun({ direction: 'up', migrations: one, statuses: STATUSES }, 'test', PLAIN_STYLE, { stopped: true }), 'Applied 1 migration to test, then stopped as asked; 1 still pending.');
+    assert.equal(renderMigrationRun({ direction: 'down', migrations: one }, 'test', PLAIN_STYLE, { stopped: true }), 'Rolled back 1 migration on test, then stopped as asked.');
     const seeds = [{ name: 'a', file: 'a.sql', durationMs: 1 }, { name: 'b', file: 'b.sql', durationMs: 1 }];
     assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'] }, 'test', TAGGED), '<green>Seeded test from 2 sources.</green> Skipped (other environments): c.sql.');
     assert.equal(renderSeedRun({ seeds, tables: [], skipped: [], scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),

@@ -7,9 +7,21 @@ import type { MigrationStatus } from '../planner';
 import { formatBytes, formatDuration, formatTimestamp, plural } from './format';
 import type { Style } from './style';
 
+export interface MigrationRunOptions {
+  /** The run stopped early on request (between migrations), so the sentence says so and what is left. */
+  stopped?: boolean;
+}
+
 /** Up or down: how many migrations ran on `where`, or that there was nothing to do. */
-export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrations'>, where: string, style: Style): string {
+export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrations'> & Partial<Pick<MigrationRun, 'statuses'>>, where: string, style: Style,
+  options: MigrationRunOptions = {}): string {
   const n = run.migrations.length;
+  if (options.stopped) {
+    const pending = (run.statuses ?? []).filter((s) => s.state === 'pending').length;
+    return run.direction === 'up'
+      ? style.yellow(`Applied ${plural(n, 'migration')} to ${where}, then stopped as asked; ${pending} still pending.`)
+      : style.yellow(`Rolled back ${plural(n, 'migration')} on ${where}, then stopped as asked.`);
+  }
   if (run.direction === 'up') return n === 0 ? `Nothing to apply: ${where} is up to date.` : style.green(`Applied ${plural(n, 'migration')} to ${where}.`);
   return n === 0 ? `Nothing to roll back on ${where}.` : style.green(`Rolled back ${plural(n, 'migration')} on ${where}.`);
 }
