@@ -2,11 +2,10 @@ import pc from 'picocolors';
 import Table from 'cli-table3';
 import type { MigrationStatus, MigrationState } from '../core/planner';
 import type { LogEntry } from '../core/history';
-import { migrationId } from '../core/migration-file';
 import { formatDuration, formatTimestamp, plainTable, STATUS_HEAD, stateText, statusRows } from '../core/report';
 
 export { formatDuration, formatTimestamp as formatTime, plainTable };
-export { summariseStatuses as summarise } from '../core/report';
+export { summariseStatuses as summarise, statusJson } from '../core/report';
 
 /** Where the CLI writes; a seam so tests can run the CLI in-process. */
 export interface Output {
@@ -60,26 +59,6 @@ export function renderTable(head: string[], rows: string[][], tty: boolean): str
 export function renderStatus(statuses: MigrationStatus[], tty: boolean): string {
   if (statuses.length === 0) return 'No migrations found.';
   return renderTable(STATUS_HEAD, statusRows(statuses, (s) => stateLabel(s.state, s.outOfOrder, tty)), tty);
-}
-
-export function statusJson(statuses: MigrationStatus[]): unknown[] {
-  return statuses.map((s) => ({
-    version: s.version,
-    name: s.name,
-    id: migrationId(s),
-    state: s.state,
-    outOfOrder: s.outOfOrder,
-    file: s.file?.file ?? null,
-    checksum: s.file?.checksum ?? s.history?.checksum ?? null,
-    appliedChecksum: s.history?.checksum ?? null,
-    appliedAt: s.history?.appliedAt?.toISOString() ?? null,
-    appliedBy: s.history?.appliedBy ?? null,
-    durationMs: s.history?.durationMs ?? null,
-    batch: s.history?.batch ?? null,
-    depends: s.file?.depends ?? [],
-    transactional: s.file?.transactional ?? s.history?.transactional ?? true,
-    environments: s.file?.environments ?? null,
-  }));
 }
 
 export function renderLog(entries: LogEntry[], tty: boolean): string {

@@ -1,3 +1,4 @@
+/** What the engine reports while it works; each shell shows these through core/report's event renderer. */
 import type { BackupEntry } from './backups';
 
 export type EngineEvent =

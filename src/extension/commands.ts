@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createMigration, listTemplates } from '../core/create';
 import { discoverMigrations } from '../core/discovery';
+import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
+import { describeWhere, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
 import type { LintDiagnostics } from './diagnostics';
 import { migrationNamePreview, validateMigrationName } from './model/names';
-import { dryRunLines, verifyLines } from './model/report-lines';
 import type { StatusPanel } from './panel';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
 import type { Node } from './views';
@@ -134,14 +135,15 @@ export class Commands {
     const r = await this.registry.run(pf, async (engine, progress, token) => {
       progress.report({ message: 'backup and lock…' });
       const run = await engine.up({ to });
-      return { run, cancelled: token.isCancellationRequested };
-    }, { title, changes: true, cancellable: true });
+      return { run, cancelled: token.isCancellationRequested, where: whereOf(engine) };
+    }, { title, action: 'up', cancellable: true });
     this.afterRun(pf);
     if (!r.ok) return;
+    this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
     const n = r.value.run.migrations.length;
     const pending = r.value.run.statuses.filter((s) => s.state === 'pending').length;
     void vscode.window.showInformationMessage(n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
-      : `Applied ${n} migration${n === 1 ? '' : 's'}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
+      : `Applied ${plural(n, 'migration')}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
   }
 
   async down(node?: Node, toHere = false): Promise<void> {
@@ -150,27 +152,31 @@ export class Commands {
     const target = toHere ? this.version(node) : undefined;
     const s = this.registry.state(pf);
     const what = target ? `Roll back down to and including ${node?.kind === 'migration' ? node.model.label : target}` : 'Roll back the last migration';
-    if (!s.isProtected) {
-      // The protected case gets the typed confirmation inside run().
+    if (!this.registry.needsConfirmation(pf, 'down')) {
+      // Otherwise run() asks for the typed confirmation.
       const ok = await vscode.window.showWarningMessage(`${what} on "${s.environment}"?`, { modal: true, detail: 'The down sections run; a backup is taken first when backups are on.' }, 'Roll Back');
       if (ok !== 'Roll Back') return;
     }
-    const r = await this.registry.run(pf, (engine) => engine.down(target ? { target } : {}), { title: what, changes: true, cancellable: true });
+    const r = await this.registry.run(pf, async (engine, _progress, token) => {
+      const run = await engine.down(target ? { target } : {});
+      return { run, cancelled: token.isCancellationRequested, where: whereOf(engine) };
+    }, { title: what, action: 'down', cancellable: true });
     this.afterRun(pf);
     if (!r.ok) return;
-    const done = r.value.migrations;
+    this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
+    const done = r.value.run.migrations;
     void vscode.window.showInformationMessage(done.length ? `Rolled back ${done.map((m) => migrationId(m)).join(', ')}.` : 'Nothing to roll back.');
   }
 
   async seed(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Seed the database of which project?');
     if (!pf) return;
-    const r = await this.registry.run(pf, (engine) => engine.seed(), { title: 'Seed the database', changes: true });
+    const r = await this.registry.run(pf, async (engine) => ({ run: await engine.seed(), where: whereOf(engine) }), { title: 'Seed the database', action: 'seed' });
     this.afterRun(pf);
-    if (r.ok) {
-      const skipped = r.value.skipped.length ? ` (skipped for this environment: ${r.value.skipped.join(', ')})` : '';
-      void vscode.window.showInformationMessage(`Seeded from ${r.value.seeds.length} file(s)${skipped}.`);
-    }
+    if (!r.ok) return;
+    const text = renderSeedRun(r.value.run, r.value.where, PLAIN_STYLE);
+    this.registry.report(text);
+    void vscode.window.showInformationMessage(text);
   }
 
   async showStatus(node?: Node): Promise<void> {
@@ -182,21 +188,22 @@ export class Commands {
     const pf = await this.folder(node, 'Dry run in which project?');
     if (!pf) return;
     const to = this.version(node);
-    const r = await this.registry.run(pf, (engine) => engine.dryRun('up', { to }), { title: to ? `Dry run up to ${to}` : 'Dry run of pending migrations', changes: false });
+    const r = await this.registry.run(pf, async (engine) => ({ rehearsals: await engine.dryRun('up', { to }), where: whereOf(engine) }),
+      { title: to ? `Dry run up to ${to}` : 'Dry run of pending migrations', action: 'dryRun' });
     if (!r.ok) return;
-    for (const l of dryRunLines(r.value)) this.registry.output.appendLine(l);
+    this.registry.report(renderDryRun(r.value.rehearsals, r.value.where, PLAIN_STYLE));
     this.registry.output.show(true);
-    void vscode.window.showInformationMessage(`Dry run of ${r.value.length} migration(s) done and rolled back; details in the output channel.`);
+    void vscode.window.showInformationMessage(`Dry run of ${r.value.rehearsals.length} migration(s) done and rolled back; details in the output channel.`);
   }
 
   async verify(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Verify rollbacks in which project?');
     if (!pf) return;
     const ref = this.version(node);
-    const r = await this.registry.run(pf, (engine) => engine.verify(ref), { title: ref ? `Verify rollback of ${ref}` : 'Verify rollbacks of pending migrations', changes: false, cancellable: false });
+    const r = await this.registry.run(pf, (engine) => engine.verify(ref), { title: ref ? `Verify rollback of ${ref}` : 'Verify rollbacks of pending migrations', action: 'verify', cancellable: false });
     if (!r.ok) return;
-    const { lines, ok } = verifyLines(r.value);
-    for (const l of lines) this.registry.output.appendLine(l);
+    const { lines, ok } = renderVerify(r.value, PLAIN_STYLE);
+    this.registry.report(lines);
     if (ok) void vscode.window.showInformationMessage(`Rollback verification passed (${r.value.length} migration(s)); nothing was changed.`);
     else {
       this.registry.output.show(true);
@@ -214,9 +221,15 @@ export class Commands {
   async backup(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Back up the database of which project?');
     if (!pf) return;
-    const r = await this.registry.run(pf, (engine) => engine.backup(), { title: 'Backing up the database', changes: false });
+    const r = await this.registry.run(pf, async (engine) => {
+      const entry = await engine.backup();
+      const fileShown = path.relative(engine.project.config.root, path.join(engine.backups.dir, entry.file));
+      return { entry, report: renderBackupDone(entry, whereOf(engine), fileShown, PLAIN_STYLE) };
+    }, { title: 'Backing up the database', action: 'backup' });
     this.afterRun(pf);
-    if (r.ok) void vscode.window.showInformationMessage(`Backup ${r.value.id} written (${r.value.sizeBytes} bytes).`);
+    if (!r.ok) return;
+    this.registry.report(r.value.report);
+    void vscode.window.showInformationMessage(`Backup ${r.value.entry.id} written (${r.value.entry.sizeBytes} bytes).`);
   }
 
   /** From the Backups view, the status panel's buttons or the palette: all ask the same confirmation. */
@@ -240,14 +253,16 @@ export class Commands {
 
   async restoreConfirmed(pf: ProjectFolder, id: string): Promise<void> {
     const s = this.registry.state(pf);
-    if (!s.isProtected) {
+    if (!this.registry.needsConfirmation(pf, 'restore')) {
       const ok = await vscode.window.showWarningMessage(`Restore backup ${id} over "${s.environment}"?`,
         { modal: true, detail: 'Every object in the database is replaced by the backup\'s contents. The current state is backed up first.' }, 'Restore');
       if (ok !== 'Restore') return;
     }
-    const r = await this.registry.run(pf, (engine) => engine.restore(id), { title: `Restoring backup ${id}`, changes: true });
+    const r = await this.registry.run(pf, async (engine) => ({ done: await engine.restore(id), where: whereOf(engine) }), { title: `Restoring backup ${id}`, action: 'restore' });
     this.afterRun(pf);
-    if (r.ok) void vscode.window.showInformationMessage(`Restored ${r.value.restored.id}; the state before it is saved as ${r.value.safety.id}.`);
+    if (!r.ok) return;
+    this.registry.report(renderRestore(r.value.done, r.value.where, PLAIN_STYLE));
+    void vscode.window.showInformationMessage(`Restored ${r.value.done.restored.id}; the state before it is saved as ${r.value.done.safety.id}.`);
   }
 
   async switchEnvironment(node?: Node): Promise<void> {
@@ -324,6 +339,11 @@ export class Commands {
     else if (picked?.id === 'up') await this.up({ kind: 'environment', folder: pf });
     else if (picked?.id === 'status') await this.showStatus({ kind: 'environment', folder: pf });
   }
+}
+
+/** The environment and database a run went to, as core's reports name it. */
+function whereOf(engine: MigrationEngine): string {
+  return describeWhere(engine.project.environment, engine.project.config.root);
 }
 
 /** A template's first comment line, as the quick pick's description. */

@@ -2,12 +2,13 @@
  * The workspace's migration projects (one per folder with a config or a
  * migrations directory), the environment chosen for each, a cached engine per
  * folder, and `run()`: every database operation goes through it (trust check,
- * protected-environment confirmation, progress, cancellation, password retry,
- * errors to the output channel).
+ * protected-environment confirmation as the engine's ACTION_POLICY asks, progress,
+ * cancellation, password retry, errors to the output channel).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ACTION_POLICY, needsConfirmation, type EngineAction } from '../core/actions';
 import { describeTarget } from '../core/config';
 import type { BackupEntry } from '../core/backups';
 import type { DependencyEdge } from '../core/dependencies';
@@ -18,7 +19,7 @@ import type { LogEntry } from '../core/history';
 import type { MigrationFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
 import { redactText, redactUrl } from '../core/redact';
-import { formatDuration } from '../core/report';
+import { renderEventForLog } from '../core/report';
 import { configPathFor, isProjectFolder } from './model/folders';
 import { confirmationError } from './model/names';
 
@@ -65,8 +66,8 @@ interface EngineHandle {
 export interface RunOptions {
   /** Progress title and the verb used in messages. */
   title: string;
-  /** It writes to the database: needs a trusted workspace and, on a protected environment, typed confirmation. */
-  changes: boolean;
+  /** What it does to the database; the engine's ACTION_POLICY says whether that needs typed confirmation. */
+  action: EngineAction;
   cancellable?: boolean;
   /** Where progress shows: a notification (default) or quietly in a view. */
   location?: vscode.ProgressLocation | { viewId: string };
@@ -207,7 +208,7 @@ export class ProjectRegistry implements vscode.Disposable {
         const analysis = await engine.dependencies().catch(() => ({ edges: [] as DependencyEdge[] }));
         const log = await engine.log(200);
         return { statuses: report.statuses, edges: analysis.edges, log };
-      }, { title: 'Reading migration status', changes: false, location, quiet: true });
+      }, { title: 'Reading migration status', action: 'status', location, quiet: true });
       const s = this.state(pf);
       if (result.ok) Object.assign(s, { statuses: result.value.statuses, edges: result.value.edges, log: result.value.log, error: null });
       else if (result.error) s.error = result.error;
@@ -232,13 +233,22 @@ export class ProjectRegistry implements vscode.Disposable {
   }
 
   private logEvent(e: EngineEvent): void {
-    if (e.type === 'migration-start') this.log(`  ${e.direction === 'up' ? '↑' : '↓'} ${e.id} …`);
-    else if (e.type === 'migration-done') this.log(`  ${e.direction === 'up' ? '↑' : '↓'} ${e.id} done in ${formatDuration(e.durationMs)}`);
-    else if (e.type === 'seed-done') this.log(`  • seed ${e.file} in ${formatDuration(e.durationMs)}`);
-    else if (e.type === 'statement-done') this.log(`    line ${e.line} in ${formatDuration(e.durationMs)}`);
-    else if (e.type === 'backup-done') this.log(`  backup ${e.entry.id} (${e.entry.sizeBytes} bytes)`);
-    else if (e.type === 'backup-skipped') this.log(`  backup skipped: ${e.reason}`);
-    else if (e.type === 'lock-wait') this.log(`  … ${e.message}`);
+    const line = renderEventForLog(e);
+    if (line !== null) this.log(line);
+  }
+
+  /** Appends a report rendered by core/report (a dry run, a run's summary) to the output channel. */
+  report(text: string | string[]): void {
+    for (const line of (Array.isArray(text) ? text : [text]).flatMap((t) => t.split('\n'))) this.output.appendLine(redactText(line));
+  }
+
+  /** True when `action` on the folder's current environment will ask for the typed confirmation inside run(). */
+  needsConfirmation(pf: ProjectFolder, action: EngineAction): boolean {
+    try {
+      return needsConfirmation(action, this.open(pf).environment);
+    } catch {
+      return false; // an unreadable config: run() reports it before anything is asked
+    }
   }
 
   private async engineFor(pf: ProjectFolder): Promise<EngineHandle> {
@@ -290,6 +300,7 @@ export class ProjectRegistry implements vscode.Disposable {
    */
   async run<T>(pf: ProjectFolder, work: (engine: MigrationEngine, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Promise<T>,
     options: RunOptions): Promise<{ ok: true; value: T } | { ok: false; error?: string }> {
+    // Every action, reading ones too, needs trust: connecting follows the workspace's config (its URLs and ${env:} secrets).
     if (!vscode.workspace.isTrusted) {
       if (!options.quiet) void vscode.window.showWarningMessage('Running migrations is disabled in an untrusted workspace. Trust the workspace to run them; linting still works.');
       return { ok: false, error: 'workspace not trusted' };
@@ -300,7 +311,7 @@ export class ProjectRegistry implements vscode.Disposable {
     } catch (err) {
       return this.fail(err, options);
     }
-    if (options.changes && !(await this.confirmProtected(project, options.title))) {
+    if (needsConfirmation(options.action, project.environment) && !(await this.confirmProtected(project, options.title))) {
       this.log(`${options.title} — ${project.environment.name}: not confirmed, nothing done`);
       return { ok: false };
     }
@@ -311,7 +322,7 @@ export class ProjectRegistry implements vscode.Disposable {
       } catch (err) {
         return this.fail(err, options);
       }
-      if (options.changes || !options.quiet) this.log(`${options.title} — ${pf.name} / ${project.environment.name} (${handle.engine.db.description})`);
+      if (ACTION_POLICY[options.action].changes || !options.quiet) this.log(`${options.title} — ${pf.name} / ${project.environment.name} (${handle.engine.db.description})`);
       if (handle.idle) clearTimeout(handle.idle);
       try {
         const value = await vscode.window.withProgress({

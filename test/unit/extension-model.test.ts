@@ -20,7 +20,6 @@ import type { Finding } from '../../src/lint/types';
 import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type EditModel } from '../../src/extension/model/diagnostics-model';
 import { isProjectFolder } from '../../src/extension/model/folders';
 import { confirmationError, migrationNamePreview, statusBarText, validateMigrationName } from '../../src/extension/model/names';
-import { dryRunLines, verifyLines } from '../../src/extension/model/report-lines';
 import { escapeHtml, makeNonce, renderPanelHtml, type PanelData } from '../../src/extension/model/status-panel-html';
 import { backupItems, environmentItem, migrationItems, seedItems, STATE_ICONS } from '../../src/extension/model/tree-model';
 
@@ -204,7 +203,7 @@ describe('extension model: tree items', () => {
       versionBefore: '003', versionAfter: '005', format: 'sql', tool: 'pglite-tools pg_dump', sizeBytes: 2048, sha256: 'a'.repeat(64), serverVersion: '17.4', database: 'embedded PGlite' };
     const [b] = backupItems('k', [backup]);
     assert.equal(b!.label, '20250102T030405Z_003');
-    assert.equal(b!.description, 'up · 2025-01-02 03:04:05 · 2.0 KB');
+    assert.equal(b!.description, 'up · 2025-01-02 03:04:05 · 2.0 kB');
     assert.equal(b!.contextValue, 'backup');
     assert.match(b!.tooltip, /Newest migration before \| 003/);
   });
@@ -230,16 +229,6 @@ describe('extension model: input, status bar, reports', () => {
     assert.equal(statusBarText('development', 3, false), '$(database) development · 3 pending');
     assert.equal(statusBarText('production', 0, true), '$(shield) production · 0 pending');
     assert.equal(statusBarText('development', null, false), '$(database) development');
-  });
-
-  it('formats dry runs and verification results for the output channel', () => {
-    const dry = dryRunLines([{ id: '001_a', direction: 'up', statements: [{ sql: 'CREATE TABLE a (id bigint)', line: 2, durationMs: 3, rows: 0, locks: [{ mode: 'AccessExclusiveLock', object: 'a' }] }] },
-      { id: '002_b', direction: 'up', statements: null, skippedReason: 'runs outside a transaction' }]);
-    assert.deepEqual(dry.slice(1), ['↑ 001_a', '    line 2: 3 ms, 0 row(s); locks AccessExclusiveLock on a — CREATE TABLE a (id bigint)', '↑ 002_b', '    not rehearsed: it runs outside a transaction']);
-    assert.deepEqual(dryRunLines([]), ['Dry run: nothing to run.']);
-    const v = verifyLines([{ id: '001_a', downDifferences: [], reapplyDifferences: [], ok: true }, { id: '002_b', downDifferences: [], reapplyDifferences: [], reapplyError: 'relation "b" already exists', ok: false }]);
-    assert.equal(v.ok, false);
-    assert.deepEqual(v.lines, ['✓ 001_a: down undoes up, and up applies again identically', '✗ 002_b', '    up fails when run again after down: relation "b" already exists']);
   });
 
   it('recognises project folders by config file or migrations directory', () => {

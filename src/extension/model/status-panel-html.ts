@@ -6,7 +6,7 @@ import type { BackupEntry } from '../../core/backups';
 import { graphText, type DependencyEdge } from '../../core/dependencies';
 import type { LogEntry } from '../../core/history';
 import type { MigrationStatus } from '../../core/planner';
-import { formatDuration, formatTimestamp, stateText, summariseStatuses } from '../../core/report';
+import { formatBytes, formatDuration, formatTimestamp, stateText, summariseStatuses } from '../../core/report';
 
 export interface PanelData {
   folder: string;
@@ -53,7 +53,7 @@ export function renderPanelBody(d: PanelData): string {
     'Nothing recorded yet.');
 
   const backups = table('backups', 'Backups (newest first)', ['Backup', 'Taken', 'Reason', 'Newest migration', 'Size', ''],
-    d.backups.map((b) => [td(b.id), td(formatTimestamp(new Date(b.createdAt))), td(b.reason), td(b.versionBefore ?? 'none'), td(`${b.sizeBytes} B`),
+    d.backups.map((b) => [td(b.id), td(formatTimestamp(new Date(b.createdAt))), td(b.reason), td(b.versionBefore ?? 'none'), td(formatBytes(b.sizeBytes)),
       `<td><button type="button" class="restore" data-backup-id="${escapeHtml(b.id)}"${d.canRun ? '' : ' disabled title="Running is disabled in an untrusted workspace"'} aria-label="Restore backup ${escapeHtml(b.id)}">Restore</button></td>`]),
     'No backups for this environment.');
 

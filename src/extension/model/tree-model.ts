@@ -10,7 +10,7 @@ import type { SeedFile } from '../../core/discovery';
 import type { MigrationFile } from '../../core/migration-file';
 import { migrationId } from '../../core/migration-file';
 import type { MigrationState, MigrationStatus } from '../../core/planner';
-import { formatDuration, formatTimestamp, stateText } from '../../core/report';
+import { formatBytes, formatDuration, formatTimestamp, stateText } from '../../core/report';
 
 /** 'unknown': the files are read but the database was not asked yet. */
 export type ItemState = MigrationState | 'unknown';
@@ -160,25 +160,19 @@ export function seedItems(folderKey: string, environment: string, seeds: SeedFil
   });
 }
 
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** Backups, newest first, as the engine lists them. */
 export function backupItems(folderKey: string, backups: BackupEntry[]): SimpleItemModel[] {
   return backups.map((b) => ({
     id: `${folderKey}|backup|${b.id}`,
     label: b.id,
-    description: `${b.reason} · ${formatTimestamp(new Date(b.createdAt))} · ${formatSize(b.sizeBytes)}`,
+    description: `${b.reason} · ${formatTimestamp(new Date(b.createdAt))} · ${formatBytes(b.sizeBytes)}`,
     tooltip: [
       `**Backup ${escapeMarkdown(b.id)}**`, '',
       '| | |', '|---|---|',
       `| Taken | ${formatTimestamp(new Date(b.createdAt))} (${b.reason}) |`,
       `| Newest migration before | ${b.versionBefore ?? 'none'} |`,
       `| Heading for | ${b.versionAfter ?? 'none'} |`,
-      `| Size | ${formatSize(b.sizeBytes)} |`,
+      `| Size | ${formatBytes(b.sizeBytes)} |`,
       `| SHA-256 | \`${b.sha256.slice(0, 16)}…\` |`,
       `| Tool | ${escapeMarkdown(b.tool)} |`,
       `| Server | ${escapeMarkdown(b.serverVersion)} |`,

@@ -1,4 +1,5 @@
-import type { MigrationState, MigrationStatus } from './planner';
+/** Small formatting helpers every report uses: times, durations, sizes, counts, plain tables, state words. */
+import type { MigrationState, MigrationStatus } from '../planner';
 
 /** "3 applied, 1 pending" — shared by the CLI and the extension. */
 export function summariseStatuses(statuses: MigrationStatus[]): string {
@@ -40,4 +41,14 @@ export const STATUS_HEAD = ['version', 'name', 'state', 'applied at', 'duration'
 
 export function stateText(s: Pick<MigrationStatus, 'state' | 'outOfOrder'>): string {
   return s.outOfOrder && (s.state === 'pending' || s.state === 'skipped') ? `${s.state} (out of order)` : s.state;
+}
+
+/** 512 B, 1.5 kB, 2.0 MB: backup and relation sizes. */
+export function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** "1 migration", "3 migrations". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,38 @@
+/** One line per engine event, for the CLI's terminal and the editor's output channel alike. */
+import type { EngineEvent } from '../events';
+import { formatBytes, formatDuration } from './format';
+import { PLAIN_STYLE, type Style } from './style';
+
+export interface EventLine {
+  /** Warnings go to stderr in the CLI, so piped stdout holds only the run's own report. */
+  stream: 'out' | 'err';
+  text: string;
+}
+
+export interface EventOptions {
+  /** Also a line when a migration starts: a log read live shows what is running now (the terminal waits for "done"). */
+  starts?: boolean;
+}
+
+const arrow = (direction: 'up' | 'down'): string => (direction === 'up' ? '↑' : '↓');
+
+/** The line an event shows, or null for events not worth one (progress ticks, and starts unless asked for). */
+export function renderEvent(event: EngineEvent, style: Style, options: EventOptions = {}): EventLine | null {
+  const out = (text: string): EventLine => ({ stream: 'out', text });
+  const err = (text: string): EventLine => ({ stream: 'err', text });
+  switch (event.type) {
+    case 'lock-wait': return err(style.yellow(`… ${event.message}`));
+    case 'migration-start': return options.starts ? out(`  ${arrow(event.direction)} ${event.id} …`) : null;
+    case 'migration-done': return out(`  ${arrow(event.direction)} ${event.id} ${style.dim(formatDuration(event.durationMs))}`);
+    case 'seed-done': return out(`  • ${event.file} ${style.dim(formatDuration(event.durationMs))}`);
+    case 'statement-done': return out(`      line ${event.line} done ${style.dim(formatDuration(event.durationMs))}`);
+    case 'backup-done': return out(`  ⛁ backup ${event.entry.id} ${style.dim(`${formatBytes(event.entry.sizeBytes)}, ${event.entry.tool}`)}`);
+    case 'backup-skipped': return err(style.yellow(`  ! no backup taken (${event.reason})`));
+    default: return null;
+  }
+}
+
+/** The plain line an event adds to a log (the editor's output channel), migration starts included. */
+export function renderEventForLog(event: EngineEvent): string | null {
+  return renderEvent(event, PLAIN_STYLE, { starts: true })?.text ?? null;
+}

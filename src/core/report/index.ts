@@ -1,0 +1,9 @@
+/** The one report layer: every text the CLI and the extension show about engine results. */
+export * from './format';
+export * from './style';
+export * from './status';
+export * from './dry-run';
+export * from './verify';
+export * from './events';
+export * from './pool';
+export * from './results';
