@@ -1,11 +1,7 @@
+/** Where the CLI writes, and the terminal style core's reports are drawn with. */
 import pc from 'picocolors';
 import Table from 'cli-table3';
-import type { MigrationStatus, MigrationState } from '../core/planner';
-import type { LogEntry } from '../core/history';
-import { formatDuration, formatTimestamp, plainTable, STATUS_HEAD, stateText, statusRows } from '../core/report';
-
-export { formatDuration, formatTimestamp as formatTime, plainTable };
-export { summariseStatuses as summarise, statusJson } from '../core/report';
+import { plainTable, type Style } from '../core/report';
 
 /** Where the CLI writes; a seam so tests can run the CLI in-process. */
 export interface Output {
@@ -23,10 +19,10 @@ export function processOutput(): Output {
   };
 }
 
-type Paint = (s: string) => string;
-const plain: Paint = (s) => s;
+const plain = (s: string): string => s;
 
-export function colours(tty: boolean) {
+/** Colours and box tables on an interactive terminal; plain text and two-space columns when piped. */
+export function terminalStyle(tty: boolean): Style {
   const on = tty && pc.isColorSupported;
   return {
     green: on ? pc.green : plain,
@@ -35,43 +31,12 @@ export function colours(tty: boolean) {
     cyan: on ? pc.cyan : plain,
     dim: on ? pc.dim : plain,
     bold: on ? pc.bold : plain,
+    table: tty ? (head, rows) => boxTable(head, rows, on) : plainTable,
   };
 }
 
-export function stateLabel(state: MigrationState, outOfOrder: boolean, tty: boolean): string {
-  const c = colours(tty);
-  const text = stateText({ state, outOfOrder });
-  switch (state) {
-    case 'applied': return c.green(text);
-    case 'pending': return c.yellow(text);
-    case 'skipped': return c.dim(text);
-    default: return c.red(text);
-  }
-}
-
-export function renderTable(head: string[], rows: string[][], tty: boolean): string {
-  if (!tty) return plainTable(head, rows);
-  const table = new Table({ head: head.map((h) => colours(tty).bold(h)), style: { head: [], border: [] } });
+function boxTable(head: string[], rows: string[][], coloured: boolean): string {
+  const table = new Table({ head: head.map((h) => (coloured ? pc.bold(h) : h)), style: { head: [], border: [] } });
   for (const r of rows) table.push(r);
   return table.toString();
-}
-
-export function renderStatus(statuses: MigrationStatus[], tty: boolean): string {
-  if (statuses.length === 0) return 'No migrations found.';
-  return renderTable(STATUS_HEAD, statusRows(statuses, (s) => stateLabel(s.state, s.outOfOrder, tty)), tty);
-}
-
-export function renderLog(entries: LogEntry[], tty: boolean): string {
-  if (entries.length === 0) return 'The history log is empty.';
-  const c = colours(tty);
-  const rows = entries.map((e) => [
-    String(e.id),
-    formatTimestamp(e.occurredAt),
-    e.success ? e.action : c.red(e.action),
-    e.version && e.name ? `${e.version}_${e.name}` : (e.name ?? ''),
-    formatDuration(e.durationMs),
-    e.performedBy,
-    e.message ?? '',
-  ]);
-  return renderTable(['id', 'time', 'action', 'migration', 'duration', 'by', 'message'], rows, tty);
 }

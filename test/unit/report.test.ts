@@ -158,8 +158,8 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderMigrationRun({ direction: 'up', migrations: one, statuses: STATUSES }, 'test', PLAIN_STYLE, { stopped: true }), 'Applied 1 migration to test, then stopped as asked; 1 still pending.');
     assert.equal(renderMigrationRun({ direction: 'down', migrations: one }, 'test', PLAIN_STYLE, { stopped: true }), 'Rolled back 1 migration on test, then stopped as asked.');
     const seeds = [{ name: 'a', file: 'a.sql', durationMs: 1 }, { name: 'b', file: 'b.sql', durationMs: 1 }];
-    assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'] }, 'test', TAGGED), '<green>Seeded test from 2 sources.</green> Skipped (other environments): c.sql.');
-    assert.equal(renderSeedRun({ seeds, tables: [], skipped: [], scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
+    assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test from 2 sources.</green> Skipped (other environments): c.sql.');
+    assert.equal(renderSeedRun({ seeds, tables: [], skipped: [], dryRun: false, scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
       'Seeded test from 2 sources.\nGenerated 10000 synthetic rows with COPY in 0.50 s (20000 rows/s): observations 10000.');
   });
 

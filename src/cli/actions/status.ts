@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { graphMermaid, graphText } from '../../core/dependencies';
 import { ExitCode } from '../../core/errors';
-import { describePool, hasDrift, renderBackups, renderLog, renderPartitions, renderPerformance, renderStatusTable, statusJson, summariseStatuses } from '../../core/report';
+import { describePool, hasDrift, renderBackups, renderPartitionChanges, renderLog, renderPartitions, renderPerformance, renderStatusTable, statusJson, summariseStatuses } from '../../core/report';
 import { done, type ActionContext, type ActionResult } from './types';
 
 export async function status(ctx: ActionContext): Promise<ActionResult> {
@@ -39,8 +39,7 @@ export async function backups(ctx: ActionContext): Promise<ActionResult> {
   const engine = ctx.engine();
   const list = engine.listBackups();
   const dirShown = path.relative(ctx.cwd, engine.backups.dir) || engine.backups.dir;
-  const text = list.length === 0 ? `No backups for ${ctx.project.environment.name} yet (${dirShown}).` : renderBackups(list, ctx.style, dirShown);
-  return done(text, { environment: ctx.project.environment.name, directory: engine.backups.dir, backups: list });
+  return done(renderBackups(list, ctx.style, dirShown, ctx.project.environment.name), { environment: ctx.project.environment.name, directory: engine.backups.dir, backups: list });
 }
 
 export async function partitions(ctx: ActionContext): Promise<ActionResult> {
@@ -48,7 +47,6 @@ export async function partitions(ctx: ActionContext): Promise<ActionResult> {
   if (ctx.opts.partitions === 'maintain') {
     const dryRun = !!ctx.opts.dryRun;
     const changes = await ctx.engine().maintainPartitions({ dryRun });
-    const { renderPartitionChanges } = await import('../../core/report');
     const text = renderPartitionChanges(changes, ctx.style);
     return done(dryRun ? `Dry run on ${ctx.where}: these changes were made and rolled back.\n${text}` : text, { environment: env, dryRun, changes });
   }

@@ -28,7 +28,9 @@ export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrat
 
 export function renderSeedRun(run: SeedRun, where: string, style: Style): string {
   const skipped = run.skipped.length ? ` Skipped (other environments): ${run.skipped.join(', ')}.` : '';
-  const lines = [style.green(`Seeded ${where} from ${plural(run.seeds.length, 'source')}.`) + skipped];
+  const lines = [run.dryRun
+    ? `Dry run on ${where}: would seed from ${plural(run.seeds.length, 'source')}; everything was rolled back.${skipped}`
+    : style.green(`Seeded ${where} from ${plural(run.seeds.length, 'source')}.`) + skipped];
   const s = run.scaled;
   if (s) {
     lines.push(`Generated ${s.rows} synthetic rows with COPY in ${s.seconds.toFixed(2)} s (${Math.round(s.rowsPerSecond)} rows/s): ${s.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}.`);
