@@ -104,87 +104,90 @@ function splitList(value: string): string[] {
   return value.split(/[,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-export function parseMigrationFile(text: string, file: string, baseName?: string): MigrationFile {
-  const base = baseName ?? file.split(/[\\/]/).pop()!;
-  const { version, name } = parseMigrationFileName(base, file);
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = src.split(/\r\n|\n|\r/);
+interface Header {
+  depends: string[];
+  transactional: boolean;
+  environments: string[] | null;
+}
 
-  let upIdx = -1;
-  let downIdx = -1;
-  const depends: string[] = [];
-  let transactional = true;
-  let environments: string[] | null = null;
+interface Markers {
+  upIdx: number;
+  downIdx: number;
+}
 
-  for (let i = 0; i < lines.length; i++) {
-    const trimmed = lines[i]!.trim();
-    // Markers and directives are comments: skip SQL lines after the header without running the patterns.
-    if (upIdx !== -1 && !trimmed.startsWith('--')) continue;
-    const lineNo = i + 1;
-    if (UP_MARKER.test(trimmed)) {
-      if (upIdx !== -1) {
-        throw new MigrationError('E_DUPLICATE_MARKER', `second "-- Up migration" marker (the first is on line ${upIdx + 1})`,
-          'keep one "-- Up migration" marker; put every up statement below it', { file, line: lineNo });
-      }
-      if (downIdx !== -1) {
-        throw new MigrationError('E_MARKER_ORDER', `"-- Up migration" comes after "-- Down migration" (line ${downIdx + 1})`,
-          'put the "-- Up migration" section first and the "-- Down migration" section after it', { file, line: lineNo });
-      }
-      upIdx = i;
-      continue;
+/** Record the "-- Up migration" / "-- Down migration" marker on line i, refusing a second one or a wrong order. */
+function takeMarker(kind: 'up' | 'down', i: number, markers: Markers, file: string): void {
+  const line = i + 1;
+  if (kind === 'up') {
+    if (markers.upIdx !== -1) {
+      throw new MigrationError('E_DUPLICATE_MARKER', `second "-- Up migration" marker (the first is on line ${markers.upIdx + 1})`,
+        'keep one "-- Up migration" marker; put every up statement below it', { file, line });
     }
-    if (DOWN_MARKER.test(trimmed)) {
-      if (downIdx !== -1) {
-        throw new MigrationError('E_DUPLICATE_MARKER', `second "-- Down migration" marker (the first is on line ${downIdx + 1})`,
-          'keep one "-- Down migration" marker; put every down statement below it', { file, line: lineNo });
-      }
-      if (upIdx === -1) {
-        throw new MigrationError('E_MARKER_ORDER', '"-- Down migration" appears before any "-- Up migration" marker',
-          'add a "-- Up migration" line above the up statements, before the "-- Down migration" section', { file, line: lineNo });
-      }
-      downIdx = i;
-      continue;
+    if (markers.downIdx !== -1) {
+      throw new MigrationError('E_MARKER_ORDER', `"-- Up migration" comes after "-- Down migration" (line ${markers.downIdx + 1})`,
+        'put the "-- Up migration" section first and the "-- Down migration" section after it', { file, line });
     }
-    if (upIdx === -1) {
-      const d = DIRECTIVE.exec(trimmed);
-      if (d) {
-        const key = d[1]!.toLowerCase();
-        const value = d[2]!.trim();
-        if (key === 'depends') {
-          const list = splitList(value);
-          if (list.length === 0) {
-            throw new MigrationError('E_BAD_DIRECTIVE', '"-- depends:" names no migration',
-              'write the versions or file names this migration needs, e.g. "-- depends: 001_create_space_objects"', { file, line: lineNo });
-          }
-          depends.push(...list);
-        } else if (key === 'transaction') {
-          const v = value.toLowerCase();
-          if (v === 'none' || v === 'false' || v === 'off') transactional = false;
-          else if (v === 'single' || v === 'true' || v === 'on' || v === 'default') transactional = true;
-          else {
-            throw new MigrationError('E_BAD_DIRECTIVE', `"-- transaction: ${value}" is not understood`,
-              'write "-- transaction: none" to run this migration outside a transaction, or remove the line', { file, line: lineNo });
-          }
-        } else {
-          const list = splitList(value);
-          if (list.length === 0) {
-            throw new MigrationError('E_BAD_DIRECTIVE', '"-- environments:" names no environment',
-              'list the environments this migration runs in, e.g. "-- environments: development, test", or remove the line', { file, line: lineNo });
-          }
-          environments = list;
-        }
-        continue;
-      }
-      const near = LOOKS_LIKE_DIRECTIVE.exec(trimmed);
-      const meant = near ? nearestDirective(near[1]!.toLowerCase()) : null;
-      if (near && meant) {
-        // A misspelled directive would otherwise be a plain comment: "-- environment: production" would run everywhere.
-        throw new MigrationError('E_BAD_DIRECTIVE', `"-- ${near[1]}:" is not a directive (did you mean "-- ${meant}:"?)`,
-          `write "-- ${meant}: ..." (directives are depends, transaction and environments), or reword the comment so it does not look like one`, { file, line: lineNo });
-      }
-    }
+    markers.upIdx = i;
+    return;
   }
+  if (markers.downIdx !== -1) {
+    throw new MigrationError('E_DUPLICATE_MARKER', `second "-- Down migration" marker (the first is on line ${markers.downIdx + 1})`,
+      'keep one "-- Down migration" marker; put every down statement below it', { file, line });
+  }
+  if (markers.upIdx === -1) {
+    throw new MigrationError('E_MARKER_ORDER', '"-- Down migration" appears before any "-- Up migration" marker',
+      'add a "-- Up migration" line above the up statements, before the "-- Down migration" section', { file, line });
+  }
+  markers.downIdx = i;
+}
 
+/** Apply one header directive ("-- depends:", "-- transaction:", "-- environments:") to the header. */
+function takeDirective(key: string, value: string, header: Header, file: string, line: number): void {
+  if (key === 'depends') {
+    const list = splitList(value);
+    if (list.length === 0) {
+      throw new MigrationError('E_BAD_DIRECTIVE', '"-- depends:" names no migration',
+        'write the versions or file names this migration needs, e.g. "-- depends: 001_create_space_objects"', { file, line });
+    }
+    header.depends.push(...list);
+    return;
+  }
+  if (key === 'transaction') {
+    const v = value.toLowerCase();
+    if (v === 'none' || v === 'false' || v === 'off') header.transactional = false;
+    else if (v === 'single' || v === 'true' || v === 'on' || v === 'default') header.transactional = true;
+    else {
+      throw new MigrationError('E_BAD_DIRECTIVE', `"-- transaction: ${value}" is not understood`,
+        'write "-- transaction: none" to run this migration outside a transaction, or remove the line', { file, line });
+    }
+    return;
+  }
+  const list = splitList(value);
+  if (list.length === 0) {
+    throw new MigrationError('E_BAD_DIRECTIVE', '"-- environments:" names no environment',
+      'list the environments this migration runs in, e.g. "-- environments: development, test", or remove the line', { file, line });
+  }
+  header.environments = list;
+}
+
+/** A header comment line: a directive, or a comment that must not look like a misspelled one. */
+function readHeaderLine(trimmed: string, header: Header, file: string, line: number): void {
+  const d = DIRECTIVE.exec(trimmed);
+  if (d) {
+    takeDirective(d[1]!.toLowerCase(), d[2]!.trim(), header, file, line);
+    return;
+  }
+  const near = LOOKS_LIKE_DIRECTIVE.exec(trimmed);
+  const meant = near ? nearestDirective(near[1]!.toLowerCase()) : null;
+  if (near && meant) {
+    // A misspelled directive would otherwise be a plain comment: "-- environment: production" would run everywhere.
+    throw new MigrationError('E_BAD_DIRECTIVE', `"-- ${near[1]}:" is not a directive (did you mean "-- ${meant}:"?)`,
+      `write "-- ${meant}: ..." (directives are depends, transaction and environments), or reword the comment so it does not look like one`, { file, line });
+  }
+}
+
+/** Refuse SQL above the "-- Up migration" marker, or a file without one. */
+function assertUpMarker(lines: string[], upIdx: number, file: string): void {
   const headerEnd = upIdx === -1 ? lines.length : upIdx;
   const header = lines.slice(0, headerEnd).join('\n');
   const codeAt = firstCodeOffset(header);
@@ -194,17 +197,35 @@ export function parseMigrationFile(text: string, file: string, baseName?: string
       upIdx === -1 ? 'no "-- Up migration" marker found' : 'SQL appears before the "-- Up migration" marker',
       'add a line "-- Up migration" above the first statement (and "-- Down migration" above the statements that undo it)', { file, line });
   }
-
   if (upIdx === -1) {
     throw new MigrationError('E_MISSING_UP_MARKER', 'no "-- Up migration" marker found',
       'add a line "-- Up migration" above the statements that apply this migration, and "-- Down migration" above the ones that undo it',
       { file, line: 1 });
   }
+}
+
+export function parseMigrationFile(text: string, file: string, baseName?: string): MigrationFile {
+  const base = baseName ?? file.split(/[\\/]/).pop()!;
+  const { version, name } = parseMigrationFileName(base, file);
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = src.split(/\r\n|\n|\r/);
+  const markers: Markers = { upIdx: -1, downIdx: -1 };
+  const header: Header = { depends: [], transactional: true, environments: null };
+
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = lines[i]!.trim();
+    // Markers and directives are comments: skip SQL lines after the header without running the patterns.
+    if (markers.upIdx !== -1 && !trimmed.startsWith('--')) continue;
+    if (UP_MARKER.test(trimmed)) takeMarker('up', i, markers, file);
+    else if (DOWN_MARKER.test(trimmed)) takeMarker('down', i, markers, file);
+    else if (markers.upIdx === -1) readHeaderLine(trimmed, header, file, i + 1);
+  }
+  const { upIdx, downIdx } = markers;
+  assertUpMarker(lines, upIdx, file);
 
   const upEnd = downIdx === -1 ? lines.length : downIdx;
   const up = lines.slice(upIdx + 1, upEnd).join('\n');
   const down = downIdx === -1 ? null : lines.slice(downIdx + 1).join('\n');
-
   return {
     version,
     name,
@@ -213,9 +234,9 @@ export function parseMigrationFile(text: string, file: string, baseName?: string
     down,
     upLine: upIdx + 2,
     downLine: downIdx === -1 ? null : downIdx + 2,
-    depends,
-    transactional,
-    environments,
+    depends: header.depends,
+    transactional: header.transactional,
+    environments: header.environments,
     checksum: checksumSql(up),
   };
 }

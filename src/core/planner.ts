@@ -89,6 +89,48 @@ export interface UpStep {
   migration: MigrationFile;
 }
 
+/** Each planned migration's declared and inferred dependencies are applied, or planned before it in this run. */
+function assertDependenciesMet(statuses: MigrationStatus[], candidates: MigrationStatus[], edges: InferredEdge[]): void {
+  const applied = new Set(statuses.filter((s) => s.state === 'applied' || s.state === 'modified' || s.state === 'missing').map((s) => normaliseVersion(s.version)));
+  const planned = new Set<string>();
+  const ready = (version: string): boolean => {
+    const key = normaliseVersion(version);
+    return applied.has(key) || planned.has(key);
+  };
+  for (const c of candidates) {
+    for (const dep of c.file!.depends) assertDeclaredDependency(statuses, c, dep, ready);
+    for (const e of edges) {
+      if (e.declared || compareVersions(e.from, c.version) !== 0 || ready(e.to)) continue;
+      const target = statuses.find((x) => compareVersions(x.version, e.to) === 0);
+      const targetId = target ? migrationId(target) : e.to;
+      throw new MigrationError('E_DEPENDENCY',
+        `${migrationId(c)} depends on ${targetId} (it ${e.reason}), which ${target?.state === 'pending' ? 'would not have run before it' : `is ${target?.state ?? 'unknown'}`}`,
+        compareVersions(e.to, c.version) > 0
+          ? `renumber ${migrationId(c)} after ${targetId}, or move what it needs into an earlier migration`
+          : `apply ${targetId} first (widen --to / --steps)`,
+        { file: c.file!.file });
+    }
+    planned.add(normaliseVersion(c.version));
+  }
+}
+
+function assertDeclaredDependency(statuses: MigrationStatus[], c: MigrationStatus, dep: string, ready: (version: string) => boolean): void {
+  let target: MigrationStatus;
+  try {
+    target = resolveMigrationRef(statuses, dep);
+  } catch {
+    throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(c)} depends on "${dep}", which is not a known migration`,
+      'correct the "-- depends:" line to name an existing migration (version or file name without .sql)', { file: c.file!.file });
+  }
+  if (ready(target.version)) return;
+  throw new MigrationError('E_DEPENDENCY',
+    `${migrationId(c)} depends on ${migrationId(target)}, which is ${target.state} and not applied before it in this run`,
+    target.state === 'skipped'
+      ? `${migrationId(target)} does not run in this environment; add the environment to its "-- environments:" line or drop the dependency`
+      : `apply ${migrationId(target)} first (widen --to / --steps), or correct the "-- depends:" line`,
+    { file: c.file!.file });
+}
+
 export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): UpStep[] {
   const dirty = statuses.find((s) => s.state === 'dirty');
   if (dirty) throw dirtyError(dirty);
@@ -133,42 +175,7 @@ export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): Up
     }
   }
 
-  const applied = new Set(statuses.filter((s) => s.state === 'applied' || s.state === 'modified' || s.state === 'missing').map((s) => normaliseVersion(s.version)));
-  const planned = new Set<string>();
-  for (const c of candidates) {
-    for (const dep of c.file!.depends) {
-      let target: MigrationStatus;
-      try {
-        target = resolveMigrationRef(statuses, dep);
-      } catch {
-        throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(c)} depends on "${dep}", which is not a known migration`,
-          'correct the "-- depends:" line to name an existing migration (version or file name without .sql)', { file: c.file!.file });
-      }
-      const key = normaliseVersion(target.version);
-      if (!applied.has(key) && !planned.has(key)) {
-        throw new MigrationError('E_DEPENDENCY',
-          `${migrationId(c)} depends on ${migrationId(target)}, which is ${target.state} and not applied before it in this run`,
-          target.state === 'skipped'
-            ? `${migrationId(target)} does not run in this environment; add the environment to its "-- environments:" line or drop the dependency`
-            : `apply ${migrationId(target)} first (widen --to / --steps), or correct the "-- depends:" line`,
-          { file: c.file!.file });
-      }
-    }
-    for (const e of options.edges ?? []) {
-      if (e.declared || compareVersions(e.from, c.version) !== 0) continue;
-      const key = normaliseVersion(e.to);
-      if (applied.has(key) || planned.has(key)) continue;
-      const target = statuses.find((x) => compareVersions(x.version, e.to) === 0);
-      const targetId = target ? migrationId(target) : e.to;
-      throw new MigrationError('E_DEPENDENCY',
-        `${migrationId(c)} depends on ${targetId} (it ${e.reason}), which ${target?.state === 'pending' ? 'would not have run before it' : `is ${target?.state ?? 'unknown'}`}`,
-        compareVersions(e.to, c.version) > 0
-          ? `renumber ${migrationId(c)} after ${targetId}, or move what it needs into an earlier migration`
-          : `apply ${targetId} first (widen --to / --steps)`,
-        { file: c.file!.file });
-    }
-    planned.add(normaliseVersion(c.version));
-  }
+  assertDependenciesMet(statuses, candidates, options.edges ?? []);
   return candidates.map((c) => ({ migration: c.file! }));
 }
 

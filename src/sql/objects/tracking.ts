@@ -1,0 +1,138 @@
+/** Following objects through a script: what a down section leaves behind. */
+import { defElem, stringList } from '../ast';
+import type { AstNode } from '../parse';
+import { type ObjectKind, type ObjectRef, type CreatedObject, type DroppedObject, type RenamedObject, qn, rv, sameName, TABLE_SCOPED, sameObject } from './names';
+import { indexDefinitions } from './definitions';
+import { created, createdObjects } from './created';
+import { droppedObjects, renamedObject } from './dropped';
+
+export interface StatementLike {
+  kind: string | null;
+  node: AstNode | null;
+}
+
+export interface TrackedObject<S extends StatementLike = StatementLike> extends CreatedObject {
+  statement: S;
+}
+
+export type Removal = 'no' | 'yes' | 'cascade';
+
+/** How `ref` is removed by `drops` (directly, with its owner, or by a CASCADE through a dependency). */
+export function removal(ref: ObjectRef, drops: DroppedObject[], known: CreatedObject[] = [], depth = 0): Removal {
+  if (depth > 8) return 'no';
+  let best = 'no' as Removal;
+  const note = (r: Removal) => { if (r === 'cascade' || (r === 'yes' && best === 'no')) best = r; };
+  for (const d of drops) if (sameObject(ref, d)) note(d.cascade ? 'cascade' : 'yes');
+  if (best === 'cascade') return 'cascade';
+  // Objects inside a table go with it.
+  if (TABLE_SCOPED.has(ref.kind) && ref.table) {
+    for (const k of ['table', 'view', 'materialized view'] as ObjectKind[]) note(removal({ kind: k, ...ref.table }, drops, known, depth + 1));
+  }
+  if (ref.schema && ref.kind !== 'schema') {
+    for (const d of drops) if (d.kind === 'schema' && d.cascade && d.name === ref.schema) note('cascade');
+  }
+  const self = known.find((o) => sameObject(ref, o) && o.kind === ref.kind);
+  if (self) {
+    for (const o of self.owners) note(removal(o, drops, known, depth + 1));
+    for (const o of self.deps) if (removal(o, drops, known, depth + 1) === 'cascade') note('cascade');
+  }
+  return best;
+}
+
+/** A DROP of an unnamed constraint or index can name it only by the name PostgreSQL chose; accept any drop of that kind on the table not claimed by a named object. */
+export function unnamedDropped(o: CreatedObject, drops: DroppedObject[], known: CreatedObject[]): boolean {
+  if (o.givenName !== null) return false;
+  return drops.some((d) => d.kind === o.kind
+    && (o.kind !== 'constraint' || (!!d.table && !!o.table && sameName(d.table, o.table)))
+    && !known.some((k) => k.kind === o.kind && k.givenName !== null && k.givenName === d.name));
+}
+
+export function applyRename(objects: CreatedObject[], r: RenamedObject): void {
+  for (const o of objects) {
+    if (o.kind === r.from.kind && sameObject(o, r.from)) {
+      o.name = r.to;
+      if (o.givenName !== null) o.givenName = r.to;
+    }
+  }
+  const renameRef = (ref: ObjectRef) => {
+    if (r.from.kind === 'schema') {
+      if (ref.schema === r.from.name) ref.schema = r.to;
+      if (ref.table?.schema === r.from.name) ref.table = { ...ref.table, schema: r.to };
+      return;
+    }
+    if (['table', 'view', 'materialized view'].includes(r.from.kind) && ref.table && sameName(ref.table, r.from)) ref.table = { ...ref.table, name: r.to };
+    if (ref.kind !== 'schema' && sameObject(ref, r.from)) ref.name = r.to;
+  };
+  for (const o of objects) {
+    if (r.from.kind === 'schema' && o.schema === r.from.name) o.schema = r.to;
+    if (o.table) {
+      const t = { kind: o.kind, schema: null, name: '', table: o.table } as ObjectRef;
+      renameRef(t);
+      o.table = t.table;
+    }
+    o.owners.forEach(renameRef);
+    o.deps.forEach(renameRef);
+  }
+}
+
+/**
+ * Objects created by a list of statements and still there at the end: objects
+ * dropped later in the same list are left out, renames are followed.
+ */
+export function objectsCreated<S extends StatementLike>(statements: S[]): TrackedObject<S>[] {
+  const live: TrackedObject<S>[] = [];
+  for (const stmt of statements) {
+    const drops = droppedObjects(stmt.kind, stmt.node);
+    if (drops.length) {
+      const gone = live.filter((o) => removal(o, drops, live) !== 'no');
+      for (const g of gone) live.splice(live.indexOf(g), 1);
+    }
+    const rename = renamedObject(stmt.kind, stmt.node);
+    if (rename) applyRename(live, rename);
+    // ALTER SEQUENCE ... OWNED BY table.column: the sequence now goes with the table.
+    if (stmt.kind === 'AlterSeqStmt' && stmt.node) {
+      const parts = stringList(defElem(stmt.node['options'], 'owned_by')?.['arg']?.['List']?.items);
+      const seq = live.find((o) => o.kind === 'sequence' && sameName(o, rv(stmt.node!['sequence'])));
+      if (seq && parts.length >= 2) {
+        const table = qn(parts.slice(0, -1));
+        seq.owners = [{ kind: 'table', ...table }, { kind: 'column', schema: null, name: parts[parts.length - 1]!, table }];
+      }
+    }
+    for (const c of createdObjects(stmt.kind, stmt.node)) {
+      // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's and goes with it.
+      if (c.kind === 'constraint' && stmt.node) {
+        for (const d of indexDefinitions(stmt.kind, stmt.node)) {
+          if (!d.usingIndex) continue;
+          const idx = live.find((o) => o.kind === 'index' && o.name === d.usingIndex);
+          if (idx && (c.givenName === d.name || c.givenName === d.usingIndex)) {
+            idx.owners.push({ kind: 'constraint', schema: null, name: c.name, table: c.table });
+            idx.name = c.name;
+          }
+        }
+      }
+      live.push({ ...c, statement: stmt });
+    }
+  }
+  return live;
+}
+
+/**
+ * Objects that `up` creates and `down` does not remove (by a DROP, a dropped
+ * table or column that takes them along, or a DROP ... CASCADE of something they
+ * depend on). CREATE OR REPLACE objects also count as handled when down
+ * replaces them again.
+ */
+export function objectsLeftBehind<S extends StatementLike>(up: S[], down: StatementLike[]): TrackedObject<S>[] {
+  const live = objectsCreated(up);
+  // Walk the down section in order, so a rename there (back to an old name) is followed too.
+  for (const stmt of down) {
+    const drops = droppedObjects(stmt.kind, stmt.node);
+    const replaced = createdObjects(stmt.kind, stmt.node).filter((o) => o.orReplace);
+    const gone = live.filter((o) => (drops.length > 0 && (removal(o, drops, live) !== 'no' || unnamedDropped(o, drops, live)))
+      || (o.orReplace && replaced.some((r) => r.kind === o.kind && sameObject(o, r))));
+    for (const g of gone) live.splice(live.indexOf(g), 1);
+    const rename = renamedObject(stmt.kind, stmt.node);
+    if (rename) applyRename(live, rename);
+  }
+  return live;
+}
