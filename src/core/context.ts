@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { ACTION_POLICY, needsConfirmation, type EngineAction } from './actions';
 import type { Database, Session } from './db/database';
+export { withTransaction } from './db/transaction';
 import { discoverMigrations } from './discovery';
 import { MigrationError } from './errors';
 import type { EngineEvent } from './events';
@@ -142,23 +143,6 @@ export class EngineContext {
       return null;
     }
   }
-}
-
-/**
- * BEGIN, `fn`, COMMIT; ROLLBACK when `fn` throws (the error is rethrown). With `rollback: true` the work is
- * always rolled back: a rehearsal that leaves nothing behind.
- */
-export async function withTransaction<T>(session: Session, fn: () => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {
-  await session.exec('BEGIN');
-  let result: T;
-  try {
-    result = await fn();
-  } catch (err) {
-    await session.exec('ROLLBACK').catch(() => {});
-    throw err;
-  }
-  await session.exec(options.rollback ? 'ROLLBACK' : 'COMMIT');
-  return result;
 }
 
 function safeUserName(): string {

@@ -3,6 +3,7 @@
  * statement) and rollback verification (up, down, up again, compared with
  * catalog snapshots). Everything happens inside a transaction that is rolled back.
  */
+import { withTransaction } from './db/transaction';
 import { loadParser } from '../sql/parser';
 import { splitStatements } from '../sql/split';
 import { transactionalEquivalent } from '../sql/transactional';
@@ -105,8 +106,7 @@ export interface DryRunStep {
 /** Dry run: BEGIN, every step statement by statement, ROLLBACK. */
 export async function dryRun(session: Session, steps: DryRunStep[]): Promise<MigrationRehearsal[]> {
   const out: MigrationRehearsal[] = [];
-  await session.exec('BEGIN');
-  try {
+  await withTransaction(session, async () => {
     for (const step of steps) {
       if (!step.transactional) {
         out.push({ id: step.id, direction: step.direction, statements: null,
@@ -122,9 +122,7 @@ export async function dryRun(session: Session, steps: DryRunStep[]): Promise<Mig
           'fix the statement; nothing was changed (the dry run was rolled back)', { file: step.file, line: f.line, column: f.column }, { cause: err });
       }
     }
-  } finally {
-    await session.exec('ROLLBACK').catch(() => {});
-  }
+  }, { rollback: true });
   return out;
 }
 
@@ -149,8 +147,7 @@ export interface VerificationResult {
  */
 export async function verifyMigrations(session: Session, migrations: MigrationFile[], excludeTables: string[]): Promise<VerificationResult[]> {
   const results: VerificationResult[] = [];
-  await session.exec('BEGIN');
-  try {
+  await withTransaction(session, async () => {
     for (const m of migrations) {
       const id = migrationId(m);
       let upSql = m.up;
@@ -205,9 +202,7 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       results.push({ id, downDifferences, reapplyDifferences, ok, ...(note ? { note } : {}) });
       if (!ok) break;
     }
-  } finally {
-    await session.exec('ROLLBACK').catch(() => {});
-  }
+  }, { rollback: true });
   return results;
 }
 

@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Session } from './db/database';
+import { withTransaction } from './db/transaction';
 import { MigrationError } from './errors';
 import { loadInto } from './sample-load';
 import { API_LOG_TABLES, OBSERVATION_TABLES, quoteIdent, SAMPLE_TABLES, tableColumns, type LoadedTable, type SampleDataOptions } from './sample-tables';
@@ -152,14 +153,9 @@ export function defaultSampleDataDir(): string {
  */
 export async function loadSampleData(session: Session, dataDir: string, options: SampleDataOptions = {}): Promise<LoadedTable[]> {
   const data = readSampleData(dataDir);
-  const own = options.ownTransaction !== false;
-  if (own) await session.exec('BEGIN');
   try {
-    const result = await loadInto(session, data);
-    if (own) await session.exec('COMMIT');
-    return result;
+    return await withTransaction(session, () => loadInto(session, data), { own: options.ownTransaction !== false });
   } catch (err) {
-    if (own) await session.exec('ROLLBACK').catch(() => {});
     if (err instanceof MigrationError) throw err;
     throw new MigrationError('E_SEED_FAILED', `loading the sample data failed: ${(err as Error).message}`,
       'nothing was loaded (the load runs in one transaction); check that the example migrations are applied (--up) and that the tables have the columns the seeder expects (see src/core/sample-data.ts)',
@@ -185,13 +181,10 @@ export async function resetSampleData(session: Session, options: SampleDataOptio
         SELECT c.conrelid FROM pg_constraint c JOIN r ON c.confrelid = r.oid WHERE c.contype = 'f')
      SELECT DISTINCT cl.relname::text AS t FROM r JOIN pg_class cl ON cl.oid = r.oid
       WHERE NOT cl.relispartition ORDER BY 1`, [present.map(quoteIdent)]);
-  const own = options.ownTransaction !== false;
-  if (own) await session.exec('BEGIN');
   try {
-    await session.exec(`TRUNCATE ${present.map(quoteIdent).join(', ')} RESTART IDENTITY CASCADE`);
-    if (own) await session.exec('COMMIT');
+    await withTransaction(session, () => session.exec(`TRUNCATE ${present.map(quoteIdent).join(', ')} RESTART IDENTITY CASCADE`),
+      { own: options.ownTransaction !== false });
   } catch (err) {
-    if (own) await session.exec('ROLLBACK').catch(() => {});
     throw new MigrationError('E_SEED_FAILED', `resetting the sample data failed: ${(err as Error).message}`,
       'nothing was removed; fix the cause above and run --seed --reset again', {}, { cause: err });
   }

@@ -1,5 +1,6 @@
 /** Synthetic observation and API-log rows with COPY, for performance work (--seed --scale N). */
 import type { Session } from './db/database';
+import { withTransaction } from './db/transaction';
 import { MigrationError } from './errors';
 import { API_LOG_TABLES, OBSERVATION_TABLES, quoteIdent, tableColumns, type ColumnInfo, type SampleDataOptions } from './sample-tables';
 
@@ -150,11 +151,9 @@ export async function generateScale(session: Session, n: number, onProgress?: (p
     { ...obs, generators: observationGenerators(objectIds, missionIds, now), seed: 0x5eed0001 ^ n },
     { ...logs, generators: apiLogGenerators(now), seed: 0x5eed0002 ^ n },
   ];
-  const own = options.ownTransaction !== false;
   const t0 = performance.now();
   const tables: ScaleResult['tables'] = [];
-  if (own) await session.exec('BEGIN');
-  try {
+  const copyAll = async () => {
     for (const p of plan) {
       const columns = copyColumns(p.table, p.columns, p.generators);
       const target = `${quoteIdent(p.table)} (${columns.map(quoteIdent).join(', ')})`;
@@ -162,14 +161,15 @@ export async function generateScale(session: Session, n: number, onProgress?: (p
       let done = 0;
       while (done < n) {
         const count = Math.min(BATCH_ROWS, n - done);
-        done += await session.copyFrom(target, lines(columns, p.generators, rnd, done, count));
+        done += await session.copyFrom!(target, lines(columns, p.generators, rnd, done, count));
         onProgress?.({ table: p.table, rows: done, total: n });
       }
       tables.push({ table: p.table, rows: done });
     }
-    if (own) await session.exec('COMMIT');
+  };
+  try {
+    await withTransaction(session, copyAll, { own: options.ownTransaction !== false });
   } catch (err) {
-    if (own) await session.exec('ROLLBACK').catch(() => {});
     if (err instanceof MigrationError) throw err;
     throw new MigrationError('E_SEED_FAILED', `generating synthetic rows failed: ${(err as Error).message}`,
       'nothing was added (the generator runs in one transaction); for a partitioned log table, make sure a partition for the current month (or a default partition) exists',
