@@ -6,8 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CLI, type Backend } from '../integration/harness';
+import { BackupStore, sha256File } from '../../src/core/backups';
 import type { CatalogSnapshot } from '../../src/core/catalog';
+import { findPgTool } from '../../src/core/pg-tools';
 import { assertNothingStored, catalogDiff, inspect, readState, reliableProject, report, rng, terminateLeftovers, type DbState, type ReliableProject } from './common';
 
 const NONE = '-- transaction: none\n';
@@ -81,6 +85,12 @@ export interface CrashStats {
   recoveredAsRolledBack: number;
   backendsTerminated: number;
   dataLost: number;
+  /** Trials run with automatic backups on (every other trial, when the backend can back up). */
+  withBackups: number;
+  /** Backup files found after a kill that the manifest does not list (a dump the kill interrupted). */
+  interruptedBackups: number;
+  /** Listed backups checked after the kills and after recovery: file present, sha256 as in the manifest. */
+  backupsVerified: number;
 }
 
 /** Checks one database state against the references: returns how many migrations are fully applied, and the dirty one if any. */
@@ -130,8 +140,48 @@ async function upAndKill(p: ReliableProject, killAfterMs: number): Promise<{ out
   return { out, exitedFirst, code };
 }
 
-async function timeUp(backend: Backend): Promise<{ startup: number; total: number }> {
-  const p = await reliableProject(backend, planFiles());
+/** Config for a trial: backups off (the harness default) or on, keeping a few. */
+function trialConfig(backups: boolean): Record<string, unknown> {
+  return backups ? { environments: { test: { backups: { enabled: true, keep: 3 } } } } : {};
+}
+
+/** Whether automatic backups can run here: PGlite always; a server needs a pg_dump of at least its major version. */
+export async function canBackUp(backend: Backend): Promise<boolean> {
+  if (backend === 'pglite') return true;
+  const p = await reliableProject(backend, {});
+  try {
+    const major = Math.floor(Number((await p.query<{ v: string }>("SELECT current_setting('server_version_num') AS v"))[0]!.v) / 10000);
+    findPgTool('pg_dump', major);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await p.cleanup();
+  }
+}
+
+/**
+ * After a kill: every backup the manifest lists is complete (file there, sha256 as recorded),
+ * and files it does not list (a dump the kill cut short) are counted, never listed.
+ */
+async function checkBackups(p: ReliableProject, context: string): Promise<{ verified: number; unlisted: number }> {
+  const dir = path.join(p.dir, '.migrations', 'backups', 'test');
+  const store = new BackupStore(dir);
+  const listed = store.list();
+  for (const e of listed) {
+    const full = path.join(dir, e.file);
+    assert.ok(fs.existsSync(full), `${context}: backup ${e.id} is listed but its file is missing`);
+    assert.equal(sha256File(full), e.sha256, `${context}: backup ${e.id} is listed but its file is incomplete (sha256 differs)`);
+  }
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f !== 'manifest.json' && !f.endsWith('.tmp')) : [];
+  const unlisted = files.filter((f) => !listed.some((e) => e.file === f)).length;
+  const json = await p.run(['--backups', '--json']);
+  assert.equal(json.code, 0, `${context}: --backups after the kill: ${json.stderr}`);
+  return { verified: listed.length, unlisted };
+}
+
+async function timeUp(backend: Backend, backups = false): Promise<{ startup: number; total: number }> {
+  const p = await reliableProject(backend, planFiles(), trialConfig(backups));
   try {
     let t0 = Date.now();
     assert.equal((await p.run(['--status'])).code, 0);
@@ -148,15 +198,26 @@ async function timeUp(backend: Backend): Promise<{ startup: number; total: numbe
 export async function crashTrials(backend: Backend, trials: number, seed: number, refs?: CatalogSnapshot[]): Promise<CrashStats> {
   const random = rng(seed);
   const references = refs ?? await referenceSnapshots(backend);
-  const timing = await timeUp(backend);
-  const stats: CrashStats = { trials: 0, killedBeforeAnyChange: 0, killedMidPlan: 0, completedBeforeKill: 0, dirty: 0, recoveredAsApplied: 0, recoveredAsRolledBack: 0, backendsTerminated: 0, dataLost: 0 };
+  const backupsPossible = await canBackUp(backend);
+  const timings = [await timeUp(backend), backupsPossible ? await timeUp(backend, true) : null];
+  const stats: CrashStats = { trials: 0, killedBeforeAnyChange: 0, killedMidPlan: 0, completedBeforeKill: 0, dirty: 0, recoveredAsApplied: 0, recoveredAsRolledBack: 0, backendsTerminated: 0, dataLost: 0,
+    withBackups: 0, interruptedBackups: 0, backupsVerified: 0 };
   for (let t = 0; t < trials; t++) {
+    // Every other trial with backups on, so kills also land in the backup taken before migrating.
+    const backups = backupsPossible && t % 2 === 1;
+    const timing = timings[backups ? 1 : 0]!;
     // Kill somewhere between most of the start-up time and just after a full run would have ended.
     const killAfter = Math.round(timing.startup * 0.8 + random() * (timing.total * 1.05 - timing.startup * 0.8));
-    const context = `${backend} crash trial ${t + 1} (seed ${seed}, killed after ${killAfter} ms)`;
-    const p = await reliableProject(backend, planFiles());
+    const context = `${backend} crash trial ${t + 1} (seed ${seed}, killed after ${killAfter} ms${backups ? ', backups on' : ''})`;
+    const p = await reliableProject(backend, planFiles(), trialConfig(backups));
     try {
       const run = await upAndKill(p, killAfter);
+      if (backups) {
+        stats.withBackups++;
+        const b = await checkBackups(p, context);
+        stats.backupsVerified += b.verified;
+        stats.interruptedBackups += b.unlisted;
+      }
       if (run.exitedFirst) {
         assert.equal(run.code, 0, `${context}: --up failed on its own:\n${run.out}`);
         stats.completedBeforeKill++;
@@ -204,12 +265,14 @@ export async function crashTrials(backend: Backend, trials: number, seed: number
       const rows = await p.query<{ n: string }>('SELECT count(*) AS n FROM missions');
       if (Number(rows[0]!.n) !== 3000) stats.dataLost++;
       assert.equal(Number(rows[0]!.n), 3000, `${context}: missions rows lost`);
+      if (backups) stats.backupsVerified += (await checkBackups(p, `${context}, after recovery`)).verified;
       await assertNothingStored(p);
       stats.trials++;
     } finally {
       await p.cleanup();
     }
   }
-  report(`crash on ${backend}: ${JSON.stringify(stats)} (run took ${timing.total} ms, start-up ${timing.startup} ms)`);
+  const timingText = timings.map((x, k) => x ? `${k ? 'with backups' : 'without backups'} ${x.total} ms (start-up ${x.startup} ms)` : 'backups not possible here').join(', ');
+  report(`crash on ${backend}: ${JSON.stringify(stats)} (full run ${timingText})`);
   return stats;
 }
