@@ -136,7 +136,8 @@ export class EngineContext {
     try {
       const r = await session.query<{ pid: number; application_name: string | null; usename: string | null }>(
         `SELECT a.pid, a.application_name, a.usename FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = ${key.sql} LIMIT 1`, key.params);
+          WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND ((l.classid::bigint << 32) | l.objid::bigint) = ${key.sql} LIMIT 1`, key.params);
       const h = r.rows[0];
       return h ? `pid ${h.pid}${h.application_name ? `, ${h.application_name}` : ''}${h.usename ? `, user ${h.usename}` : ''}` : null;
     } catch {

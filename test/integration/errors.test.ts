@@ -204,6 +204,35 @@ describe('locking', function () {
     assert.equal((await p.cli(['--up'])).code, 0, 'runs once the lock is free');
   });
 
+  it('names the lock holder in this database, not a run holding the same key in another database of the server', async () => {
+    p = await makeProject('postgres', ONE, { lockWaitMs: 300 });
+    const key = `SELECT pg_advisory_lock(hashtext('database-migration:public.database_migrations')::bigint)`;
+    // Other databases on the same server migrating at the same moment (same history table name, so the same key).
+    const others: TestProject[] = [];
+    const clients: pg.Client[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const o = await makeProject('postgres', {});
+        others.push(o);
+        const c = new pg.Client({ connectionString: o.url!, application_name: `elsewhere-${i}` });
+        await c.connect();
+        clients.push(c);
+        await c.query(key);
+      }
+      const holder = new pg.Client({ connectionString: p.url!, application_name: 'other-migrator' });
+      await holder.connect();
+      clients.push(holder);
+      await holder.query(key);
+      const r = await p.cli(['--up']);
+      assert.equal(r.code, 3);
+      assert.match(r.stderr, /\(pid \d+, other-migrator, user \w+\)/);
+      assert.doesNotMatch(r.stderr, /elsewhere/);
+    } finally {
+      for (const c of clients) await c.end();
+      for (const o of others) await o.cleanup();
+    }
+  });
+
   it('gives up with exit 3 when another process has the embedded database open', async () => {
     p = await makeProject('pglite', ONE, { lockWaitMs: 300 });
     const lock = await DataDirLock.acquire(path.join(p.dir, '.migrations', 'pglite', 'test'), 1000);
