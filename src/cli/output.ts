@@ -11,11 +11,35 @@ export interface Output {
   tty: boolean;
 }
 
+/**
+ * The process's stdout and stderr. A stream whose reader went away (`database-migration --up | head -1`: EPIPE) or
+ * that fails otherwise is closed quietly: nothing more is written to it, and the run goes on to its end and its own
+ * exit code — a closed pipe must never abort a migration half-way (a "-- transaction: none" one would stay dirty).
+ */
 export function processOutput(): Output {
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: guardedWriter(process.stdout),
+    err: guardedWriter(process.stderr),
     tty: !!process.stdout.isTTY && !process.env['NO_COLOR'],
+  };
+}
+
+const broken = new WeakSet<NodeJS.WriteStream>();
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/** Writes lines to `stream` until it fails once; its 'error' events (EPIPE) are swallowed instead of crashing the process. */
+export function guardedWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on('error', () => { broken.add(stream); });
+  }
+  return (t) => {
+    if (broken.has(stream) || stream.destroyed) return;
+    try {
+      stream.write(t.endsWith('\n') ? t : `${t}\n`);
+    } catch {
+      broken.add(stream);
+    }
   };
 }
 

@@ -45,7 +45,9 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  a migration or seed failed (it was rolled back)
-  2  usage or configuration error, bad migration file, refused action
+  2  usage or configuration error, bad migration file, refused action, a file
+     or directory that cannot be read or written, or a role lacking privileges
+     on the history tables
   3  the migration lock is held by another run
   4  drift: a migration changed after it was applied, is missing, dirty or out of order
   5  cannot connect to the database (unreachable, authentication, no such database)

@@ -155,6 +155,48 @@ function rank(e: ErrorObject): number {
   return 1;
 }
 
+/** The config file's text; a file that cannot be read (permissions, a directory in its place) is a MigrationError naming it. */
+function readConfigText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'EISDIR') {
+      throw new MigrationError('E_NOT_A_FILE', 'the config file is a directory, not a file',
+        `point --config at ${CONFIG_FILE_NAME}, or move the directory away`, { file });
+    }
+    const reason = String((err as Error).message ?? err).replace(/^[A-Z]+: /, '').replace(/, open '.*'$/, '');
+    throw new MigrationError('E_UNREADABLE_FILE', `the config file cannot be read (${code}: ${reason})`,
+      'give the user running database-migration read permission on the file and its directory (chmod/chown)', { file });
+  }
+}
+
+/**
+ * "history.schema" and "history.table" name where the history is written: a system schema (pg_catalog, pg_temp,
+ * information_schema, anything starting pg_), an empty name or one with a NUL byte is refused at load time,
+ * before any command touches the database.
+ */
+function checkHistoryNames(parsed: unknown, text: string, file: string): void {
+  const history = (parsed as { history?: unknown } | null)?.history;
+  if (!history || typeof history !== 'object') return;
+  for (const key of ['schema', 'table'] as const) {
+    const value = (history as Record<string, unknown>)[key];
+    if (typeof value !== 'string') continue;
+    let problem: string | null = null;
+    if (value === '') problem = 'is empty';
+    else if (value.includes('\u0000')) problem = 'contains a NUL byte';
+    else if (key === 'schema' && (/^pg_/i.test(value) || value.toLowerCase() === 'information_schema')) {
+      problem = `is a system schema (${JSON.stringify(value)}): pg_catalog, pg_temp, information_schema and every name starting with pg_ belong to PostgreSQL`;
+    }
+    if (!problem) continue;
+    throw new MigrationError('E_CONFIG_INVALID', `"history.${key}" ${problem}`,
+      key === 'schema'
+        ? 'set "history.schema" to a schema of your own (e.g. "public", or one the migration role owns), or remove the key'
+        : 'set "history.table" to a plain table name (e.g. "database_migrations"), or remove the key',
+      { file, line: lineOfKey(text, ['history', key]) });
+  }
+}
+
 /** Reads and validates a config file, or returns defaults rooted at `cwd` when there is none. */
 export function loadConfig(options: { cwd: string; configPath?: string }): Config {
   let file: string | null = null;
@@ -171,7 +213,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
   const root = file ? path.dirname(file) : path.resolve(options.cwd);
   let data: ConfigFile = {};
   if (file) {
-    const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const text = readConfigText(file);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -182,6 +224,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
       throw new MigrationError('E_CONFIG_PARSE', `config is not valid JSON: ${msg}`,
         'fix the JSON syntax (no comments or trailing commas are allowed)', { file, line });
     }
+    checkHistoryNames(parsed, text, file);
     const errors = validate(parsed);
     if (errors.length > 0) {
       // propertyNames problems come as a pattern error plus a summary; the one naming the property says most.

@@ -103,6 +103,7 @@ export function createMigration(config: Config, rawName: string, options: { temp
       'choose another name, or edit the existing migration if it is not applied yet', { file: clash.file });
   }
   const version = nextVersion(existing.map((m) => m.version), config.numbering, options.now);
+  assertFileNameFits(version, name);
   const now = options.now ?? new Date();
   const { table, column, refTable } = templateSubjects(name);
   const text = fs.readFileSync(templatePath, 'utf8')
@@ -112,8 +113,54 @@ export function createMigration(config: Config, rawName: string, options: { temp
     .replace(/\{\{\s*column\s*\}\}/g, column)
     .replace(/\{\{\s*ref_table\s*\}\}/g, refTable)
     .replace(/\{\{\s*date\s*\}\}/g, now.toISOString());
-  fs.mkdirSync(config.migrationsDir, { recursive: true });
   const file = path.join(config.migrationsDir, `${version}_${name}.sql`);
-  fs.writeFileSync(file, text, { flag: 'wx' });
+  writeNewFile(config.migrationsDir, file, text);
   return { path: file, version, name, template };
+}
+
+/** The longest file name (in bytes) Linux, macOS and Windows file systems accept. */
+export const MAX_FILE_NAME_BYTES = 255;
+
+/** Refuses a name whose file NNN_name.sql would be longer than a file system allows (bytes, as UTF-8). */
+function assertFileNameFits(version: string, name: string): void {
+  const fileName = `${version}_${name}.sql`;
+  const bytes = Buffer.byteLength(fileName, 'utf8');
+  if (bytes <= MAX_FILE_NAME_BYTES) return;
+  const room = MAX_FILE_NAME_BYTES - Buffer.byteLength(`${version}_.sql`, 'utf8');
+  throw new MigrationError('E_NAME_TOO_LONG',
+    `the migration name is too long: its file name "${fileName.slice(0, 40)}…" would be ${bytes} bytes, and file names are limited to ${MAX_FILE_NAME_BYTES} bytes`,
+    `use a shorter name: at most ${room} bytes (UTF-8) after the "${version}_" prefix, e.g. a short summary of the change`);
+}
+
+/** Creates the migrations directory when missing and writes a new file (never overwrites); file system refusals are MigrationErrors naming the path. */
+function writeNewFile(dir: string, file: string, text: string): void {
+  let at = dir;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    at = file;
+    fs.writeFileSync(file, text, { flag: 'wx' });
+  } catch (err) {
+    throw writeError(err, dir, at);
+  }
+}
+
+function writeError(err: unknown, dir: string, at: string): MigrationError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  const reason = String((err as Error).message ?? err).replace(/^[A-Z]+: /, '').replace(/, (open|mkdir) '.*'$/, '');
+  if (code === 'EEXIST' && at !== dir) {
+    return new MigrationError('E_MIGRATION_EXISTS', `${path.basename(at)} already exists`, 'run --create again: it picks the next free number', { file: at });
+  }
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return new MigrationError('E_NOT_A_DIRECTORY', `the migrations directory ${dir} (or a directory above it) is a file, not a directory`,
+      'move the file away, or point "migrationsDir" in the config at a directory', { file: dir });
+  }
+  if (code === 'ENAMETOOLONG') {
+    return new MigrationError('E_NAME_TOO_LONG', `the path of the new migration is too long (${code}: ${reason})`,
+      'use a shorter migration name, or a migrations directory with a shorter path', { file: at });
+  }
+  const missing = at === dir;
+  const where = missing ? path.dirname(dir) : dir;
+  return new MigrationError('E_NOT_WRITABLE',
+    `${missing ? 'the migrations directory cannot be created' : 'the migrations directory is not writable, so the new migration cannot be created'} (${code}: ${reason})`,
+    `give the user running database-migration write permission on ${where} (chmod/chown), run as its owner, or set "migrationsDir" to a directory you can write`, { file: dir });
 }

@@ -13,7 +13,7 @@ export function discoverMigrations(dir: string, options: { mustExist?: boolean; 
     return [];
   }
   const shown = (p: string) => (options.displayRoot ? path.relative(options.displayRoot, p) || p : p);
-  const files = sqlFilesIn(dir, shown);
+  const files = sqlFilesIn(dir, shown, 'migration');
   const migrations = files.map((name) => {
     const full = path.join(dir, name);
     return parseMigrationFile(readSqlText(full, shown(full)), shown(full), name);
@@ -72,61 +72,91 @@ export function seedEnvironments(sql: string): string[] | null {
 export function discoverSeeds(dir: string, displayRoot?: string): SeedFile[] {
   if (!fs.existsSync(dir)) return [];
   const shown = (p: string) => (displayRoot ? path.relative(displayRoot, p) : p);
-  return sqlFilesIn(dir, shown)
+  return sqlFilesIn(dir, shown, 'seed')
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((name) => {
       const full = path.join(dir, name);
-      const sql = readSqlText(full, shown(full)).replace(/^\uFEFF/, '');
+      const sql = readSqlText(full, shown(full), 'seed').replace(/^\uFEFF/, '');
       return { name, file: displayRoot ? path.relative(displayRoot, full) : full, sql, environments: seedEnvironments(sql) };
     });
 }
 
-/** A *.sql entry of a directory that migrations or seeds are read from; `problem` is why it cannot be read (a broken or looping link). */
+/** A *.sql entry of a directory that migrations or seeds are read from; `problem` is why it cannot be read (a broken or looping link, a directory, a FIFO). */
 export interface SqlEntry {
   name: string;
   problem: MigrationError | null;
 }
 
+/** What the files of a directory are: the word used in messages about an entry that is not one. */
+export type SqlFileKind = 'migration' | 'seed';
+
 /**
- * *.sql entries of a directory, as --up reads them: regular files, and symbolic links that lead to one
- * (a link that cannot be followed comes with its problem; a link to a directory is left out).
+ * *.sql entries of a directory, as --up reads them: regular files, and symbolic links that lead to one. Anything
+ * else named *.sql (a directory, a FIFO, a socket, a link that cannot be followed or leads to a directory) comes
+ * with its problem: it is never silently skipped, and never opened (opening a FIFO for reading would block).
  */
-export function sqlEntriesIn(dir: string, shown: (p: string) => string = (p) => p): SqlEntry[] {
+export function sqlEntriesIn(dir: string, shown: (p: string) => string = (p) => p, kind: SqlFileKind = 'migration'): SqlEntry[] {
   const entries: SqlEntry[] = [];
-  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+  for (const d of readDirectory(dir, shown, kind)) {
     if (!d.name.toLowerCase().endsWith('.sql')) continue;
     if (d.isFile()) { entries.push({ name: d.name, problem: null }); continue; }
-    if (!d.isSymbolicLink()) continue;
+    const full = path.join(dir, d.name);
+    if (!d.isSymbolicLink()) { entries.push({ name: d.name, problem: notARegularFile(fs.lstatSync(full), shown(full), kind, false) }); continue; }
     let target: fs.Stats;
     try {
-      target = fs.statSync(path.join(dir, d.name));
+      target = fs.statSync(full);
     } catch (err) {
       entries.push({
         name: d.name,
         problem: new MigrationError('E_UNREADABLE_FILE', `symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
-          'point the link at an existing migration file, or remove it', { file: shown(path.join(dir, d.name)) }),
+          `point the link at an existing ${kind} file, or remove it`, { file: shown(full) }),
       });
       continue;
     }
-    if (target.isFile()) entries.push({ name: d.name, problem: null });
+    entries.push({ name: d.name, problem: target.isFile() ? null : notARegularFile(target, shown(full), kind, true) });
   }
   return entries;
 }
 
-/** *.sql files of a directory (see sqlEntriesIn); a broken or looping link is an error, not silently skipped. */
-function sqlFilesIn(dir: string, shown: (p: string) => string): string[] {
-  return sqlEntriesIn(dir, shown).map((e) => {
+/** The entries of a migrations or seeds directory; a directory that cannot be listed (permissions, a file in its place) is a MigrationError. */
+function readDirectory(dir: string, shown: (p: string) => string, kind: SqlFileKind): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const what = kind === 'seed' ? 'seeds' : 'migrations';
+    if (code === 'ENOTDIR') {
+      throw new MigrationError('E_NOT_A_DIRECTORY', `the ${what} directory is a file, not a directory`,
+        `move the file away and create a directory there, or point "${what}Dir" in the config at the ${what} directory`, { file: shown(dir) });
+    }
+    throw new MigrationError('E_UNREADABLE_FILE', `the ${what} directory cannot be read (${code}: ${describeErrno(err)})`,
+      'give the user running database-migration read and search permission on the directory (chmod/chown)', { file: shown(dir) });
+  }
+}
+
+/** "is a directory, not a migration file": what --up says about a *.sql entry it cannot read as a file. */
+function notARegularFile(st: fs.Stats, shown: string, kind: SqlFileKind, viaLink: boolean): MigrationError {
+  const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket'
+    : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  return new MigrationError('E_NOT_A_FILE', `is ${viaLink ? 'a symbolic link to ' : ''}${what}, not a ${kind} file`,
+    `move it out of the ${kind === 'seed' ? 'seeds' : 'migrations'} directory, or rename it so its name does not end in .sql`, { file: shown });
+}
+
+/** *.sql files of a directory (see sqlEntriesIn); an entry that cannot be read as a file is an error, not silently skipped. */
+function sqlFilesIn(dir: string, shown: (p: string) => string, kind: SqlFileKind): string[] {
+  return sqlEntriesIn(dir, shown, kind).map((e) => {
     if (e.problem) throw e.problem;
     return e.name;
   });
 }
 
 /** Reads a SQL file as strict UTF-8: a file that cannot be read, is not UTF-8 or holds a NUL byte is refused, never silently altered. */
-export function readSqlText(full: string, shown: string): string {
+export function readSqlText(full: string, shown: string, kind: SqlFileKind = 'migration'): string {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(full);
+    bytes = readRegularFile(full, shown, kind);
   } catch (err) {
+    if (err instanceof MigrationError) throw err;
     throw new MigrationError('E_UNREADABLE_FILE', `file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
       'give the user running database-migration read permission on the file (chmod/chown), or move it out of the directory', { file: shown });
   }
@@ -145,6 +175,21 @@ export function readSqlText(full: string, shown: string): string {
       'remove the NUL byte (the file may be UTF-16 or binary: re-save it as UTF-8 text)', { file: shown, line: text.slice(0, nul).split('\n').length });
   }
   return text;
+}
+
+/**
+ * Reads a file that must be a regular file. It is opened without blocking and checked after opening, so a FIFO
+ * put in place of a file after the directory was listed is refused instead of hanging the run.
+ */
+function readRegularFile(full: string, shown: string, kind: SqlFileKind): Buffer {
+  const fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw notARegularFile(st, shown, kind, false);
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function describeErrno(err: unknown): string {

@@ -25,6 +25,11 @@ export type ErrorCode =
   | 'E_BAD_FILENAME'
   | 'E_DUPLICATE_VERSION'
   | 'E_UNREADABLE_FILE'
+  | 'E_NOT_A_FILE'
+  | 'E_NOT_A_DIRECTORY'
+  | 'E_NOT_WRITABLE'
+  | 'E_NAME_TOO_LONG'
+  | 'E_HISTORY_PRIVILEGE'
   | 'E_BAD_ENCODING'
   | 'E_NO_MIGRATIONS_DIR'
   | 'E_CONFIG_NOT_FOUND'
@@ -66,6 +71,11 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_BAD_FILENAME: ExitCode.UsageOrConfig,
   E_DUPLICATE_VERSION: ExitCode.UsageOrConfig,
   E_UNREADABLE_FILE: ExitCode.UsageOrConfig,
+  E_NOT_A_FILE: ExitCode.UsageOrConfig,
+  E_NOT_A_DIRECTORY: ExitCode.UsageOrConfig,
+  E_NOT_WRITABLE: ExitCode.UsageOrConfig,
+  E_NAME_TOO_LONG: ExitCode.UsageOrConfig,
+  E_HISTORY_PRIVILEGE: ExitCode.UsageOrConfig,
   E_BAD_ENCODING: ExitCode.UsageOrConfig,
   E_NO_MIGRATIONS_DIR: ExitCode.UsageOrConfig,
   E_CONFIG_NOT_FOUND: ExitCode.UsageOrConfig,

@@ -1,4 +1,5 @@
 import type { Session } from './db/database';
+import { assertMayWriteHistory, currentRole, historyPrivilegeError, readHistoryAccess } from './history-access';
 
 /** Double-quotes an identifier so configured schema and table names are always safe. */
 export function quoteIdent(name: string): string {
@@ -71,15 +72,50 @@ export class HistoryStore {
     return { sql: `hashtext($1)::bigint`, params: [`database-migration:${this.names.schema}.${this.names.table}`] };
   }
 
+  /**
+   * Whether the history table exists. Read from the catalog, which needs no privilege: a role that may not use the
+   * schema learns that the table is missing (nothing applied) instead of a "permission denied", and is told which
+   * GRANT it needs when the table is there but out of its reach.
+   */
   async exists(session: Session): Promise<boolean> {
-    const r = await session.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [this.table]);
-    return r.rows[0]?.t != null;
+    const r = await session.query<{ found: boolean; can_use: boolean; role: string }>(
+      `SELECT c.oid IS NOT NULL AS found, COALESCE(has_schema_privilege(n.oid, 'USAGE'), false) AS can_use, current_user::text AS role
+         FROM (SELECT 1) AS one LEFT JOIN pg_namespace n ON n.nspname = $1 LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = $2`,
+      [this.names.schema, this.names.table]);
+    const row = r.rows[0];
+    if (row?.found && !row.can_use) {
+      throw historyPrivilegeError({ code: '42501', message: `permission denied for schema ${this.names.schema}` }, this.names, row.role);
+    }
+    return !!row?.found;
   }
 
-  /** Creates the schema (when missing) and the three history tables. Idempotent. */
+  /** Runs a read or write of the history tables; a "permission denied" becomes a MigrationError naming the role and the GRANT. */
+  async withPrivilegeCheck<T>(session: Session, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const mapped = historyPrivilegeError(err, this.names, null);
+      if (mapped === err) throw err;
+      throw historyPrivilegeError(err, this.names, await currentRole(session));
+    }
+  }
+
+  /**
+   * Creates the schema and the three history tables when missing (idempotent), after checking that the role may:
+   * a role without the CREATE privilege is refused with the GRANT that fixes it. When the tables exist no DDL runs,
+   * so a role that was granted their use (but may not create in the schema) records migrations fine.
+   */
   async ensure(session: Session): Promise<void> {
-    const ns = await session.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.names.schema]);
-    if (ns.rows.length === 0) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.names.schema)}`);
+    const access = await readHistoryAccess(session, this.names);
+    const need = assertMayWriteHistory(access, this.names);
+    await this.withPrivilegeCheck(session, async () => {
+      if (need.createSchema) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.names.schema)}`);
+      if (need.createTables) await this.createTables(session);
+      else if (!access.hasErrorColumn) await session.exec(`ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text`);
+    });
+  }
+
+  private async createTables(session: Session): Promise<void> {
     await session.exec(`
 CREATE TABLE IF NOT EXISTS ${this.table} (
   version       text PRIMARY KEY,
@@ -129,9 +165,9 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
   async read(session: Session, options: { withDownSql?: boolean } = {}): Promise<HistoryRow[]> {
     if (!(await this.exists(session))) return [];
     // down_sql can be large and only a rollback needs it.
-    const r = await session.query<Record<string, unknown>>(options.withDownSql === false
+    const r = await this.withPrivilegeCheck(session, () => session.query<Record<string, unknown>>(options.withDownSql === false
       ? `SELECT version, name, checksum, NULL AS down_sql, status, transactional, applied_at, applied_by, duration_ms, environment, batch, error FROM ${this.table}`
-      : `SELECT * FROM ${this.table}`);
+      : `SELECT * FROM ${this.table}`));
     return r.rows.map((row) => ({
       version: String(row['version']),
       name: String(row['name']),
@@ -219,9 +255,9 @@ RETURNING duration_ms${options.commit === false ? ';' : ';\nCOMMIT'}`;
 
   async readLog(session: Session, limit = 100): Promise<LogEntry[]> {
     if (!(await this.exists(session))) return [];
-    const r = await session.query<Record<string, unknown>>(
+    const r = await this.withPrivilegeCheck(session, () => session.query<Record<string, unknown>>(
       `SELECT id, occurred_at, action, version, name, success, duration_ms, environment, performed_by, message
-         FROM ${this.logTable} ORDER BY id DESC LIMIT $1`, [limit]);
+         FROM ${this.logTable} ORDER BY id DESC LIMIT $1`, [limit]));
     return r.rows.map((row) => ({
       id: Number(row['id']),
       occurredAt: new Date(row['occurred_at'] as string | Date),

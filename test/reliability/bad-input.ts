@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { snapshotCatalog } from '../../src/core/catalog';
-import { spawn } from 'node:child_process';
-import { CLI, embeddedServer, migration, withDatabase, type Backend } from '../integration/harness';
-import { assertNothingStored, catalogDiff, inspect, reliableProject, report, type ReliableProject } from './common';
+import { execFileSync, spawn } from 'node:child_process';
+import { adminQuery, CLI, embeddedServer, migration, withDatabase, type Backend } from '../integration/harness';
+import { assertCleanOutput, assertNothingStored, catalogDiff, inspect, reliableProject, report, type ReliableProject } from './common';
 
 const BASE = { 'migrations/001_create_agencies.sql': migration('CREATE TABLE agencies (id bigint PRIMARY KEY, name text);', 'DROP TABLE agencies;') };
 
@@ -24,6 +24,10 @@ export interface BadInputCase {
   applies?: boolean;
   /** Runs the CLI as this uid/gid (for "unreadable": root reads any file). */
   asNobody?: boolean;
+  /** Needs a real PostgreSQL server (roles and privileges). */
+  postgresOnly?: boolean;
+  /** Undoes what setup made outside the project (a role), after the project's database is gone. */
+  cleanup?(): Promise<void>;
 }
 
 const NOBODY = 65534;
@@ -78,6 +82,9 @@ export function badInputCorpus(options: { bigFileBytes: number; statements: numb
     { name: 'config that is not JSON', setup: (p) => fs.appendFileSync(path.join(p.dir, 'database-migration.config.json'), ',,'), args: ['--up'], code: 2,
       message: /config is not valid JSON/ },
     { name: 'unknown environment', setup: () => {}, args: ['--up', '--env', 'prodution'], code: 2, message: /unknown environment "prodution".*\n {2}fix: .*test/ },
+    ...notAFileCases(),
+    ...pathCases(),
+    ...privilegeCases(),
     { name: 'URL with a bad password', setup: () => {}, code: 5, message: /authentication failed|password/i,
       args: async () => {
         const server = await embeddedServer();
@@ -85,6 +92,78 @@ export function badInputCorpus(options: { bigFileBytes: number; statements: numb
         u.password = 'not-the-password';
         return ['--up', '--url', u.toString()];
       } },
+  ];
+}
+
+/** Issue 12: entries named *.sql that are not files are refused by name, never skipped, never opened (a FIFO would block). */
+function notAFileCases(): BadInputCase[] {
+  const at = (p: ReliableProject, ...rel: string[]) => path.join(p.dir, ...rel);
+  return [
+    { name: 'a directory named 002_x.sql', setup: (p) => fs.mkdirSync(at(p, 'migrations', '002_dir.sql')), args: ['--up'], code: 2,
+      message: /migrations\/002_dir\.sql: is a directory, not a migration file\n {2}fix: move it out of the migrations directory/ },
+    { name: 'a FIFO named 002_x.sql (must not hang)', setup: (p) => { execFileSync('mkfifo', [at(p, 'migrations', '002_fifo.sql')]); }, args: ['--up'], code: 2,
+      message: /migrations\/002_fifo\.sql: is a FIFO \(named pipe\), not a migration file/ },
+    { name: 'a symlink to a directory named 002_x.sql', setup: (p) => fs.symlinkSync(p.dir, at(p, 'migrations', '002_link.sql')), args: ['--up'], code: 2,
+      message: /migrations\/002_link\.sql: is a symbolic link to a directory, not a migration file/ },
+    { name: 'a directory named 001_x.sql in seeds/', setup: (p) => fs.mkdirSync(at(p, 'seeds', '001_planets.sql'), { recursive: true }), args: ['--seed'], code: 2,
+      message: /seeds\/001_planets\.sql: is a directory, not a seed file/ },
+  ];
+}
+
+/** Issue 12: config values and paths that used to end in a stack trace. */
+function pathCases(): BadInputCase[] {
+  const migrations = (p: ReliableProject) => path.join(p.dir, 'migrations');
+  return [
+    { name: 'history schema pg_temp', setup: (p) => rewriteConfig(p, (c) => { c['history'] = { schema: 'pg_temp' }; }), args: ['--up'], code: 2,
+      message: /database-migration\.config\.json:\d+: "history\.schema" is a system schema \("pg_temp"\)/ },
+    { name: 'unreadable migrations directory (run as nobody)', asNobody: true, setup: (p) => fs.chmodSync(migrations(p), 0o000), args: ['--up'], code: 2,
+      message: /migrations: the migrations directory cannot be read \(EACCES: permission denied\)/ },
+    { name: 'unreadable config file (run as nobody)', asNobody: true, setup: (p) => fs.chmodSync(path.join(p.dir, 'database-migration.config.json'), 0o600),
+      args: ['--status'], code: 2, message: /database-migration\.config\.json: the config file cannot be read \(EACCES: permission denied\)/ },
+    { name: '--create with a 300-character name', setup: () => {}, args: ['a'.repeat(300), '--create'], code: 2,
+      message: /the migration name is too long: .* would be 308 bytes, and file names are limited to 255 bytes\n {2}fix: use a shorter name: at most 247 bytes/ },
+    { name: '--create into a read-only migrations directory (run as nobody)', asNobody: true, setup: (p) => fs.chmodSync(migrations(p), 0o555),
+      args: ['create_rovers', '--create'], code: 2,
+      message: /migrations: the migrations directory is not writable, so the new migration cannot be created \(EACCES: permission denied\)\n {2}fix: give the user .* write permission on \S*migrations/ },
+    { name: '--create with a file in place of the migrations directory',
+      setup: (p) => { fs.renameSync(migrations(p), `${migrations(p)}.moved`); fs.writeFileSync(migrations(p), 'not a directory'); },
+      args: ['create_rovers', '--create'], code: 2, message: /migrations: the migrations directory is a file, not a directory/ },
+  ];
+}
+
+/**
+ * Issue 12: a LOGIN role that neither owns the database nor may create in "public" (the PostgreSQL 15 default)
+ * runs --up against a history table that does not exist yet: refused up front, naming schema, role and GRANT.
+ */
+function privilegeCases(): BadInputCase[] {
+  const make = (name: string, history: Record<string, string>, code: number, message: (role: string) => RegExp): BadInputCase => {
+    let role = '';
+    const password = `role-pw-${Math.random().toString(36).slice(2, 10)}`;
+    return {
+      name, postgresOnly: true, code,
+      get message() { return message(role); },
+      setup: async (p) => {
+        role = `dm_role_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+        await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+        // Servers before 15 let everyone create in "public": take that away as 15 does.
+        await adminQuery('REVOKE CREATE ON SCHEMA public FROM PUBLIC', p.url!);
+        p.secrets.push(password);
+        rewriteConfig(p, (c) => { c['history'] = history; });
+      },
+      args: async (p) => {
+        const u = new URL(p.url!);
+        u.username = role;
+        u.password = password;
+        return ['--up', '--url', u.toString()];
+      },
+      cleanup: async () => { if (role) await adminQuery(`DROP ROLE IF EXISTS ${role}`); },
+    };
+  };
+  return [
+    make('role without CREATE on schema public, new history table', { table: 'role_history' }, 2,
+      (role) => new RegExp(`role "${role}" may not create the history tables in schema "public" .*\n {2}fix: as the schema owner run GRANT CREATE ON SCHEMA public TO ${role}; or set "history\.schema"`)),
+    make('role without CREATE on the database, history schema missing', { schema: 'audit_history' }, 2,
+      (role) => new RegExp(`history schema "audit_history" does not exist, and role "${role}" may not create it .*\n {2}fix: .*CREATE SCHEMA audit_history AUTHORIZATION ${role}`)),
   ];
 }
 
@@ -116,12 +195,15 @@ export async function runBadInput(backend: Backend, c: BadInputCase): Promise<{ 
     const first = await p.run(['--up']);
     assert.equal(first.code, 0, first.stderr);
     const before = await fingerprint(p);
+    if (c.postgresOnly && backend !== 'postgres') return { code: -1, firstLine: 'skipped: needs a PostgreSQL server (roles)' };
     await c.setup(p);
     const args = typeof c.args === 'function' ? await c.args(p) : c.args;
     let r;
     if (c.asNobody) {
       if (backend === 'pglite') return { code: -1, firstLine: 'skipped: the PGlite data directory is root\'s' };
+      if (process.getuid?.() !== 0) return { code: -1, firstLine: 'skipped: running the CLI as nobody needs root' };
       r = await spawnAs(p, args, NOBODY);
+      assertCleanOutput(r, p.secrets, args);
     } else {
       r = await p.run(args);
     }
@@ -141,10 +223,15 @@ export async function runBadInput(backend: Backend, c: BadInputCase): Promise<{ 
     await assertNothingStored(p);
     return { code: r.code, firstLine: (r.stderr || r.stdout).trim().split('\n')[0]!.slice(0, 160) };
   } finally {
-    for (const f of fs.existsSync(path.join(p.dir, 'migrations')) ? fs.readdirSync(path.join(p.dir, 'migrations')) : []) {
-      try { fs.chmodSync(path.join(p.dir, 'migrations', f), 0o644); } catch { /* symlink loop */ }
+    const dir = path.join(p.dir, 'migrations');
+    if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) {
+      fs.chmodSync(dir, 0o755);
+      for (const f of fs.readdirSync(dir)) {
+        try { fs.chmodSync(path.join(dir, f), 0o644); } catch { /* symlink loop */ }
+      }
     }
     await p.cleanup();
+    await c.cleanup?.();
   }
 }
 

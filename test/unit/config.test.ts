@@ -365,3 +365,41 @@ describe('resolveEnvironment', () => {
     assert.equal(describeTarget(r.target), 'postgres://u:***@h/db');
   });
 });
+
+describe('history.schema and history.table (issue 12)', () => {
+  const refused: [string, RegExp][] = [
+    ['pg_temp', /"history\.schema" is a system schema \("pg_temp"\)/],
+    ['pg_catalog', /"history\.schema" is a system schema \("pg_catalog"\)/],
+    ['PG_toast', /"history\.schema" is a system schema \("PG_toast"\)/],
+    ['pg_anything', /"history\.schema" is a system schema \("pg_anything"\)/],
+    ['information_schema', /"history\.schema" is a system schema \("information_schema"\)/],
+    ['', /"history\.schema" is empty/],
+    ['audit\u0000x', /"history\.schema" contains a NUL byte/],
+  ];
+  for (const [schema, message] of refused) {
+    it(`refuses history.schema ${JSON.stringify(schema)} at load time, naming the file, line and key`, () => {
+      const cwd = withConfig(`{\n  "history": {\n    "schema": ${JSON.stringify(schema)}\n  }\n}\n`);
+      const e = expectMigrationError(() => loadConfig({ cwd }), 'E_CONFIG_INVALID');
+      assert.match(e.message, message);
+      assert.equal(e.exitCode, 2);
+      assert.equal(e.location.file, path.join(cwd, CONFIG_FILE_NAME));
+      assert.equal(e.location.line, 3);
+      assert.match(e.hint, /set "history\.schema" to a schema of your own/);
+    });
+  }
+
+  it('refuses a history.table with a NUL byte, and accepts ordinary names', () => {
+    const e = expectMigrationError(() => loadConfig({ cwd: withConfig('{"history": {"table": "a\\u0000b"}}') }), 'E_CONFIG_INVALID');
+    assert.match(e.message, /"history\.table" contains a NUL byte/);
+    const ok = loadConfig({ cwd: withConfig('{"history": {"schema": "audit_pg_", "table": "pg_history"}}') });
+    assert.deepEqual([ok.historySchema, ok.historyTable], ['audit_pg_', 'pg_history']);
+  });
+
+  it('a config path that is a directory is E_NOT_A_FILE naming it', () => {
+    const d = tempDir();
+    fs.mkdirSync(path.join(d, 'conf.json'));
+    const e = expectMigrationError(() => loadConfig({ cwd: d, configPath: 'conf.json' }), 'E_NOT_A_FILE');
+    assert.equal(e.location.file, path.join(d, 'conf.json'));
+    assert.equal(e.exitCode, 2);
+  });
+});

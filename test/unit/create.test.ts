@@ -185,3 +185,49 @@ describe('createMigration', () => {
     expectMigrationError(() => createMigration(project(), '  --  '), 'E_USAGE');
   });
 });
+
+describe('createMigration: file names and the migrations directory (issue 12)', () => {
+  it('refuses a 300-character name: E_NAME_TOO_LONG, exit 2, saying the 255-byte limit', () => {
+    const config = project();
+    const e = expectMigrationError(() => createMigration(config, 'a'.repeat(300)), 'E_NAME_TOO_LONG');
+    assert.equal(e.exitCode, 2);
+    assert.match(e.message, /would be 308 bytes, and file names are limited to 255 bytes/);
+    assert.match(e.hint, /at most 247 bytes \(UTF-8\) after the "001_" prefix/);
+    assert.ok(!fs.existsSync(config.migrationsDir) || fs.readdirSync(config.migrationsDir).length === 0, 'nothing written');
+  });
+
+  it('the limit is exactly 255 bytes of file name', () => {
+    const config = project();
+    const made = createMigration(config, 'b'.repeat(247));
+    assert.equal(Buffer.byteLength(path.basename(made.path)), 255);
+    expectMigrationError(() => createMigration(config, 'c'.repeat(248)), 'E_NAME_TOO_LONG');
+  });
+
+  it('counts the bytes of the file name, not of the typed name: multibyte input', () => {
+    const config = project();
+    // 200 two-byte letters (400 bytes typed) are not part of a snake_case file name: the file is short.
+    const short = createMigration(config, `${'é'.repeat(200)}_mars`);
+    assert.equal(path.basename(short.path), '001_mars.sql');
+    // Multibyte separators between ASCII words: 25 words of 10 letters joined by "_" is 274 bytes of name.
+    const e = expectMigrationError(() => createMigration(config, Array.from({ length: 25 }, () => 'a'.repeat(10)).join('ß')), 'E_NAME_TOO_LONG');
+    assert.match(e.message, /would be 282 bytes/);
+  });
+
+  it('creates a missing migrations directory', () => {
+    const config = project();
+    fs.rmSync(config.migrationsDir, { recursive: true, force: true });
+    const made = createMigration(config, 'create_rovers');
+    assert.ok(fs.statSync(config.migrationsDir).isDirectory());
+    assert.ok(fs.existsSync(made.path));
+  });
+
+  it('a file where the migrations directory should be is E_NOT_A_DIRECTORY naming it', () => {
+    const config = project();
+    fs.writeFileSync(config.migrationsDir, 'not a directory');
+    const e = expectMigrationError(() => createMigration(config, 'create_rovers'), 'E_NOT_A_DIRECTORY');
+    assert.equal(e.exitCode, 2);
+    assert.match(e.message, /the migrations directory is a file, not a directory/);
+    assert.equal(e.location.file, config.migrationsDir);
+    assert.equal(fs.readFileSync(config.migrationsDir, 'utf8'), 'not a directory');
+  });
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { discoverMigrations, discoverSeeds } from '../../src/core/discovery';
+import { MigrationError } from '../../src/core/errors';
+
+/** Issue 12: *.sql entries that are not files are refused by name (exit 2), never skipped, never opened. */
+describe('discovery: entries named *.sql that are not files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-discovery-'));
+    fs.mkdirSync(path.join(dir, 'migrations'));
+    fs.writeFileSync(path.join(dir, 'migrations', '001_create_agencies.sql'), '-- Up migration\nCREATE TABLE agencies (id int);\n');
+  });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  const refused = (fn: () => unknown): MigrationError => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof MigrationError, `a MigrationError, not ${String(e)}`);
+      assert.equal(e.exitCode, 2);
+      return e;
+    }
+    return assert.fail('expected a MigrationError');
+  };
+  const migrations = () => discoverMigrations(path.join(dir, 'migrations'), { displayRoot: dir });
+
+  it('a directory', () => {
+    fs.mkdirSync(path.join(dir, 'migrations', '002_dir.sql'));
+    const e = refused(migrations);
+    assert.equal(e.code, 'E_NOT_A_FILE');
+    assert.equal(e.format().split('\n')[0], 'migrations/002_dir.sql: is a directory, not a migration file');
+  });
+
+  it('a FIFO (returns instead of blocking on it)', () => {
+    execFileSync('mkfifo', [path.join(dir, 'migrations', '002_fifo.sql')]);
+    const e = refused(migrations);
+    assert.equal(e.format().split('\n')[0], 'migrations/002_fifo.sql: is a FIFO (named pipe), not a migration file');
+  });
+
+  it('a symbolic link to a directory', () => {
+    fs.symlinkSync(dir, path.join(dir, 'migrations', '002_link.sql'));
+    const e = refused(migrations);
+    assert.equal(e.format().split('\n')[0], 'migrations/002_link.sql: is a symbolic link to a directory, not a migration file');
+  });
+
+  it('a symbolic link to a file is read as before', () => {
+    fs.writeFileSync(path.join(dir, 'elsewhere.sql'), '-- Up migration\nSELECT 1;\n');
+    fs.symlinkSync(path.join(dir, 'elsewhere.sql'), path.join(dir, 'migrations', '002_link.sql'));
+    assert.deepEqual(migrations().map((m) => m.version), ['001', '002']);
+  });
+
+  it('a directory in seeds/', () => {
+    fs.mkdirSync(path.join(dir, 'seeds', '001_planets.sql'), { recursive: true });
+    const e = refused(() => discoverSeeds(path.join(dir, 'seeds'), dir));
+    assert.equal(e.format().split('\n')[0], 'seeds/001_planets.sql: is a directory, not a seed file');
+  });
+
+  it('a file in place of the migrations directory', () => {
+    fs.rmSync(path.join(dir, 'migrations'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'migrations'), '');
+    const e = refused(migrations);
+    assert.equal(e.code, 'E_NOT_A_DIRECTORY');
+    assert.match(e.format(), /^migrations: the migrations directory is a file, not a directory\n {2}fix: /);
+  });
+});
