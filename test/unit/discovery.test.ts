@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runCli } from '../../src/cli/main';
 import { discoverMigrations, discoverSeeds } from '../../src/core/discovery';
 import { MigrationError } from '../../src/core/errors';
 
@@ -65,5 +66,45 @@ describe('discovery: entries named *.sql that are not files', () => {
     const e = refused(migrations);
     assert.equal(e.code, 'E_NOT_A_DIRECTORY');
     assert.match(e.format(), /^migrations: the migrations directory is a file, not a directory\n {2}fix: /);
+  });
+});
+
+describe('--lint on paths that are not SQL files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-lint-paths-'));
+    fs.mkdirSync(path.join(dir, 'migrations'));
+    fs.writeFileSync(path.join(dir, 'database-migration.config.json'), JSON.stringify({ environments: { dev: { url: 'postgres://localhost/x' } } }));
+  });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  async function lint(target: string): Promise<{ code: number; err: string }> {
+    let err = '';
+    const code = await runCli(['--lint', target], { cwd: dir, env: { NO_COLOR: '1' }, output: { out: () => {}, err: (t: string) => { err += `${t}\n`; }, tty: false } });
+    return { code, err };
+  }
+
+  it('a FIFO named as the lint target is exit 2 naming it, never an internal error or a hang', async () => {
+    execFileSync('mkfifo', [path.join(dir, 'pipe.sql')]);
+    const r = await lint('pipe.sql');
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /pipe\.sql.*FIFO/);
+    assert.doesNotMatch(r.err, /internal error/);
+  });
+
+  it('an unreadable plain script (not in migrations/) is exit 2 naming it', async function () {
+    if (process.getuid?.() === 0) {
+      // root reads a mode-000 file: use a directory entry that cannot be read as a file instead
+      fs.mkdirSync(path.join(dir, 'scripts'));
+      fs.symlinkSync(path.join(dir, 'nowhere.sql'), path.join(dir, 'scripts', 'broken.sql'));
+    } else {
+      fs.mkdirSync(path.join(dir, 'scripts'));
+      fs.writeFileSync(path.join(dir, 'scripts', 'broken.sql'), 'SELECT 1;');
+      fs.chmodSync(path.join(dir, 'scripts', 'broken.sql'), 0);
+    }
+    const r = await lint(path.join('scripts', 'broken.sql'));
+    assert.notEqual(r.code, 0, r.err);
+    assert.doesNotMatch(r.err, /internal error/);
+    assert.match(r.err, /broken\.sql/);
   });
 });
