@@ -80,7 +80,12 @@ export class HistoryStore {
   async ensure(session: Session): Promise<void> {
     const ns = await session.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.names.schema]);
     if (ns.rows.length === 0) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.names.schema)}`);
-    await session.exec(`
+    await session.exec(this.createTablesSql());
+  }
+
+  /** The three history tables, created when missing (the schema must exist). */
+  createTablesSql(): string {
+    return `
 CREATE TABLE IF NOT EXISTS ${this.table} (
   version       text PRIMARY KEY,
   name          text NOT NULL,
@@ -114,7 +119,7 @@ CREATE TABLE IF NOT EXISTS ${this.seedsTable} (
   applied_by  text NOT NULL DEFAULT current_user,
   environment text
 );
-ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
+ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`;
   }
 
   /** Where a non-transactional migration stopped: shown while it is dirty. */
