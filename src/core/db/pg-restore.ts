@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { MigrationError } from '../errors';
 import { runTool, type ClientConnection } from './client-tools';
 import type { DumpResult, RestoreOptions } from './database';
 import { wipeUserObjectsSql } from './wipe';
@@ -63,6 +64,38 @@ export async function sqlDumpExtensions(file: string): Promise<string[]> {
   return out;
 }
 
+const EDGE = 256 * 1024;
+
+function readAt(fd: number, position: number, length: number): string {
+  const buf = Buffer.alloc(length);
+  const n = fs.readSync(fd, buf, 0, length, position);
+  return buf.subarray(0, n).toString('latin1');
+}
+
+/**
+ * Turns the first `BEGIN;` line and the last `COMMIT;` line of pg_restore's script into comments of the
+ * same length, in place: only the script's two ends are read.
+ */
+export function neutraliseTransaction(script: string): void {
+  const fd = fs.openSync(script, 'r+');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = readAt(fd, 0, Math.min(EDGE, size));
+    const tailStart = Math.max(0, size - EDGE);
+    const tail = readAt(fd, tailStart, size - tailStart);
+    const begin = head.search(/^BEGIN;$/m);
+    const commit = tail.lastIndexOf('\nCOMMIT;\n');
+    if (begin < 0 || commit < 0) {
+      throw new MigrationError('E_RESTORE_FAILED', `pg_restore wrote a script without the expected BEGIN/COMMIT (${script})`,
+        'check that pg_restore and psql come from the same PostgreSQL installation ("backups.pgBinDir")');
+    }
+    fs.writeSync(fd, '------', begin, 'latin1');
+    fs.writeSync(fd, '-------', tailStart + commit + 1, 'latin1');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export async function restoreWithTools(tools: RestoreTools, conn: ClientConnection, file: string, format: DumpResult['format'],
   installed: InstalledExtensions, options: RestoreOptions = {}): Promise<void> {
   const work = workDir(file);
@@ -81,8 +114,11 @@ export async function restoreWithTools(tools: RestoreTools, conn: ClientConnecti
       extensions = filtered.extensions;
       const listFile = privateFile('restore.list', filtered.list);
       script = privateFile('restore.sql');
-      // Into a file, not through this process: a dump of any size costs no memory here.
-      await runTool(tools.pgRestore, [`--use-list=${listFile}`, `--file=${script}`, file], conn.env, 'pg_restore');
+      // Into a file, not through this process: a dump of any size costs no memory here. --single-transaction
+      // makes pg_restore write one BEGIN/COMMIT pair instead of its own for large objects; that pair is
+      // then commented out, so everything runs in psql's one transaction.
+      await runTool(tools.pgRestore, ['--single-transaction', `--use-list=${listFile}`, `--file=${script}`, file], conn.env, 'pg_restore');
+      neutraliseTransaction(script);
     } else {
       extensions = await sqlDumpExtensions(file);
     }

@@ -21,9 +21,12 @@
  */
 import { literal } from '../history';
 
-/** Not an extension's member: `oid` of catalog `cat`. */
+/**
+ * Neither an extension's member nor part of another object (an internal dependency: a range type's
+ * constructor functions, an identity column's sequence, an array type): those go with their owner.
+ */
 function notMember(cat: string, oid: string): string {
-  return `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cat}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+  return `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cat}'::regclass AND d.objid = ${oid} AND d.deptype IN ('e', 'i'))`;
 }
 
 /** One loop: `select` yields the rows, `stmt` the format() call that builds the DROP for row `r`. */
