@@ -204,3 +204,37 @@ describe('restore as a role that does not own an extension (postgres)', function
     assert.equal((await p.query('SELECT 1 FROM names')).length, 1, 'nothing was changed');
   });
 });
+
+describe('a restore that fails half-way changes nothing (postgres)', function () {
+  this.timeout(60000);
+  let p: TestProject;
+  let role: string | null = null;
+  afterEach(async () => {
+    await p?.cleanup();
+    if (role) await adminQuery(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
+  });
+
+  it('the backup names a role dropped since: exit 7 with the fix, every object and row as before, the failure logged', async function () {
+    p = await makeProject('postgres', {
+      'migrations/001_create_probes.sql': migration('CREATE TABLE probes (id bigint PRIMARY KEY);', 'DROP TABLE probes;'),
+    }, { environments: { test: { backups: { enabled: true, keep: 10 } } } });
+    await skipUnlessSupported(this, p);
+    role = `dm_gone_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
+    await adminQuery(`CREATE ROLE ${role}`);
+    assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
+    await p.query(`CREATE TABLE owned (id int); ALTER TABLE owned OWNER TO ${role}`);
+    const b = await p.cli(['--backup', '--json']);
+    assert.equal(b.code, 0, b.stderr);
+    await p.query(`DROP TABLE owned; DROP ROLE ${role}; CREATE TABLE added_after (id int); INSERT INTO probes VALUES (1), (2)`);
+    const tablesBefore = await p.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+
+    const r = await p.cli(['--restore', 'latest', '--yes']);
+    assert.equal(r.code, 7, r.stderr);
+    assert.match(r.stderr, new RegExp(`role "${role}" does not exist`));
+    assert.match(r.stderr, /nothing was changed \(the restore runs in one transaction\)/);
+    assert.deepEqual(await p.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`), tablesBefore, 'every table as before');
+    assert.equal((await p.query('SELECT 1 FROM probes')).length, 2, 'rows as before');
+    const log = await p.query<{ action: string; success: boolean }>(`SELECT action, success FROM database_migrations_log ORDER BY id DESC LIMIT 1`);
+    assert.deepEqual(log, [{ action: 'restore', success: false }]);
+  });
+});
