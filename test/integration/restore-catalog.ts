@@ -40,11 +40,13 @@ export const CATALOG_QUERIES: Record<string, string> = {
 export type Catalog = Record<string, string[]>;
 
 export async function catalogOf(p: TestProject): Promise<Catalog> {
-  const out: Catalog = {};
-  for (const [kind, sql] of Object.entries(CATALOG_QUERIES)) {
-    out[kind] = (await p.query<{ o: string }>(`SELECT o FROM (${sql}) x(o) ORDER BY 1`)).map((r) => r.o);
-  }
-  return out;
+  return p.withSession(async (s) => {
+    const out: Catalog = {};
+    for (const [kind, sql] of Object.entries(CATALOG_QUERIES)) {
+      out[kind] = (await s.query<{ o: string }>(`SELECT o FROM (${sql}) x(o) ORDER BY 1`)).rows.map((r) => r.o);
+    }
+    return out;
+  });
 }
 
 /** One object (with what it needs) per kind; `check` names the catalog key that must show it. */

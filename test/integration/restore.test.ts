@@ -5,12 +5,10 @@
  * listed, and no secret reaches a client program's command line.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkBackupDir } from '../../src/core/backups';
 import { findPgTool } from '../../src/core/pg-tools';
-import { adminQuery, BACKENDS, CLI, makeProject, migration, postgresServer, withDatabase, type Backend, type TestProject } from './harness';
+import { BACKENDS, makeProject, migration, type TestProject } from './harness';
 import { catalogOf, OBJECT_KINDS, type Catalog } from './restore-catalog';
 
 const THREE = {
@@ -53,35 +51,41 @@ function backupDir(p: TestProject): string {
   return path.join(p.dir, '.migrations', 'backups', 'test');
 }
 
+describe('restore and retention (postgres)', function () {
+  this.timeout(120000);
+  let p: TestProject;
+  afterEach(async () => { await p?.cleanup(); });
+
+  it('restoring the oldest backup with keep=2 works, keeps the restored file and lists the pre-restore backup', async function () {
+    p = await makeProject('postgres', THREE, backupsOn(2));
+    await skipUnlessSupported(this, p);
+    assert.equal((await p.cli(['--up', '--to', '001', '--no-backup'])).code, 0);
+    assert.equal((await p.cli(['--backup'])).code, 0);
+    assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
+    assert.equal((await p.cli(['--backup'])).code, 0);
+    const [newest, oldest] = await listBackups(p);
+    assert.ok(oldest && newest);
+    const r = await p.cli(['--restore', oldest.id, '--yes']);
+    assert.equal(r.code, 0, r.stderr);
+    const after = await listBackups(p);
+    assert.ok(after.some((b) => b.id === oldest.id), 'the restored backup is not pruned by its own restore');
+    assert.ok(fs.existsSync(path.join(backupDir(p), oldest.file)), 'the restored file is still there');
+    const safety = after.find((b) => b.reason === 'pre-restore');
+    assert.ok(safety, 'the pre-restore backup is listed');
+    assert.equal(after[0]!.id, safety.id, 'the pre-restore backup is the newest');
+    const st = JSON.parse((await p.cli(['--status', '--json'])).stdout) as { migrations: { state: string }[] };
+    assert.deepEqual(st.migrations.map((m) => m.state), ['applied', 'pending', 'pending']);
+    // The next backup applies retention again: the newest 2 stay.
+    assert.equal((await p.cli(['--backup'])).code, 0);
+    assert.equal((await listBackups(p)).length, 2);
+  });
+});
+
 for (const backend of BACKENDS) {
-  describe(`restore safety on ${backend}`, function () {
+  describe(`audit log across a restore on ${backend}`, function () {
     this.timeout(120000);
     let p: TestProject;
     afterEach(async () => { await p?.cleanup(); });
-
-    it('restoring the oldest backup with keep=2 works, keeps the restored file and lists the pre-restore backup', async function () {
-      p = await makeProject(backend, THREE, backupsOn(2));
-      await skipUnlessSupported(this, p);
-      assert.equal((await p.cli(['--up', '--to', '001', '--no-backup'])).code, 0);
-      assert.equal((await p.cli(['--backup'])).code, 0);
-      assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
-      assert.equal((await p.cli(['--backup'])).code, 0);
-      const [newest, oldest] = await listBackups(p);
-      assert.ok(oldest && newest);
-      const r = await p.cli(['--restore', oldest.id, '--yes']);
-      assert.equal(r.code, 0, r.stderr);
-      const after = await listBackups(p);
-      assert.ok(after.some((b) => b.id === oldest.id), 'the restored backup is not pruned by its own restore');
-      assert.ok(fs.existsSync(path.join(backupDir(p), oldest.file)), 'the restored file is still there');
-      const safety = after.find((b) => b.reason === 'pre-restore');
-      assert.ok(safety, 'the pre-restore backup is listed');
-      assert.equal(after[0]!.id, safety.id, 'the pre-restore backup is the newest');
-      const st = JSON.parse((await p.cli(['--status', '--json'])).stdout) as { migrations: { state: string }[] };
-      assert.deepEqual(st.migrations.map((m) => m.state), ['applied', 'pending', 'pending']);
-      // The next backup applies retention again: the newest 2 stay.
-      assert.equal((await p.cli(['--backup'])).code, 0);
-      assert.equal((await listBackups(p)).length, 2);
-    });
 
     it('the audit log is append-only across a restore: the downs after the backup stay, then the restore row', async function () {
       p = await makeProject(backend, THREE, backupsOn());
