@@ -112,5 +112,9 @@ export const OBJECT_KINDS: ObjectKind[] = [
              CREATE FUNCTION public.dm_fn() RETURNS int LANGUAGE sql AS 'SELECT 2'; CREATE VIEW public.dm_view AS SELECT 1 AS one;
              CREATE SEQUENCE public.dm_seq`,
     drop: 'DROP TYPE public.dm_range; DROP TYPE public.dm_enum; DROP FUNCTION public.dm_fn(); DROP VIEW public.dm_view; DROP SEQUENCE public.dm_seq' },
+  { kind: 'partitioned table with partitions', check: ['relations'],
+    create: `CREATE TABLE public.dm_part (id bigint GENERATED ALWAYS AS IDENTITY, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+             CREATE TABLE public.dm_part_2026 PARTITION OF public.dm_part FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')`,
+    drop: 'DROP TABLE public.dm_part' },
   { kind: 'large object', check: ['large_objects'], create: `SELECT lo_from_bytea(424242, 'x')`, drop: 'SELECT lo_unlink(424242)' },
 ];

@@ -24,9 +24,11 @@ import { literal } from '../history';
 /**
  * Neither an extension's member nor part of another object (an internal dependency: a range type's
  * constructor functions, an identity column's sequence, an array type): those go with their owner.
+ * A partitioned table's internal dependency on its own key columns does not count.
  */
 function notMember(cat: string, oid: string): string {
-  return `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cat}'::regclass AND d.objid = ${oid} AND d.deptype IN ('e', 'i'))`;
+  return `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cat}'::regclass AND d.objid = ${oid} AND d.deptype IN ('e', 'i')
+                                   AND NOT (d.refclassid = d.classid AND d.refobjid = d.objid))`;
 }
 
 /** One loop: `select` yields the rows, `stmt` the format() call that builds the DROP for row `r`. */
