@@ -134,9 +134,9 @@ describe('no secret on a client program\'s command line (postgres)', function ()
     ];
     setConfig(p, (t) => { t['url'] = '${env:DM_SECRET_URL}'; });
     const tools = new Set<string>();
-    for (const [i, [form, url]] of forms.entries()) {
-      // A restore runs all three programs: pg_dump (the pre-restore backup), pg_restore and psql.
-      for (const args of i === 0 ? [['--backup'], ['--restore', 'latest', '--yes']] : [['--restore', 'latest', '--yes']]) {
+    for (const [form, url] of forms) {
+      // Backups belong to the (redacted) URL they were taken from, so each form takes its own.
+      for (const args of [['--backup'], ['--restore', 'latest', '--yes']]) {
         // In-process: the client programs are this process's children, started exactly as from a CLI process.
         const { result, seen } = await watchCommandLines(p.cli(args, { DM_SECRET_URL: url }));
         assert.equal(result.code, 0, `${form} ${args.join(' ')}: ${result.stderr}`);
