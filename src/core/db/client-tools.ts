@@ -59,7 +59,7 @@ export function clientConnection(url: string, settings: EnvironmentConfig, root:
       u.searchParams.delete(key);
     }
   }
-  delete env['PGPASSWORD'];
+  // Without one in the URL, an inherited PGPASSWORD (or ~/.pgpass) still applies, as for the engine's own connections.
   if (secrets['password'] !== undefined) env['PGPASSWORD'] = secrets['password'];
   let cleanup = () => {};
   const others = Object.entries(secrets).filter(([k]) => k !== 'password');
