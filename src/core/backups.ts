@@ -207,12 +207,15 @@ export interface BackupDirCheck {
   listedPartials: string[];
   /** Unfinished files present (harmless; removed by the next backup). */
   partials: string[];
+  /** Finished `.dump` files the manifest does not list (a run killed between the rename and the manifest write). */
+  unlisted: string[];
 }
 
 /** Checks every manifest entry of a backup directory against its file. */
 export function checkBackupDir(dir: string): BackupDirCheck {
   const store = new BackupStore(dir);
   const entries = store.list();
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const broken: string[] = [];
   for (const e of entries) {
     const full = path.join(dir, e.file);
@@ -221,6 +224,7 @@ export function checkBackupDir(dir: string): BackupDirCheck {
   return {
     broken,
     listedPartials: entries.filter((e) => e.file.endsWith('.partial')).map((e) => e.id),
-    partials: fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.partial')) : [],
+    partials: names.filter((f) => f.endsWith('.partial')),
+    unlisted: names.filter((f) => f.endsWith('.dump') && !entries.some((e) => e.file === f)),
   };
 }

@@ -80,7 +80,8 @@ describe('a backup killed mid-dump (postgres)', function () {
     const next = await p.cli(['--backup', '--json']);
     assert.equal(next.code, 0, next.stderr);
     const check = checkBackupDir(dir);
-    assert.deepEqual([check.broken, check.listedPartials, check.partials], [[], [], []], 'the leftover was removed and every entry verifies');
+    assert.deepEqual([check.broken, check.listedPartials, check.partials, check.unlisted], [[], [], [], []],
+      'the leftover was removed, every entry verifies, no backup file is unlisted');
     const after = JSON.parse((await p.cli(['--backups', '--json'])).stdout) as { backups: { file: string }[] };
     assert.equal(after.backups.length, 1);
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'manifest.json').sort(), after.backups.map((b) => b.file).sort(),
