@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config, ResolvedEnvironment } from './config';
+import { fsyncDir, fsyncFile } from './db/client-tools';
 import { MigrationError } from './errors';
 
 export type BackupReason = 'up' | 'down' | 'manual' | 'pre-restore';
@@ -91,30 +92,62 @@ export class BackupStore {
 
   private write(entries: BackupEntry[]): void {
     this.ensureDir();
-    const tmp = `${this.manifestPath}.tmp`;
+    const tmp = `${this.manifestPath}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify({ version: 1, backups: entries } satisfies Manifest, null, 2), { mode: 0o600 });
+    fsyncFile(tmp);
     fs.renameSync(tmp, this.manifestPath);
+    fsyncDir(this.dir);
   }
 
-  /** A new file name for a backup taken now at `version`. */
-  newFile(now: Date, version: string | null): { id: string; file: string; full: string } {
+  /**
+   * A new file name for a backup taken now at `version`, and the temporary name it is written under:
+   * `<id>.dump.<pid>.partial` (never in the manifest) until it is complete, synced and renamed.
+   */
+  newFile(now: Date, version: string | null): { id: string; file: string; full: string; partial: string } {
     this.ensureDir();
     let id = `${stamp(now)}_${version ?? 'empty'}`;
     let n = 1;
     while (fs.existsSync(path.join(this.dir, `${id}.dump`))) id = `${stamp(now)}_${version ?? 'empty'}-${++n}`;
-    return { id, file: `${id}.dump`, full: path.join(this.dir, `${id}.dump`) };
+    const full = path.join(this.dir, `${id}.dump`);
+    return { id, file: `${id}.dump`, full, partial: `${full}.${process.pid}.partial` };
+  }
+
+  /** Makes a finished temporary file the backup: data synced, renamed into place, the rename synced. */
+  commitFile(partial: string, full: string): void {
+    fsyncFile(partial);
+    fs.renameSync(partial, full);
+    fsyncDir(this.dir);
+  }
+
+  /**
+   * Removes what interrupted runs left behind: unfinished backups (`*.partial`) and restore work
+   * directories (`.restore-<pid>-*`) whose process is gone. Returns the names removed.
+   */
+  removeStale(): string[] {
+    if (!fs.existsSync(this.dir)) return [];
+    const removed: string[] = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      const m = /\.(\d+)\.partial$/.exec(name) ?? /^\.restore-(\d+)-/.exec(name);
+      if (!m || processAlive(Number(m[1]))) continue;
+      fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
   }
 
   add(entry: BackupEntry): void {
     this.write([entry, ...this.list().filter((e) => e.id !== entry.id)]);
   }
 
-  /** Keeps the newest `keep` backups of `database`; returns the ones removed. */
-  prune(keep: number, database: string): BackupEntry[] {
+  /**
+   * Keeps the newest `keep` backups of `database`; returns the ones removed. Backups in `protect`
+   * (one being restored, the one taken just before a restore) are never removed.
+   */
+  prune(keep: number, database: string, protect: readonly string[] = []): BackupEntry[] {
     const all = this.list();
-    const removed = all.filter((e) => e.database === database).slice(keep);
-    for (const e of removed) fs.rmSync(path.join(this.dir, e.file), { force: true });
+    const removed = all.filter((e) => e.database === database).slice(keep).filter((e) => !protect.includes(e.id));
     if (removed.length) this.write(all.filter((e) => !removed.includes(e)));
+    for (const e of removed) fs.rmSync(path.join(this.dir, e.file), { force: true });
     return removed;
   }
 
@@ -154,4 +187,44 @@ export class BackupStore {
     }
     return full;
   }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** What is wrong in a backup directory: for crash tests and health checks. */
+export interface BackupDirCheck {
+  /** Manifest entries whose file is missing or whose sha256 does not match. */
+  broken: string[];
+  /** Unfinished files (`*.partial`) listed in the manifest: must never happen. */
+  listedPartials: string[];
+  /** Unfinished files present (harmless; removed by the next backup). */
+  partials: string[];
+  /** Finished `.dump` files the manifest does not list (a run killed between the rename and the manifest write). */
+  unlisted: string[];
+}
+
+/** Checks every manifest entry of a backup directory against its file. */
+export function checkBackupDir(dir: string): BackupDirCheck {
+  const store = new BackupStore(dir);
+  const entries = store.list();
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const broken: string[] = [];
+  for (const e of entries) {
+    const full = path.join(dir, e.file);
+    if (!fs.existsSync(full) || sha256File(full) !== e.sha256) broken.push(e.id);
+  }
+  return {
+    broken,
+    listedPartials: entries.filter((e) => e.file.endsWith('.partial')).map((e) => e.id),
+    partials: names.filter((f) => f.endsWith('.partial')),
+    unlisted: names.filter((f) => f.endsWith('.dump') && !entries.some((e) => e.file === f)),
+  };
 }

@@ -116,7 +116,12 @@ export class HistoryStore {
   }
 
   private async createTables(session: Session): Promise<void> {
-    await session.exec(`
+    await session.exec(this.createTablesSql());
+  }
+
+  /** The three history tables, created when missing (the schema must exist). */
+  createTablesSql(): string {
+    return `
 CREATE TABLE IF NOT EXISTS ${this.table} (
   version       text PRIMARY KEY,
   name          text NOT NULL,
@@ -150,7 +155,7 @@ CREATE TABLE IF NOT EXISTS ${this.seedsTable} (
   applied_by  text NOT NULL DEFAULT current_user,
   environment text
 );
-ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
+ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`;
   }
 
   /** Where a non-transactional migration stopped: shown while it is dirty. */

@@ -7,6 +7,7 @@ import { MigrationError } from './errors';
 import { compareVersions } from './migration-file';
 import type { MigrationStatus } from './planner';
 import { redactText } from './redact';
+import { carryLogSql } from './restore-log';
 
 export function backupStore(ctx: EngineContext): BackupStore {
   return new BackupStore(backupDir(ctx.config, ctx.project.environment));
@@ -30,25 +31,35 @@ export async function backupBeforeChange(ctx: EngineContext, session: Session, r
   await takeBackup(ctx, session, reason, before, after);
 }
 
-export async function takeBackup(ctx: EngineContext, session: Session, reason: BackupReason, before: string | null, after: string | null): Promise<BackupEntry> {
+/**
+ * Takes a backup. Written atomically: the dump goes to a temporary `.partial` file (0600), is synced and
+ * renamed, and only then enters the manifest — a run killed mid-dump leaves no listed backup, and its
+ * leftover is removed by the next backup. `prune: false` leaves retention to the caller (restore).
+ */
+export async function takeBackup(ctx: EngineContext, session: Session, reason: BackupReason, before: string | null, after: string | null,
+  options: { prune?: boolean } = {}): Promise<BackupEntry> {
   const store = backupStore(ctx);
+  const stale = store.removeStale();
   const now = new Date();
   const target = store.newFile(now, before);
   const t0 = performance.now();
   try {
     const version = await serverVersion(session);
-    const dumped = await ctx.db.dump(target.full, version.major);
+    const dumped = await ctx.db.dump(target.partial, version.major);
+    store.commitFile(target.partial, target.full);
     const entry: BackupEntry = {
       id: target.id, file: target.file, createdAt: now.toISOString(), environment: ctx.environmentName, reason,
       versionBefore: before, versionAfter: after, format: dumped.format, tool: dumped.tool,
       sizeBytes: fs.statSync(target.full).size, sha256: sha256File(target.full), serverVersion: version.text, database: ctx.db.description,
     };
-    await ctx.audit(session, { action: 'backup', version: before, success: true, durationMs: Math.round(performance.now() - t0), message: `backup ${entry.id} (${reason}, ${entry.sizeBytes} bytes)` });
+    const cleaned = stale.length ? `; removed ${stale.length} unfinished file(s) of interrupted runs: ${stale.join(', ')}` : '';
+    await ctx.audit(session, { action: 'backup', version: before, success: true, durationMs: Math.round(performance.now() - t0), message: `backup ${entry.id} (${reason}, ${entry.sizeBytes} bytes)${cleaned}` });
     store.add(entry);
-    store.prune(backupSettings(ctx.project.environment).keep, ctx.db.description);
+    if (options.prune !== false) store.prune(backupSettings(ctx.project.environment).keep, ctx.db.description);
     ctx.emit({ type: 'backup-done', entry });
     return entry;
   } catch (err) {
+    fs.rmSync(target.partial, { force: true });
     fs.rmSync(target.full, { force: true });
     const e = err instanceof MigrationError ? err
       : new MigrationError('E_BACKUP_FAILED', `backup failed: ${redactText(String((err as Error)?.message ?? err))}`,
@@ -68,7 +79,12 @@ export async function backupNow(ctx: EngineContext): Promise<BackupEntry> {
   });
 }
 
-/** Restores a backup: checks its sha256, backs up the current state, then replaces everything in one transaction. */
+/**
+ * Restores a backup: checks its sha256, backs up the current state (not pruned yet), then replaces
+ * everything in one transaction that also carries the audit log through and appends the restore row
+ * (restore-log.ts). Retention runs only after a successful restore and never removes the backup just
+ * restored nor the pre-restore one (so the newest `keep` plus those two may briefly exist).
+ */
 export async function restoreBackup(ctx: EngineContext, ref: string): Promise<{ restored: BackupEntry; safety: BackupEntry }> {
   ctx.assertMayChange('restore');
   const store = backupStore(ctx);
@@ -77,18 +93,24 @@ export async function restoreBackup(ctx: EngineContext, ref: string): Promise<{ 
   const files = ctx.migrations();
   return ctx.withLock(async (session) => {
     await ctx.store.ensure(session);
-    const safety = await takeBackup(ctx, session, 'pre-restore', newestApplied(await ctx.readStatuses(session, files, { withDownSql: false })), entry.versionBefore);
+    const current = newestApplied(await ctx.readStatuses(session, files, { withDownSql: false }));
+    const safety = await takeBackup(ctx, session, 'pre-restore', current, entry.versionBefore, { prune: false });
     const { major } = await serverVersion(session);
-    const t0 = performance.now();
+    const log = carryLogSql(ctx.store, {
+      version: entry.versionBefore, environment: ctx.environmentName, performedBy: ctx.appliedBy,
+      message: `restored backup ${entry.id} (state before it saved as ${safety.id})`,
+    });
     try {
-      await ctx.db.restore(file, entry.format, major);
+      await ctx.db.restore(file, entry.format, major, log);
     } catch (err) {
-      if (err instanceof MigrationError) throw err;
-      throw new MigrationError('E_RESTORE_FAILED', `restoring ${entry.id} failed: ${redactText(String((err as Error)?.message ?? err))}`,
-        `nothing was changed (the restore runs in one transaction); the state before the attempt is also saved as backup ${safety.id}`, {}, { cause: err });
+      const e = err instanceof MigrationError ? err
+        : new MigrationError('E_RESTORE_FAILED', `restoring ${entry.id} failed: ${redactText(String((err as Error)?.message ?? err))}`,
+          `nothing was changed (the restore runs in one transaction); the state before the attempt is also saved as backup ${safety.id}`, {}, { cause: err });
+      await ctx.audit(session, { action: 'restore', version: current, success: false, message: `restoring ${entry.id} failed: ${e.message}` }).catch(() => {});
+      throw e;
     }
     await ctx.store.ensure(session);
-    await ctx.audit(session, { action: 'restore', version: entry.versionBefore, success: true, durationMs: Math.round(performance.now() - t0), message: `restored backup ${entry.id} (state before it saved as ${safety.id})` });
+    store.prune(backupSettings(ctx.project.environment).keep, ctx.db.description, [entry.id, safety.id]);
     return { restored: entry, safety };
   });
 }

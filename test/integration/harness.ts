@@ -239,7 +239,7 @@ export async function makeProject(backend: Backend, files: Record<string, string
       description: 'embedded PGlite (.migrations/pglite/test)',
       session: async () => { const db = await sharedFor(settings); await db.resetSession(); return db.session(); },
       dump: async (file, major) => (await sharedFor(settings)).dump(file),
-      restore: async (file) => (await sharedFor(settings)).restore(file),
+      restore: async (file, format, major, options) => (await sharedFor(settings)).restore(file, format, major, options),
       close: async () => {},
     };
   };

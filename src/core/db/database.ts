@@ -29,6 +29,12 @@ export interface DumpResult {
   tool: string;
 }
 
+/** SQL run inside the restore's one transaction: `before` ahead of the wipe, `after` once the dump is loaded. */
+export interface RestoreOptions {
+  before?: string;
+  after?: string;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** Where it points, safe to print (URLs are redacted). */
@@ -36,8 +42,8 @@ export interface Database {
   session(): Promise<Session>;
   /** Writes a full dump of the database to `file` (created with mode 0600). */
   dump(file: string, serverMajor: number): Promise<DumpResult>;
-  /** Replaces every user object with the dump's contents, in one transaction. */
-  restore(file: string, format: DumpResult['format'], serverMajor: number): Promise<void>;
+  /** Replaces every user object with the dump's contents, in one transaction (with `options`' SQL before and after). */
+  restore(file: string, format: DumpResult['format'], serverMajor: number, options?: RestoreOptions): Promise<void>;
   close(): Promise<void>;
 }
 

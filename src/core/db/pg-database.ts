@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { EnvironmentConfig } from '../config';
 import { MigrationError } from '../errors';
-import { redactText, redactUrl } from '../redact';
-import { spawn } from 'node:child_process';
+import { redactUrl } from '../redact';
 import { findPgTool } from '../pg-tools';
-import { lastRows, type Database, type DumpResult, type QueryResult, type Session } from './database';
-import { WIPE_USER_OBJECTS_SQL } from './wipe';
+import { clientConnection, runTool, type ClientConnection } from './client-tools';
+import { lastRows, type Database, type DumpResult, type QueryResult, type RestoreOptions, type Session } from './database';
+import { restoreWithTools, type InstalledExtensions } from './pg-restore';
 
 /** A PostgreSQL server reached through a node-postgres Pool. */
 export class PostgresDatabase implements Database {
@@ -19,45 +19,46 @@ export class PostgresDatabase implements Database {
     this.description = redactUrl(url);
   }
 
-  /** Connection for client programs: the URL without its password, which goes in PGPASSWORD instead of the process list. */
-  private clientConnection(): { dbname: string; env: NodeJS.ProcessEnv } {
-    const u = new URL(this.url);
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    if (u.password) env['PGPASSWORD'] = decodeURIComponent(u.password);
-    u.password = '';
-    const ssl = this.settings.ssl;
-    if (ssl === true || (typeof ssl === 'object' && ssl.rejectUnauthorized !== false)) env['PGSSLMODE'] = env['PGSSLMODE'] ?? 'require';
-    if (typeof ssl === 'object' && ssl.ca) env['PGSSLROOTCERT'] = path.resolve(this.root, ssl.ca);
-    env['PGAPPNAME'] = `${this.settings.applicationName ?? 'database-migration'} backup`;
-    return { dbname: u.toString(), env };
+  /** Connection for client programs: no secret on their command line (see clientConnection). */
+  private client(purpose: string): ClientConnection {
+    return clientConnection(this.url, this.settings, this.root, purpose);
   }
 
   async dump(file: string, serverMajor: number): Promise<DumpResult> {
     const tool = findPgTool('pg_dump', serverMajor, this.settings.backups?.pgBinDir);
-    const conn = this.clientConnection();
-    fs.writeFileSync(file, '', { mode: 0o600 });
-    await runTool(tool.path, ['--format=custom', '--no-password', `--file=${file}`, `--dbname=${conn.dbname}`], conn.env, 'pg_dump');
-    fs.chmodSync(file, 0o600);
+    const conn = this.client('backup');
+    try {
+      fs.writeFileSync(file, '', { mode: 0o600 });
+      await runTool(tool.path, ['--format=custom', '--no-password', `--file=${file}`, `--dbname=${conn.dbname}`], conn.env, 'pg_dump');
+      fs.chmodSync(file, 0o600);
+    } finally {
+      conn.cleanup();
+    }
     return { format: 'custom', tool: `pg_dump ${tool.version}` };
   }
 
-  /**
-   * pg_restore turns the archive into SQL; psql runs it after dropping every user
-   * object, all in ONE transaction: objects created after the backup disappear,
-   * and a failure leaves the database untouched.
-   */
-  async restore(file: string, format: DumpResult['format'], serverMajor: number): Promise<void> {
-    const restoreTool = findPgTool('pg_restore', serverMajor, this.settings.backups?.pgBinDir);
-    const psql = findPgTool('psql', Math.min(serverMajor, 9), this.settings.backups?.pgBinDir);
-    const conn = this.clientConnection();
-    const script = `${file}.restore.sql`;
+  /** pg_restore writes the archive's SQL to a file; psql runs the wipe, it and `options` in ONE transaction (see pg-restore.ts). */
+  async restore(file: string, format: DumpResult['format'], serverMajor: number, options: RestoreOptions = {}): Promise<void> {
+    const tools = {
+      pgRestore: findPgTool('pg_restore', serverMajor, this.settings.backups?.pgBinDir).path,
+      psql: findPgTool('psql', Math.min(serverMajor, 9), this.settings.backups?.pgBinDir).path,
+    };
+    const installed = await this.installedExtensions();
+    const conn = this.client('restore');
     try {
-      let sql = fs.readFileSync(file, 'utf8');
-      if (format === 'custom') sql = await runTool(restoreTool.path, ['--file=-', file], conn.env, 'pg_restore', true);
-      fs.writeFileSync(script, `${WIPE_USER_OBJECTS_SQL}\n${sql}`, { mode: 0o600 });
-      await runTool(psql.path, ['-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', script, `--dbname=${conn.dbname}`], conn.env, 'psql');
+      await restoreWithTools(tools, conn, file, format, installed, options);
     } finally {
-      fs.rmSync(script, { force: true });
+      conn.cleanup();
+    }
+  }
+
+  private async installedExtensions(): Promise<InstalledExtensions> {
+    const s = await this.session();
+    try {
+      const r = await s.query<{ extname: string; nspname: string }>('SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace');
+      return new Map(r.rows.map((x) => [x.extname, x.nspname]));
+    } finally {
+      await s.release();
     }
   }
 
@@ -146,26 +147,6 @@ class PostgresSession implements Session {
     this.released = true;
     this.client.release();
   }
-}
-
-function runTool(binary: string, args: string[], env: NodeJS.ProcessEnv, name: string, captureStdout = false): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env, stdio: ['ignore', captureStdout ? 'pipe' : 'ignore', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', (e) => reject(new MigrationError('E_BACKUP_FAILED', `could not run ${name}: ${e.message}`, 'check "backups.pgBinDir" and the PostgreSQL client installation')));
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else {
-        const code2 = name === 'psql' ? 'E_RESTORE_FAILED' : 'E_BACKUP_FAILED';
-        reject(new MigrationError(code2, `${name} failed (exit ${code}): ${redactText(err.trim().split('\n').slice(-3).join(' '))}`,
-          name === 'psql' ? 'nothing was changed (the restore runs in one transaction); fix the cause above and run --restore again'
-            : 'fix the cause above, or run with --no-backup to skip the backup (not recommended on shared databases)'));
-      }
-    });
-  });
 }
 
 /** Turns a failure to connect into a message naming the server (redacted) and the fix. */

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type { EnvironmentConfig } from '../config';
-import { lastRows, type Database, type DumpResult, type QueryResult, type Session } from './database';
-import { WIPE_USER_OBJECTS_SQL } from './wipe';
+import { lastRows, type Database, type DumpResult, type QueryResult, type RestoreOptions, type Session } from './database';
+import { sqlDumpExtensions } from './pg-restore';
+import { wipeUserObjectsSql } from './wipe';
 import { DataDirLock } from './file-lock';
 
 /** The part of PGlite's API the engine uses. */
@@ -85,13 +86,22 @@ export class PGliteDatabase implements Database {
     return { format: 'sql', tool: 'pglite-tools pg_dump' };
   }
 
-  async restore(file: string): Promise<void> {
+  /**
+   * Runs the wipe, the dump and `options` in one transaction. PGlite executes a script given as one
+   * string, and its own pg_dump produced the dump as one string in memory too: an embedded database's
+   * dump is therefore read whole (the limit is the size PGlite can dump at all).
+   */
+  async restore(file: string, _format?: DumpResult['format'], _serverMajor?: number, options: RestoreOptions = {}): Promise<void> {
     const db = await this.open();
+    const extensions = await sqlDumpExtensions(file);
     const sql = fs.readFileSync(file, 'utf8');
     await db.exec('BEGIN');
     try {
-      await db.exec(WIPE_USER_OBJECTS_SQL);
+      if (options.before) await db.exec(options.before);
+      await db.exec(wipeUserObjectsSql(extensions));
       await db.exec(sql);
+      await db.exec('RESET search_path');
+      if (options.after) await db.exec(options.after);
       await db.exec('COMMIT');
     } catch (err) {
       await db.exec('ROLLBACK').catch(() => {});
