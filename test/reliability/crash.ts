@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI, type Backend } from '../integration/harness';
-import { BackupStore, sha256File } from '../../src/core/backups';
+import { BackupStore, checkBackupDir } from '../../src/core/backups';
 import type { CatalogSnapshot } from '../../src/core/catalog';
 import { findPgTool } from '../../src/core/pg-tools';
 import { assertNothingStored, catalogDiff, inspect, readState, reliableProject, report, rng, terminateLeftovers, type DbState, type ReliableProject } from './common';
@@ -87,8 +86,10 @@ export interface CrashStats {
   dataLost: number;
   /** Trials run with automatic backups on (every other trial, when the backend can back up). */
   withBackups: number;
-  /** Backup files found after a kill that the manifest does not list (a dump the kill interrupted). */
+  /** Unfinished backup files (`*.partial`) found after a kill: a dump the kill interrupted, never listed. */
   interruptedBackups: number;
+  /** Finished dumps not in the manifest (killed between the rename and the manifest write): never listed, kept on disk. */
+  unlistedBackups: number;
   /** Listed backups checked after the kills and after recovery: file present, sha256 as in the manifest. */
   backupsVerified: number;
 }
@@ -161,23 +162,17 @@ export async function canBackUp(backend: Backend): Promise<boolean> {
 }
 
 /**
- * After a kill: every backup the manifest lists is complete (file there, sha256 as recorded),
- * and files it does not list (a dump the kill cut short) are counted, never listed.
+ * After a kill: every backup the manifest lists is complete (file there, sha256 as recorded), no unfinished file is
+ * listed; unfinished dumps the kill left (`*.partial`, removed by the next backup) are counted.
  */
-async function checkBackups(p: ReliableProject, context: string): Promise<{ verified: number; unlisted: number }> {
+async function checkBackups(p: ReliableProject, context: string): Promise<{ verified: number; partials: number; unlisted: number }> {
   const dir = path.join(p.dir, '.migrations', 'backups', 'test');
-  const store = new BackupStore(dir);
-  const listed = store.list();
-  for (const e of listed) {
-    const full = path.join(dir, e.file);
-    assert.ok(fs.existsSync(full), `${context}: backup ${e.id} is listed but its file is missing`);
-    assert.equal(sha256File(full), e.sha256, `${context}: backup ${e.id} is listed but its file is incomplete (sha256 differs)`);
-  }
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f !== 'manifest.json' && !f.endsWith('.tmp')) : [];
-  const unlisted = files.filter((f) => !listed.some((e) => e.file === f)).length;
+  const check = checkBackupDir(dir);
+  assert.deepEqual(check.broken, [], `${context}: listed backups whose file is missing or incomplete`);
+  assert.deepEqual(check.listedPartials, [], `${context}: unfinished backup files listed in the manifest`);
   const json = await p.run(['--backups', '--json']);
   assert.equal(json.code, 0, `${context}: --backups after the kill: ${json.stderr}`);
-  return { verified: listed.length, unlisted };
+  return { verified: new BackupStore(dir).list().length, partials: check.partials.length, unlisted: check.unlisted.length };
 }
 
 async function timeUp(backend: Backend, backups = false): Promise<{ startup: number; total: number }> {
@@ -201,7 +196,7 @@ export async function crashTrials(backend: Backend, trials: number, seed: number
   const backupsPossible = await canBackUp(backend);
   const timings = [await timeUp(backend), backupsPossible ? await timeUp(backend, true) : null];
   const stats: CrashStats = { trials: 0, killedBeforeAnyChange: 0, killedMidPlan: 0, completedBeforeKill: 0, dirty: 0, recoveredAsApplied: 0, recoveredAsRolledBack: 0, backendsTerminated: 0, dataLost: 0,
-    withBackups: 0, interruptedBackups: 0, backupsVerified: 0 };
+    withBackups: 0, interruptedBackups: 0, unlistedBackups: 0, backupsVerified: 0 };
   for (let t = 0; t < trials; t++) {
     // Every other trial with backups on, so kills also land in the backup taken before migrating.
     const backups = backupsPossible && t % 2 === 1;
@@ -216,7 +211,8 @@ export async function crashTrials(backend: Backend, trials: number, seed: number
         stats.withBackups++;
         const b = await checkBackups(p, context);
         stats.backupsVerified += b.verified;
-        stats.interruptedBackups += b.unlisted;
+        stats.interruptedBackups += b.partials;
+        stats.unlistedBackups += b.unlisted;
       }
       if (run.exitedFirst) {
         assert.equal(run.code, 0, `${context}: --up failed on its own:\n${run.out}`);
