@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Config, ResolvedEnvironment } from './config';
+import { environmentDir, type Config, type ResolvedEnvironment } from './config';
 import { MigrationError } from './errors';
 
 export type BackupReason = 'up' | 'down' | 'manual' | 'pre-restore';
@@ -43,7 +43,9 @@ export function backupSettings(env: ResolvedEnvironment): { enabled: boolean; ke
 
 export function backupDir(config: Config, env: ResolvedEnvironment): string {
   const configured = env.settings.backups?.dir;
-  return configured ? path.resolve(config.root, configured) : path.join(config.root, '.migrations', 'backups', env.name);
+  // The name must be a plain key even when "dir" is set: it is what the backups are filed under.
+  const own = environmentDir(path.join(config.root, '.migrations', 'backups'), env.name);
+  return configured ? path.resolve(config.root, configured) : own;
 }
 
 export function sha256File(file: string): string {
