@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Session } from './db/database';
 
 /** Double-quotes an identifier so configured schema and table names are always safe. */
@@ -41,7 +42,27 @@ export interface LogEntry {
   message: string | null;
 }
 
-/** A SQL literal for a value: NULL, a number, a boolean, or dollar-quoted text. */
+/**
+ * A dollar-quote tag for `value`: "dm_" and random letters, chosen again until "$<tag>" does not occur in
+ * the value. Why that is enough: the quoted text is `$T$value$T$`, and the server ends it at the first
+ * "$T$" after the opening one. A "$T$" starting inside the value would either lie wholly in the value
+ * (then the value contains "$T") or run over its end into the closing tag: then the value ends with
+ * "$" plus the first k characters of T (k = |T| gives "$T" again) and T's character k is "$" — but T has
+ * no "$". So the only "$T$" is the closing one, whatever the value holds (quotes, backslashes, "$$", "$dm").
+ */
+export function dollarTag(value: string): string {
+  for (;;) {
+    const tag = `dm_${randomBytes(6).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!)}`;
+    if (!value.includes(`$${tag}`)) return tag;
+  }
+}
+
+/**
+ * A SQL literal for a value: NULL, a number, a boolean, or text dollar-quoted with a tag that cannot occur
+ * in it (see dollarTag). Only for the one place bind parameters cannot go: the history row that rides in
+ * the same simple-protocol query as a migration's statements (after them, so they have parsed cleanly
+ * with PostgreSQL's own parser first: see checkStep in plan.ts). Everything else uses parameters.
+ */
 export function literal(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') {
@@ -49,8 +70,7 @@ export function literal(value: string | number | boolean | null | undefined): st
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  let tag = 'dm';
-  for (let n = 0; value.includes(`$${tag}$`); n++) tag = `dm${n}`;
+  const tag = dollarTag(value);
   return `$${tag}$${value}$${tag}$`;
 }
 
@@ -160,10 +180,22 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`);
       [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch]);
   }
 
+  /** Records an applied migration and its log entry in one statement, with bind parameters. */
+  async insertWithLog(session: Session, row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction): Promise<void> {
+    await session.query(
+      `WITH h AS (
+  INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING version, name, duration_ms)
+INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
+SELECT $11, version, name, true, duration_ms, $9, $7 FROM h`,
+      [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch, action]);
+  }
+
   /**
    * SQL text (no parameters) that records an applied migration, its log entry, and commits: sent as one
-   * query together with COMMIT, it saves a round trip per migration. Values are dollar-quoted with a tag
-   * that does not occur in them, so no escaping rules of the server matter.
+   * query together with COMMIT, it saves a round trip per migration. A multi-statement simple query
+   * cannot take bind parameters, so values are dollar-quoted with a tag that cannot occur in them
+   * (see dollarTag): no content and no escaping rule of the server can end one early.
    */
   recordAndCommitSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
     options: { durationSql?: string; commit?: boolean } = {}): string {

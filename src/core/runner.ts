@@ -119,7 +119,8 @@ async function applyStatementByStatement(ctx: EngineContext, session: Session, s
     await execStatements(session, step.sql, (st, ms) => slow.watch(st, ms), { statements: step.statements, prefix: inOuterTransaction ? undefined : 'BEGIN' });
     const durationMs = Math.round(performance.now() - t0);
     await slow.record(session);
-    await session.exec(ctx.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up', { commit: !inOuterTransaction }));
+    await ctx.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
+    if (!inOuterTransaction) await session.exec('COMMIT');
     if (!inOuterTransaction && changesSessionSettings(step.statements)) await session.resetSettings();
     return durationMs;
   } catch (err) {
