@@ -18,16 +18,15 @@ const SHORT = 'é🚀\u2028\u200b';
 
 /** Up sections ending in "$dm", holding "$dm$", "$$", quotes and backslashes; down sections the same. */
 const FILES: Record<string, string> = {
-  'migrations/001_dollar_end.sql': migration(
-    "CREATE TABLE t1 (v text);\nINSERT INTO t1 VALUES ('price in $dm');\n-- the up section ends in $dm",
-    "DROP TABLE t1;\n-- ends in $dm"),
+  // No newline at the end: the down section (stored in the history) ends in "$dm" itself.
+  'migrations/001_dollar_end.sql': "-- Up migration\nCREATE TABLE t1 (v text);\nINSERT INTO t1 VALUES ('price in $dm');\n-- the up section ends in $dm\n-- Down migration\nDROP TABLE t1;\n-- ends in $dm",
   'migrations/002_dollar_tags.sql': migration(
     "CREATE TABLE t2 (v text);\nINSERT INTO t2 VALUES ($dm$ $dm0$ it's $$ $dm$), ($$ $dm$ $$), ($dm_x$ \\ $dm_x$);\nCREATE FUNCTION f2() RETURNS text LANGUAGE sql AS $$ SELECT 'x$dm' $$;",
-    "DROP FUNCTION f2();\nDO $$ BEGIN PERFORM $dm$ ' \\ $dm$; END $$;\nDROP TABLE t2; SELECT $dm$x$dm$ AS \"$dm\";\nSELECT 1 -- $dm$"),
+    "DROP FUNCTION f2();\nDO $$ BEGIN PERFORM $dm$ ' \\ $dm$; END $$;\nDROP TABLE t2; SELECT $dm$x$dm$ AS \"$dm\";\nSELECT 1 -- $dm$").replace(/\n$/, ''),
   'migrations/003_quotes_backslashes.sql': migration(
     `CREATE TABLE t3 (v text);\nINSERT INTO t3 VALUES ('it''s'), (E'back\\\\slash \\' quote'), ('C:\\dir\\'), ('${ODD}');`,
-    `DELETE FROM t3 WHERE v IN ('it''s', E'back\\\\slash \\' quote', 'C:\\dir\\', '${ODD}');\nDROP TABLE t3;\n-- ${ODD} \\ ' " $\n-- $dm`),
-  'migrations/004_unicode.sql': migration(`CREATE TABLE "t4 ${SHORT}" (v text);`, `DROP TABLE "t4 ${SHORT}";\n-- trailing $d`),
+    `DELETE FROM t3 WHERE v IN ('it''s', E'back\\\\slash \\' quote', 'C:\\dir\\', '${ODD}');\nDROP TABLE t3;\n-- ${ODD} \\ ' " $\n-- $dm`).replace(/\n$/, ''),
+  'migrations/004_unicode.sql': migration(`CREATE TABLE "t4 ${SHORT}" (v text);`, `DROP TABLE "t4 ${SHORT}";\n-- trailing $d`).replace(/\n$/, ''),
 };
 
 function expected(file: string): { name: string; checksum: string; down: string | null } {
