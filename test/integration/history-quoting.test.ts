@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { snapshotCatalog } from '../../src/core/catalog';
 import { HistoryStore, literal } from '../../src/core/history';
 import { checksumSql, parseMigrationFile } from '../../src/core/migration-file';
 import { makeProject, migration, tables, type Backend, type TestProject } from './harness';
@@ -126,4 +127,25 @@ describe('history values survive any file content (quoting)', function () {
       await p.cleanup();
     }
   });
+
+  for (const backend of ['postgres'] as const) {
+    it(`${backend}: the catalog snapshot leaves out history tables of any name, whatever standard_conforming_strings says`, async () => {
+      const p = await makeProject(backend, {});
+      try {
+        const odd = "hist'ory\\";
+        await p.withSession(async (s) => {
+          await s.exec(`CREATE TABLE ${'"' + odd.replace(/"/g, '""') + '"'} (id int); CREATE TABLE kept (id int)`);
+          for (const scs of ['on', 'off']) {
+            await s.exec(`SET standard_conforming_strings = ${scs}`);
+            const snap = await snapshotCatalog(s, [odd]);
+            assert.ok(snap.has('table public.kept'), `scs ${scs}: other tables are in the snapshot`);
+            assert.deepEqual([...snap.keys()].filter((k) => k.includes('hist')), [], `scs ${scs}: the excluded table and its columns are left out`);
+          }
+          await s.exec('RESET standard_conforming_strings');
+        });
+      } finally {
+        await p.cleanup();
+      }
+    });
+  }
 });
