@@ -60,8 +60,7 @@ export function dollarTag(value: string): string {
 /**
  * A SQL literal for a value: NULL, a number, a boolean, or text dollar-quoted with a tag that cannot occur
  * in it (see dollarTag). Only for the one place bind parameters cannot go: the history row that rides in
- * the same simple-protocol query as a migration's statements (after them, so they have parsed cleanly
- * with PostgreSQL's own parser first: see checkStep in plan.ts). Everything else uses parameters.
+ * the same simple-protocol query as a migration's statements (batchRecordSql). Everything else uses parameters.
  */
 export function literal(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return 'NULL';
@@ -192,23 +191,29 @@ SELECT $11, version, name, true, duration_ms, $9, $7 FROM h`,
   }
 
   /**
-   * SQL text (no parameters) that records an applied migration, its log entry, and commits: sent as one
-   * query together with COMMIT, it saves a round trip per migration. A multi-statement simple query
-   * cannot take bind parameters, so values are dollar-quoted with a tag that cannot occur in them
-   * (see dollarTag): no content and no escaping rule of the server can end one early.
+   * SQL text (no parameters) that records an applied migration and its log entry in the same query as the
+   * migration's statements (and COMMIT), saving a round trip per migration. A multi-statement simple query
+   * cannot take bind parameters, so:
+   *  - `before` goes ahead of the statements, at a point where nothing is open (no string, comment or
+   *    quote), and holds every value, each dollar-quoted with a tag that cannot occur in it (dollarTag):
+   *    nothing in a value, and nothing in the migration (which comes after), can end one early;
+   *  - `after` follows the statements and holds no text from any file or user: identifiers, constants, the
+   *    server-measured duration and the version, which is digits only. It finishes the row and writes the log.
    */
-  recordAndCommitSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
-    options: { durationSql?: string; commit?: boolean } = {}): string {
+  batchRecordSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
+    options: { commit: boolean }): { before: string; after: string } {
+    if (!/^\d+$/.test(row.version)) throw new Error(`migration version ${JSON.stringify(row.version)} is not digits only`);
     const v = [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch].map(literal);
-    // When the statements ride in the same query, the server measures the time: clock_timestamp() advances,
-    // statement_timestamp() is when the query arrived.
-    if (options.durationSql) v[7] = options.durationSql;
-    return `WITH h AS (
-  INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
-  VALUES (${v.join(', ')}) RETURNING version, name, duration_ms)
+    const before = `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
+VALUES (${v.join(', ')});\n`;
+    // The server measures the time: clock_timestamp() advances, statement_timestamp() is when the query arrived.
+    const after = `WITH h AS (
+  UPDATE ${this.table} SET duration_ms = ${HistoryStore.SERVER_ELAPSED_MS} WHERE version = '${row.version}'
+  RETURNING version, name, duration_ms, environment, applied_by)
 INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
-SELECT ${literal(action)}, version, name, true, duration_ms, ${v[8]}, ${v[6]} FROM h
-RETURNING duration_ms${options.commit === false ? ';' : ';\nCOMMIT'}`;
+SELECT '${action}', version, name, true, duration_ms, environment, applied_by FROM h
+RETURNING duration_ms${options.commit ? ';\nCOMMIT' : ';'}`;
+    return { before, after };
   }
 
   /** SQL for the server-measured time since this query arrived, in whole milliseconds. */

@@ -108,8 +108,12 @@ describe('history values survive any file content (quoting)', function () {
         const values = [...nasty, ...fc.sample(fc.array(alphabet, { maxLength: 12 }).map((a) => a.join('')), 300)];
         for (let i = 0; i < values.length; i += 50) {
           const chunk = values.slice(i, i + 50);
-          const sql = chunk.map((v, k) => store.recordAndCommitSql({ version: `${i + k}`, name: v, checksum: v, downSql: v, status: 'applied',
-            transactional: true, appliedBy: v, durationMs: 1, environment: v, batch: 1 }, 'up', { commit: false })).join('\n');
+          // Each value both before and after a migration's statements (which here end in an open-looking "$dm").
+          const sql = chunk.map((v, k) => {
+            const r = store.batchRecordSql({ version: `${i + k}`, name: v, checksum: v, downSql: v, status: 'applied',
+              transactional: true, appliedBy: v, durationMs: null, environment: v, batch: 1 }, 'up', { commit: false });
+            return `${r.before}SELECT 1 AS "$dm";\n${r.after}`;
+          }).join('\n');
           await s.exec(`BEGIN;\n${sql}\nCOMMIT`);
           const rows = (await s.query<{ version: string; name: string; checksum: string; down_sql: string; applied_by: string; environment: string }>(
             `SELECT version, name, checksum, down_sql, applied_by, environment FROM database_migrations WHERE version::int >= $1 AND version::int < $2 ORDER BY version::int`,
