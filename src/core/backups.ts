@@ -43,7 +43,7 @@ export function backupSettings(env: ResolvedEnvironment): { enabled: boolean; ke
 
 export function backupDir(config: Config, env: ResolvedEnvironment): string {
   const configured = env.settings.backups?.dir;
-  // The name must be a plain key even when "dir" is set: it is what the backups are filed under.
+  // Defence in depth: a name that is not a plain key is refused here too, even when "dir" is set.
   const own = environmentDir(path.join(config.root, '.migrations', 'backups'), env.name);
   return configured ? path.resolve(config.root, configured) : own;
 }

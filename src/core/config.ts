@@ -122,7 +122,7 @@ function checkEnvironmentName(name: string, source: string, config: Pick<Config,
  */
 export function environmentDir(base: string, name: string): string {
   const dir = path.join(base, name);
-  if (!isEnvironmentName(name) || path.dirname(dir) !== path.normalize(base)) {
+  if (!isEnvironmentName(name) || path.dirname(path.resolve(dir)) !== path.resolve(base)) {
     throw new MigrationError('E_UNKNOWN_ENVIRONMENT', `environment name ${JSON.stringify(name)} cannot name a directory under ${base} (${ENVIRONMENT_NAME_RULE})`,
       'choose an environment from the config file with --env');
   }

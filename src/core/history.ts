@@ -45,10 +45,11 @@ export interface LogEntry {
 /**
  * A dollar-quote tag for `value`: "dm_" and random letters, chosen again until "$<tag>" does not occur in
  * the value. Why that is enough: the quoted text is `$T$value$T$`, and the server ends it at the first
- * "$T$" after the opening one. A "$T$" starting inside the value would either lie wholly in the value
- * (then the value contains "$T") or run over its end into the closing tag: then the value ends with
- * "$" plus the first k characters of T (k = |T| gives "$T" again) and T's character k is "$" — but T has
- * no "$". So the only "$T$" is the closing one, whatever the value holds (quotes, backslashes, "$$", "$dm").
+ * "$T$" after the opening one. Suppose one starts inside the value, with k of its |T| + 2 characters in
+ * the value. If k >= |T| + 1, the value contains "$T": excluded. Otherwise (1 <= k <= |T|) its character
+ * number k (from 0) is the first character of the closing tag, "$", and it is also T's character k - 1;
+ * but T has no "$". So the only "$T$" is the closing one, whatever the value holds (quotes, backslashes,
+ * "$$", a trailing "$dm"), and no server setting changes how dollar quotes are read.
  */
 export function dollarTag(value: string): string {
   for (;;) {
