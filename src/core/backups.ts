@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Config, ResolvedEnvironment } from './config';
+import { environmentDir, type Config, type ResolvedEnvironment } from './config';
 import { fsyncDir, fsyncFile } from './db/client-tools';
 import { MigrationError } from './errors';
 
@@ -44,7 +44,9 @@ export function backupSettings(env: ResolvedEnvironment): { enabled: boolean; ke
 
 export function backupDir(config: Config, env: ResolvedEnvironment): string {
   const configured = env.settings.backups?.dir;
-  return configured ? path.resolve(config.root, configured) : path.join(config.root, '.migrations', 'backups', env.name);
+  // Defence in depth: a name that is not a plain key is refused here too, even when "dir" is set.
+  const own = environmentDir(path.join(config.root, '.migrations', 'backups'), env.name);
+  return configured ? path.resolve(config.root, configured) : own;
 }
 
 export function sha256File(file: string): string {

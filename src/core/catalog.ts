@@ -22,9 +22,9 @@ const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND 
 function queries(excludeTables: string[]): string[] {
   // The identity sequences of excluded tables go with them (database_migrations_log_id_seq).
   const names = excludeTables.flatMap((t) => [t, `${t}_id_seq`]);
-  const excl = names.length
-    ? `AND c.relname NOT IN (${names.map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')})`
-    : '';
+  // A bind parameter, not quoted text: the names come from the config, and no server setting
+  // (standard_conforming_strings) changes how a parameter is read.
+  const excl = names.length ? 'AND NOT (c.relname = ANY ($1::text[]))' : '';
   return [
     `SELECT 'schema ' || n.nspname AS key, pg_get_userbyid(n.nspowner) AS def FROM pg_namespace n WHERE ${USER_SCHEMAS}`,
     `SELECT 'extension ' || e.extname, e.extversion || ' in ' || n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace`,
@@ -84,8 +84,9 @@ function queries(excludeTables: string[]): string[] {
 /** Snapshot of every user object; `excludeTables` (e.g. the history tables) are left out with their columns and indexes. */
 export async function snapshotCatalog(session: Session, excludeTables: string[] = []): Promise<CatalogSnapshot> {
   const snap: CatalogSnapshot = new Map();
+  const names = excludeTables.flatMap((t) => [t, `${t}_id_seq`]);
   for (const sql of queries(excludeTables)) {
-    const r = await session.query(sql);
+    const r = await session.query(sql, sql.includes('$1::text[]') ? [names] : undefined);
     for (const row of r.rows) {
       const values = Object.values(row as Record<string, unknown>);
       const key = values[0] as string | null;

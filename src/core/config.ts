@@ -89,6 +89,46 @@ export interface Config {
   sampleDataDir: string | null;
 }
 
+/**
+ * The rule for environment names: the schema's "propertyNames" pattern for "environments". A name becomes
+ * a directory (.migrations/pglite/<env>, .migrations/backups/<env>), so it must be a plain key.
+ */
+export const ENVIRONMENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const ENVIRONMENT_NAME_RULE = 'letters, digits, "_" and "-" only, starting with a letter or digit';
+
+export function isEnvironmentName(name: unknown): name is string {
+  return typeof name === 'string' && ENVIRONMENT_NAME_PATTERN.test(name);
+}
+
+function knownEnvironments(environments: Record<string, unknown> | undefined): string {
+  const known = Object.keys(environments ?? {});
+  return known.length ? `the configured environments are: ${known.join(', ')}` : 'no environments are configured';
+}
+
+/** Refuses an environment name that is not a plain key, naming where it came from, the value and the rule. */
+function checkEnvironmentName(name: string, source: string, config: Pick<Config, 'environments' | 'file' | 'defaultEnvironment'>): void {
+  if (isEnvironmentName(name)) return;
+  throw new MigrationError('E_UNKNOWN_ENVIRONMENT',
+    `${source} ${JSON.stringify(name)} is not a valid environment name (${ENVIRONMENT_NAME_RULE})`,
+    Object.keys(config.environments).length
+      ? `${knownEnvironments(config.environments)}; use one of them${source === 'DATABASE_MIGRATION_ENV' ? ' (or unset DATABASE_MIGRATION_ENV)' : ''}`
+      : `${knownEnvironments(config.environments)}; ${source === '"defaultEnvironment"' ? 'set "defaultEnvironment" to a plain name' : `${source === '--env' ? 'leave out --env' : 'unset DATABASE_MIGRATION_ENV'} to use "${config.defaultEnvironment}"`}`,
+    config.file ? { file: config.file } : {});
+}
+
+/**
+ * `base/<name>` for a directory derived from an environment name: refuses a name that is not a plain key,
+ * so no name ("..", "", "a/b", an absolute path) can point outside `base` or at `base` itself.
+ */
+export function environmentDir(base: string, name: string): string {
+  const dir = path.join(base, name);
+  if (!isEnvironmentName(name) || path.dirname(path.resolve(dir)) !== path.resolve(base)) {
+    throw new MigrationError('E_UNKNOWN_ENVIRONMENT', `environment name ${JSON.stringify(name)} cannot name a directory under ${base} (${ENVIRONMENT_NAME_RULE})`,
+      'choose an environment from the config file with --env');
+  }
+  return dir;
+}
+
 let validator: ReturnType<Ajv['compile']> | null = null;
 function validate(data: unknown): ErrorObject[] {
   if (!validator) {
@@ -225,6 +265,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
         'fix the JSON syntax (no comments or trailing commas are allowed)', { file, line });
     }
     checkHistoryNames(parsed, text, file);
+    checkDefaultEnvironment(parsed, text, file);
     const errors = validate(parsed);
     if (errors.length > 0) {
       // propertyNames problems come as a pattern error plus a summary; the one naming the property says most.
@@ -255,6 +296,18 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     partitions: data.partitions ?? {},
     sampleDataDir: data.sampleDataDir ? path.resolve(root, data.sampleDataDir) : null,
   };
+}
+
+/** "defaultEnvironment" follows the rule for environment names (checked before the schema, to name the value and the rule). */
+function checkDefaultEnvironment(parsed: unknown, text: string, file: string): void {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+  const data = parsed as { defaultEnvironment?: unknown; environments?: unknown };
+  if (typeof data.defaultEnvironment !== 'string' || isEnvironmentName(data.defaultEnvironment)) return;
+  const envs = data.environments && typeof data.environments === 'object' ? data.environments as Record<string, unknown> : {};
+  throw new MigrationError('E_CONFIG_INVALID',
+    `"defaultEnvironment" ${JSON.stringify(data.defaultEnvironment)} is not a valid environment name (${ENVIRONMENT_NAME_RULE})`,
+    Object.keys(envs).length ? `set "defaultEnvironment" to one of them (${knownEnvironments(envs)})` : 'set "defaultEnvironment" to a plain name such as "development" (no environments are configured)',
+    { file, line: lineOfKey(text, ['defaultEnvironment']) });
 }
 
 /** Replaces `${env:VAR}` and `${env:VAR:-default}` from the process environment. */
@@ -288,7 +341,11 @@ export interface ResolvedEnvironment {
  */
 export function resolveEnvironment(config: Config, options: { env?: string; url?: string; processEnv?: NodeJS.ProcessEnv }): ResolvedEnvironment {
   const processEnv = options.processEnv ?? process.env;
-  const explicitEnv = options.env ?? processEnv['DATABASE_MIGRATION_ENV'];
+  // An empty DATABASE_MIGRATION_ENV counts as unset (as an empty DATABASE_URL does); an empty --env is refused.
+  const fromVar = processEnv['DATABASE_MIGRATION_ENV'] || undefined;
+  const explicitEnv = options.env ?? fromVar;
+  if (explicitEnv !== undefined) checkEnvironmentName(explicitEnv, options.env !== undefined ? '--env' : 'DATABASE_MIGRATION_ENV', config);
+  else checkEnvironmentName(config.defaultEnvironment, '"defaultEnvironment"', config);
   const name = explicitEnv ?? config.defaultEnvironment;
   const known = Object.keys(config.environments);
   if (explicitEnv && known.length > 0 && !known.includes(explicitEnv)) {
@@ -310,7 +367,7 @@ export function resolveEnvironment(config: Config, options: { env?: string; url?
   else if (explicitEnv && settings.url) target = { kind: 'postgres', url: urlFromConfig(), source: `environments.${name}.url` };
   else if (processEnv['DATABASE_URL']) target = { kind: 'postgres', url: processEnv['DATABASE_URL'], source: 'DATABASE_URL' };
   else if (settings.url) target = { kind: 'postgres', url: urlFromConfig(), source: `environments.${name}.url` };
-  else target = { kind: 'pglite', dataDir: path.join(config.root, '.migrations', 'pglite', name), source: 'embedded' };
+  else target = { kind: 'pglite', dataDir: environmentDir(path.join(config.root, '.migrations', 'pglite'), name), source: 'embedded' };
 
   if (target.kind === 'postgres') validateUrl(target.url, target.source, config.file);
   return { name, settings, target };

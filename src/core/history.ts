@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Session } from './db/database';
 import { assertMayWriteHistory, currentRole, historyPrivilegeError, readHistoryAccess } from './history-access';
 
@@ -42,7 +43,27 @@ export interface LogEntry {
   message: string | null;
 }
 
-/** A SQL literal for a value: NULL, a number, a boolean, or dollar-quoted text. */
+/**
+ * A dollar-quote tag for `value`: "dm_" and random letters, chosen again until "$<tag>" does not occur in
+ * the value. Why that is enough: the quoted text is `$T$value$T$`, and the server ends it at the first
+ * "$T$" after the opening one. Suppose one starts inside the value, with k of its |T| + 2 characters in
+ * the value. If k >= |T| + 1, the value contains "$T": excluded. Otherwise (1 <= k <= |T|) its character
+ * number k (from 0) is the first character of the closing tag, "$", and it is also T's character k - 1;
+ * but T has no "$". So the only "$T$" is the closing one, whatever the value holds (quotes, backslashes,
+ * "$$", a trailing "$dm"), and no server setting changes how dollar quotes are read.
+ */
+export function dollarTag(value: string): string {
+  for (;;) {
+    const tag = `dm_${randomBytes(6).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!)}`;
+    if (!value.includes(`$${tag}`)) return tag;
+  }
+}
+
+/**
+ * A SQL literal for a value: NULL, a number, a boolean, or text dollar-quoted with a tag that cannot occur
+ * in it (see dollarTag). Only for the one place bind parameters cannot go: the history row that rides in
+ * the same simple-protocol query as a migration's statements (batchRecordSql). Everything else uses parameters.
+ */
 export function literal(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') {
@@ -50,8 +71,7 @@ export function literal(value: string | number | boolean | null | undefined): st
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  let tag = 'dm';
-  for (let n = 0; value.includes(`$${tag}$`); n++) tag = `dm${n}`;
+  const tag = dollarTag(value);
   return `$${tag}$${value}$${tag}$`;
 }
 
@@ -201,23 +221,41 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`;
       [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch]);
   }
 
-  /**
-   * SQL text (no parameters) that records an applied migration, its log entry, and commits: sent as one
-   * query together with COMMIT, it saves a round trip per migration. Values are dollar-quoted with a tag
-   * that does not occur in them, so no escaping rules of the server matter.
-   */
-  recordAndCommitSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
-    options: { durationSql?: string; commit?: boolean } = {}): string {
-    const v = [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch].map(literal);
-    // When the statements ride in the same query, the server measures the time: clock_timestamp() advances,
-    // statement_timestamp() is when the query arrived.
-    if (options.durationSql) v[7] = options.durationSql;
-    return `WITH h AS (
+  /** Records an applied migration and its log entry in one statement, with bind parameters. */
+  async insertWithLog(session: Session, row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction): Promise<void> {
+    await session.query(
+      `WITH h AS (
   INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
-  VALUES (${v.join(', ')}) RETURNING version, name, duration_ms)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING version, name, duration_ms)
 INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
-SELECT ${literal(action)}, version, name, true, duration_ms, ${v[8]}, ${v[6]} FROM h
-RETURNING duration_ms${options.commit === false ? ';' : ';\nCOMMIT'}`;
+SELECT $11, version, name, true, duration_ms, $9, $7 FROM h`,
+      [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch, action]);
+  }
+
+  /**
+   * SQL text (no parameters) that records an applied migration and its log entry in the same query as the
+   * migration's statements (and COMMIT), saving a round trip per migration. A multi-statement simple query
+   * cannot take bind parameters, so:
+   *  - `before` goes ahead of the statements, at a point where nothing is open (no string, comment or
+   *    quote), and holds every value, each dollar-quoted with a tag that cannot occur in it (dollarTag):
+   *    nothing in a value, and nothing in the migration (which comes after), can end one early;
+   *  - `after` follows the statements and holds no text from any file or user: identifiers, constants, the
+   *    server-measured duration and the version, which is digits only. It finishes the row and writes the log.
+   */
+  batchRecordSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
+    options: { commit: boolean }): { before: string; after: string } {
+    if (!/^\d+$/.test(row.version)) throw new Error(`migration version ${JSON.stringify(row.version)} is not digits only`);
+    const v = [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch].map(literal);
+    const before = `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
+VALUES (${v.join(', ')});\n`;
+    // The server measures the time: clock_timestamp() advances, statement_timestamp() is when the query arrived.
+    const after = `WITH h AS (
+  UPDATE ${this.table} SET duration_ms = ${HistoryStore.SERVER_ELAPSED_MS} WHERE version = '${row.version}'
+  RETURNING version, name, duration_ms, environment, applied_by)
+INSERT INTO ${this.logTable} (action, version, name, success, duration_ms, environment, performed_by)
+SELECT '${action}', version, name, true, duration_ms, environment, applied_by FROM h
+RETURNING duration_ms${options.commit ? ';\nCOMMIT' : ';'}`;
+    return { before, after };
   }
 
   /** SQL for the server-measured time since this query arrived, in whole milliseconds. */

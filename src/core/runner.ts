@@ -10,7 +10,7 @@ import { withTransaction, type EngineContext } from './context';
 import type { Session } from './db/database';
 import { execStatements, StatementFailure } from './engine-failure';
 import { MigrationError } from './errors';
-import { HistoryStore } from './history';
+import type { HistoryStore } from './history';
 import type { PlanStep, RunPlan } from './plan';
 import { buildBatch, failureError, locateFailure } from './run-failure';
 
@@ -95,10 +95,10 @@ async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, bat
 
 type HistoryRowValues = Omit<Parameters<HistoryStore['insert']>[1], 'status' | 'durationMs'>;
 
-/** One round trip: BEGIN, the statements, the history row with its log entry, COMMIT (--single-transaction: the caller owns BEGIN/COMMIT). The server times it. */
+/** One round trip: BEGIN, the history row, the statements, its duration and log entry, COMMIT (--single-transaction: the caller owns BEGIN/COMMIT). The server times it. */
 async function applyAsOneQuery(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, inOuterTransaction: boolean): Promise<number> {
-  const batch = buildBatch(step.statements, inOuterTransaction ? '' : 'BEGIN;\n',
-    ctx.store.recordAndCommitSql({ ...row, status: 'applied', durationMs: null }, 'up', { durationSql: HistoryStore.SERVER_ELAPSED_MS, commit: !inOuterTransaction }));
+  const record = ctx.store.batchRecordSql({ ...row, status: 'applied', durationMs: null }, 'up', { commit: !inOuterTransaction });
+  const batch = buildBatch(step.statements, `${inOuterTransaction ? '' : 'BEGIN;\n'}${record.before}`, record.after);
   let rows: Record<string, unknown>[];
   try {
     rows = await session.exec(batch.sql);
@@ -119,7 +119,8 @@ async function applyStatementByStatement(ctx: EngineContext, session: Session, s
     await execStatements(session, step.sql, (st, ms) => slow.watch(st, ms), { statements: step.statements, prefix: inOuterTransaction ? undefined : 'BEGIN' });
     const durationMs = Math.round(performance.now() - t0);
     await slow.record(session);
-    await session.exec(ctx.store.recordAndCommitSql({ ...row, status: 'applied', durationMs }, 'up', { commit: !inOuterTransaction }));
+    await ctx.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
+    if (!inOuterTransaction) await session.exec('COMMIT');
     if (!inOuterTransaction && changesSessionSettings(step.statements)) await session.resetSettings();
     return durationMs;
   } catch (err) {

@@ -8,6 +8,7 @@ import { concurrencyTrials } from '../reliability/concurrency';
 import { crashTrials, referenceSnapshots } from '../reliability/crash';
 import { terminateBackendTrial } from '../reliability/faults';
 import { fuzzParser, fuzzPlanner, fuzzSplitterAndLinter } from '../reliability/fuzz';
+import { fileLockRaceTrials } from '../reliability/file-lock';
 import { secretsSequence } from '../reliability/secrets';
 import { suiteSeed } from '../reliability/common';
 
@@ -45,5 +46,9 @@ describe('reliability (short)', function () {
 
   it('postgres: no password anywhere after every kind of command', async () => {
     await secretsSequence('postgres');
+  });
+
+  it('PGlite lock: 10 processes take over a stale lock at one instant, never two holders (20 trials)', async () => {
+    await fileLockRaceTrials(20);
   });
 });

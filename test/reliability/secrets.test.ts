@@ -1,5 +1,5 @@
 import { BACKENDS } from '../integration/harness';
-import { secretsSequence } from './secrets';
+import { secretsInConfigSequence, secretsSequence } from './secrets';
 
 describe('reliability: secrets', function () {
   this.timeout(300000);
@@ -8,4 +8,7 @@ describe('reliability: secrets', function () {
       await secretsSequence(backend);
     });
   }
+  it('pglite project whose config file holds passwords of PostgreSQL environments: in no output, row, backup or log', async () => {
+    await secretsInConfigSequence();
+  });
 });
