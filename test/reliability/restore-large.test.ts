@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { findPgTool } from '../../src/core/pg-tools';
 import { CLI, makeProject, type TestProject } from '../integration/harness';
 import { report } from './common';
+import { recordPart } from './results';
 
 const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', 'nasa-portal');
 const MB = 1024 * 1024;
@@ -81,37 +82,43 @@ describe('reliability: restoring a backup larger than 600 MB (postgres)', functi
     if ((await p.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pgcrypto'`)).length === 0) {
       this.test!.title += ' (skipped: pgcrypto is not installed on this server)'; this.skip();
     }
-    const scale = Number(process.env['RESTORE_LARGE_SCALE'] ?? 200000);
-    const targetMb = Number(process.env['RESTORE_LARGE_MB'] ?? 620);
-    assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
-    const seeded = await p.cli(['--seed', '--scale', String(scale)]);
-    assert.equal(seeded.code, 0, seeded.stderr);
-    // Incompressible rows of 8 KB until the dump reaches the target (the scale rows add a few tens of MB more).
-    await p.query('CREATE EXTENSION pgcrypto; CREATE TABLE bulk_payload (id integer PRIMARY KEY, payload bytea NOT NULL)');
-    const rows = Math.ceil((targetMb * MB) / 8192);
-    for (let first = 1; first <= rows; first += 10000) {
-      await p.query(`INSERT INTO bulk_payload SELECT g, ${Array(8).fill('gen_random_bytes(1024)').join(' || ')}
-                     FROM generate_series(${first}, ${Math.min(rows, first + 9999)}) g`);
-    }
-    const t0 = Date.now();
-    const backup = await p.cli(['--backup', '--json']);
-    assert.equal(backup.code, 0, backup.stderr);
-    const entry = (JSON.parse(backup.stdout) as { backup: { id: string; sizeBytes: number } }).backup;
-    assert.ok(entry.sizeBytes > 600 * MB, `the dump is larger than 600 MB (${(entry.sizeBytes / MB).toFixed(0)} MB)`);
-    const dumpSeconds = (Date.now() - t0) / 1000;
-    const before = await counts(p);
+    const project = p;
+    await recordPart('restore large', 'postgres',
+      'a backup of more than 600 MB (--seed --scale plus incompressible rows) is restored through the CLI: peak RSS of the CLI far below the dump size (< 300 MB), every row back, objects created after the backup gone, no work files left',
+      1, async () => {
+        const scale = Number(process.env['RESTORE_LARGE_SCALE'] ?? 200000);
+        const targetMb = Number(process.env['RESTORE_LARGE_MB'] ?? 620);
+        assert.equal((await project.cli(['--up', '--no-backup'])).code, 0);
+        const seeded = await project.cli(['--seed', '--scale', String(scale)]);
+        assert.equal(seeded.code, 0, seeded.stderr);
+        // Incompressible rows of 8 KB until the dump reaches the target (the scale rows add a few tens of MB more).
+        await project.query('CREATE EXTENSION pgcrypto; CREATE TABLE bulk_payload (id integer PRIMARY KEY, payload bytea NOT NULL)');
+        const rows = Math.ceil((targetMb * MB) / 8192);
+        for (let first = 1; first <= rows; first += 10000) {
+          await project.query(`INSERT INTO bulk_payload SELECT g, ${Array(8).fill('gen_random_bytes(1024)').join(' || ')}
+                         FROM generate_series(${first}, ${Math.min(rows, first + 9999)}) g`);
+        }
+        const t0 = Date.now();
+        const backup = await project.cli(['--backup', '--json']);
+        assert.equal(backup.code, 0, backup.stderr);
+        const entry = (JSON.parse(backup.stdout) as { backup: { id: string; sizeBytes: number } }).backup;
+        assert.ok(entry.sizeBytes > 600 * MB, `the dump is larger than 600 MB (${(entry.sizeBytes / MB).toFixed(0)} MB)`);
+        const dumpSeconds = (Date.now() - t0) / 1000;
+        const before = await counts(project);
 
-    await p.query(`DELETE FROM observations WHERE id % 2 = 0; DELETE FROM bulk_payload WHERE id % 3 = 0; CREATE TABLE added_after (id int)`);
-    const t1 = Date.now();
-    const restored = await runMeasured(p, ['--restore', entry.id, '--yes']);
-    const restoreSeconds = (Date.now() - t1) / 1000;
-    assert.equal(restored.code, 0, restored.stderr);
-    assert.ok(restored.peakBytes > 0, 'peak RSS was measured');
-    assert.ok(restored.peakBytes < 300 * MB, `peak RSS ${(restored.peakBytes / MB).toFixed(0)} MB is far below the ${(entry.sizeBytes / MB).toFixed(0)} MB dump`);
-    assert.deepEqual(await counts(p), before, 'every row is back');
-    assert.equal((await p.query(`SELECT to_regclass('added_after') AS t`))[0]!['t'], null, 'objects created after the backup are gone');
-    const leftovers = fs.readdirSync(path.join(p.dir, '.migrations', 'backups', 'test')).filter((f) => f.startsWith('.restore-') || f.endsWith('.partial'));
-    assert.deepEqual(leftovers, [], 'the restore\'s work files are removed');
-    report(`restore-large: dump ${(entry.sizeBytes / MB).toFixed(0)} MB (scale ${scale}) taken in ${dumpSeconds.toFixed(0)} s, restored in ${restoreSeconds.toFixed(0)} s (pre-restore backup included) with CLI peak RSS ${(restored.peakBytes / MB).toFixed(0)} MB`);
+        await project.query(`DELETE FROM observations WHERE id % 2 = 0; DELETE FROM bulk_payload WHERE id % 3 = 0; CREATE TABLE added_after (id int)`);
+        const t1 = Date.now();
+        const restored = await runMeasured(project, ['--restore', entry.id, '--yes']);
+        const restoreSeconds = (Date.now() - t1) / 1000;
+        assert.equal(restored.code, 0, restored.stderr);
+        assert.ok(restored.peakBytes > 0, 'peak RSS was measured');
+        assert.ok(restored.peakBytes < 300 * MB, `peak RSS ${(restored.peakBytes / MB).toFixed(0)} MB is far below the ${(entry.sizeBytes / MB).toFixed(0)} MB dump`);
+        assert.deepEqual(await counts(project), before, 'every row is back');
+        assert.equal((await project.query(`SELECT to_regclass('added_after') AS t`))[0]!['t'], null, 'objects created after the backup are gone');
+        const leftovers = fs.readdirSync(path.join(project.dir, '.migrations', 'backups', 'test')).filter((f) => f.startsWith('.restore-') || f.endsWith('.partial'));
+        assert.deepEqual(leftovers, [], 'the restore\'s work files are removed');
+        report(`restore-large: dump ${(entry.sizeBytes / MB).toFixed(0)} MB (scale ${scale}) taken in ${dumpSeconds.toFixed(0)} s, restored in ${restoreSeconds.toFixed(0)} s (pre-restore backup included) with CLI peak RSS ${(restored.peakBytes / MB).toFixed(0)} MB`);
+        return { trialsPassed: 1, figures: { dumpMB: Math.round(entry.sizeBytes / MB), backupSeconds: Math.round(dumpSeconds), restoreSeconds: Math.round(restoreSeconds), peakRssMB: Math.round(restored.peakBytes / MB) } };
+      });
   });
 });
