@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { generatedMigration, realisticMigration } from '../../bench/lint-corpus';
+import { lintText } from '../../src/lint/linter';
+import type { Finding } from '../../src/lint/types';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * The findings of the starting commit (c9b4986, before the lint speed work of issue 13) on the NASA example, the
+ * benchmark's generated corpus, a realistic history and plain scripts: the faster linter must report exactly these.
+ * test/fixtures/lint-snapshot/findings.json was written by that commit's linter.
+ */
+describe('lint findings snapshot (issue 13: same results after the speed work)', () => {
+  const expected = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'lint-snapshot', 'findings.json'), 'utf8')) as Record<string, Finding[]>;
+
+  async function actual(): Promise<Record<string, Finding[]>> {
+    const out: Record<string, Finding[]> = {};
+    const nasa = path.join(ROOT, 'examples', 'nasa-portal', 'migrations');
+    for (const n of fs.readdirSync(nasa).sort()) out[`nasa/${n}`] = await lintText(fs.readFileSync(path.join(nasa, n), 'utf8'), `migrations/${n}`, { asMigration: true });
+    for (let i = 1; i <= 6; i++) out[`generated/${i}`] = await lintText(generatedMigration(50, i), `migrations/${String(i).padStart(4, '0')}_bench.sql`, { asMigration: true });
+    for (let i = 1; i <= 30; i++) {
+      const m = realisticMigration(i, 25);
+      out[`realistic/${m.name}`] = await lintText(m.text, `migrations/${m.name}`, { asMigration: true });
+    }
+    for (let i = 1; i <= 3; i++) {
+      const t = realisticMigration(i * 7, 25).text.replace(/^-- (Up|Down) migration$/gm, '');
+      out[`script/${i}`] = await lintText(t, `sql/script_${i}.sql`);
+    }
+    return out;
+  }
+
+  it('reports the same findings, file by file, as the starting commit', async () => {
+    const got = JSON.parse(JSON.stringify(await actual())) as Record<string, Finding[]>;
+    assert.deepEqual(Object.keys(got), Object.keys(expected));
+    for (const key of Object.keys(expected)) assert.deepEqual(got[key], expected[key], `findings of ${key} changed`);
+    // The snapshot exercises the fast path, the statement-by-statement fallback and PL/pgSQL bodies.
+    const all = Object.values(expected).flat();
+    assert.ok(all.some((f) => f.ruleId === 'syntax-error'));
+    assert.ok(all.length > 500);
+  });
+});
