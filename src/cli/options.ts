@@ -28,7 +28,7 @@ export function chosenAction(opts: CliOptions): CliAction {
   return chosen[0]!;
 }
 
-type Modifier = 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'format' | 'yes' | 'verify' | 'name';
+type Modifier = 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'noCache' | 'format' | 'yes' | 'verify' | 'name';
 
 /** Where each modifier applies; `when` narrows it further (e.g. --dry-run with --partitions only for "maintain"). */
 const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) => string | null }> = {
@@ -43,19 +43,20 @@ const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) =
   allowDrift: { actions: ['up'] },
   noBackup: { actions: ['up', 'down'], when: (o) => (o.dryRun ? 'a real --up or --down (a dry run takes no backup)' : null) },
   format: { actions: ['lint'] },
+  noCache: { actions: ['lint'] },
   yes: { actions: ['up', 'down', 'seed', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'restore', 'refreshViews', 'partitions'] },
   verify: { actions: ['up'], when: (o) => (o.dryRun ? '--up without --dry-run' : null) },
   name: { actions: ['create', 'up', 'down', 'verify', 'lint'] },
 };
 
-const USED_WITH: Partial<Record<Modifier, string>> = { name: 'MigrationName', noBackup: '--no-backup' };
+const USED_WITH: Partial<Record<Modifier, string>> = { name: 'MigrationName', noBackup: '--no-backup', noCache: '--no-cache' };
 
 /** Refuses any flag (or MigrationName) that the chosen action does not use. */
 export function assertFlagsApply(action: CliAction, opts: CliOptions, given: { name?: string; formatFromUser: boolean }): void {
   const present: Record<Modifier, boolean> = {
     dryRun: !!opts.dryRun, singleTransaction: !!opts.singleTransaction, reset: !!opts.reset, scale: opts.scale !== undefined,
     graph: opts.graph !== undefined, to: opts.to !== undefined, steps: opts.steps !== undefined, template: opts.template !== undefined,
-    allowDrift: !!opts.allowDrift, noBackup: opts.backup === false, format: given.formatFromUser, yes: !!opts.yes,
+    allowDrift: !!opts.allowDrift, noBackup: opts.backup === false, noCache: opts.cache === false, format: given.formatFromUser, yes: !!opts.yes,
     verify: opts.verify !== undefined && action === 'up', name: given.name !== undefined,
   };
   for (const key of Object.keys(APPLIES) as Modifier[]) {

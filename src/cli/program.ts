@@ -18,6 +18,7 @@ export interface CliOptions {
   lint?: boolean | string[];
   listRules?: boolean;
   backup?: boolean;
+  cache?: boolean;
   backups?: boolean;
   restore?: string;
   dryRun?: boolean;
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
     .option('--backups', 'list the backups of the environment')
     .option('--restore <id>', 'restore a backup ("latest" or an id from --backups), after confirmation')
     .option('--lint [paths...]', 'lint SQL files or directories with the PostgreSQL parser (default: the migrations directory)')
+    .option('--no-cache', 'with --lint: lint every file again, without reading or writing .migrations/lint-cache.json')
     .option('--list-templates', 'list the templates --create can use')
     .option('--list-rules', 'list the lint rules with their severity')
     .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything applied after VERSION (0 = all)')

@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
 import { parseMigrationFileName } from '../core/migration-file';
+import { LintCache } from './cache';
 import { invalidMigrationFinding, lintText, type LintOptions } from './linter';
 import { ALL_RULES } from './rules';
 import type { Finding } from './types';
@@ -84,7 +85,8 @@ export function inMigrationsDir(file: string, migrationsDir: string): boolean {
  * "-- Up migration" marker, a version no other file there uses): what --up would refuse is an invalid-migration-file
  * error carrying --up's message and hint. Other files are migrations when they have an up marker, else plain scripts.
  */
-export async function lintPaths(paths: string[], config: Config, cwd: string, options: LintOptions = lintOptionsFromConfig(config)): Promise<LintRun> {
+export async function lintPaths(paths: string[], config: Config, cwd: string, options: LintOptions = lintOptionsFromConfig(config),
+  run: { cache?: boolean } = {}): Promise<LintRun> {
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [config.migrationsDir];
   const shown = (f: string) => path.relative(cwd, f) || f;
   const files: SqlFile[] = [];
@@ -97,6 +99,16 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   }
   const sources = new Map<string, string>();
   const findings: Finding[] = [];
+  const cache = run.cache ? LintCache.open(config.root, options) : null;
+  // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
+  const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
+    const key = cache?.key(text, file, asMigration);
+    const hit = key === undefined ? undefined : cache!.get(key);
+    if (hit) return hit;
+    const found = await lintText(text, file, asMigration ? { ...options, asMigration: true } : options);
+    if (key !== undefined) cache!.set(key, found);
+    return found;
+  };
   let duplicates: Map<string, MigrationError[]> | null = null;
   for (const { path: f, problem } of files) {
     const file = shown(f);
@@ -104,7 +116,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     if (!inMigrationsDir(f, config.migrationsDir)) {
       const text = readPlainScript(f, file);
       sources.set(file, text);
-      findings.push(...(await lintText(text, file, options)));
+      findings.push(...(await lintCached(text, file, false)));
       continue;
     }
     let text: string | null = null;
@@ -117,7 +129,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
         refused = err;
       }
     }
-    if (text !== null) findings.push(...(await lintText(text, file, { ...options, asMigration: true })));
+    if (text !== null) findings.push(...(await lintCached(text, file, true)));
     else {
       text = problem ? '' : readLossy(f);
       findings.push(invalidMigrationFinding(refused!, text, file));
@@ -127,6 +139,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     duplicates ??= duplicateVersionsByFile(config.migrationsDir, shown);
     for (const err of duplicates.get(path.basename(f)) ?? []) findings.push(invalidMigrationFinding(err, text, file));
   }
+  cache?.save();
   return { findings, files: [...sources.keys()], sources };
 }
 

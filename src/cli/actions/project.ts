@@ -24,7 +24,7 @@ export async function create(ctx: ActionContext): Promise<ActionResult> {
 
 export async function lint(ctx: ActionContext): Promise<ActionResult> {
   const paths = Array.isArray(ctx.opts.lint) ? ctx.opts.lint : ctx.name ? [ctx.name] : [];
-  const run = await lintPaths(paths, ctx.project.config, ctx.cwd);
+  const run = await lintPaths(paths, ctx.project.config, ctx.cwd, undefined, { cache: ctx.opts.cache !== false });
   const exitCode = run.findings.some((f) => f.severity === 'error') ? ExitCode.LintErrors : ExitCode.Success;
   const json = formatJson(run.findings, run.files.length);
   let text: string;

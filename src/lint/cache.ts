@@ -1,0 +1,121 @@
+/**
+ * The on-disk lint cache of `--lint` (like eslint --cache): the findings of each file, keyed by the SHA-256 of
+ * everything they depend on, so an unchanged file is not parsed again (and a run where nothing changed does not even
+ * load the WASM parser). The key covers the file's text and displayed name, how it is read (migration or plain
+ * script), the lint options (target version, severities, rule selection), the rule set (ids, default severities,
+ * sections) and the tool: its version, the libpg-query version and the size and time of the linter's own code (so a
+ * rebuild or an upgrade starts afresh). Stored as one JSON file, .migrations/lint-cache.json under the project root;
+ * a cache that cannot be read or written is ignored (linting never fails because of it). `--no-cache` bypasses it.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageVersion } from '../core/package-root';
+import type { LintOptions } from './linter';
+import { ALL_RULES } from './rules';
+import type { Finding } from './types';
+
+const FORMAT = 1;
+/** Entries kept at most (least recently used dropped first); about 200 bytes per finding on disk. */
+const MAX_ENTRIES = 20000;
+
+interface CacheFile {
+  format: number;
+  entries: Record<string, Finding[]>;
+}
+
+export function lintCachePath(root: string): string {
+  return path.join(root, '.migrations', 'lint-cache.json');
+}
+
+function fileStamp(file: string): string {
+  try {
+    const s = fs.statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'none';
+  }
+}
+
+function libpgQueryVersion(): string {
+  try {
+    const pj = path.join(path.dirname(require.resolve('libpg-query')), '..', 'package.json');
+    return (JSON.parse(fs.readFileSync(pj, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** What the findings of every file depend on besides the file itself. */
+export function toolFingerprint(options: LintOptions): string {
+  const rules = (options.rules ?? ALL_RULES).map((r) => [r.id, r.defaultSeverity, r.sections ?? null]);
+  const severities = Object.entries(options.severities ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify({
+    format: FORMAT,
+    tool: packageVersion(),
+    code: fileStamp(__filename),
+    parser: libpgQueryVersion(),
+    rules,
+    only: options.only ? [...options.only].sort() : null,
+    postgresVersion: options.postgresVersion ?? null,
+    severities,
+  });
+}
+
+export class LintCache {
+  private readonly entries = new Map<string, Finding[]>();
+  private changed = false;
+  private readonly fingerprint: string;
+
+  private constructor(private readonly file: string, options: LintOptions, stored: CacheFile | null) {
+    this.fingerprint = toolFingerprint(options);
+    if (stored) for (const [k, v] of Object.entries(stored.entries)) this.entries.set(k, v);
+  }
+
+  /** Opens the cache file of a project root; a missing, unreadable or foreign file is an empty cache. */
+  static open(root: string, options: LintOptions): LintCache {
+    const file = lintCachePath(root);
+    let stored: CacheFile | null = null;
+    try {
+      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
+      if (data && data.format === FORMAT && data.entries && typeof data.entries === 'object') stored = data;
+    } catch {
+      stored = null;
+    }
+    return new LintCache(file, options, stored);
+  }
+
+  key(text: string, displayed: string, asMigration: boolean): string {
+    return createHash('sha256').update(this.fingerprint).update('\0').update(displayed).update('\0')
+      .update(asMigration ? 'migration' : 'auto').update('\0').update(text).digest('hex');
+  }
+
+  get(key: string): Finding[] | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    // Most recently used last, so trimming drops the oldest entries first.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, findings: Finding[]): void {
+    this.entries.set(key, findings);
+    this.changed = true;
+  }
+
+  /** Writes the cache back when something was added (atomically: a temporary file renamed over it). Never throws. */
+  save(): void {
+    if (!this.changed) return;
+    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) } satisfies CacheFile));
+      fs.renameSync(tmp, this.file);
+      this.changed = false;
+    } catch {
+      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing left to clean */ }
+    }
+  }
+}
