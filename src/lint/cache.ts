@@ -46,15 +46,18 @@ function libpgQueryVersion(): string {
   }
 }
 
+/** The tool's identity: its version, the linter code's size and time, the parser's version. */
+export function toolIdentity(): Record<string, string> {
+  return { tool: packageVersion(), code: fileStamp(__filename), parser: libpgQueryVersion() };
+}
+
 /** What the findings of every file depend on besides the file itself. */
-export function toolFingerprint(options: LintOptions): string {
+export function toolFingerprint(options: LintOptions, tool: Record<string, string> = toolIdentity()): string {
   const rules = (options.rules ?? ALL_RULES).map((r) => [r.id, r.defaultSeverity, r.sections ?? null]);
   const severities = Object.entries(options.severities ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify({
     format: FORMAT,
-    tool: packageVersion(),
-    code: fileStamp(__filename),
-    parser: libpgQueryVersion(),
+    tool,
     rules,
     only: options.only ? [...options.only].sort() : null,
     postgresVersion: options.postgresVersion ?? null,
@@ -67,13 +70,13 @@ export class LintCache {
   private changed = false;
   private readonly fingerprint: string;
 
-  private constructor(private readonly file: string, options: LintOptions, stored: CacheFile | null) {
-    this.fingerprint = toolFingerprint(options);
+  private constructor(private readonly file: string, fingerprint: string, stored: CacheFile | null) {
+    this.fingerprint = fingerprint;
     if (stored) for (const [k, v] of Object.entries(stored.entries)) this.entries.set(k, v);
   }
 
   /** Opens the cache file of a project root; a missing, unreadable or foreign file is an empty cache. */
-  static open(root: string, options: LintOptions): LintCache {
+  static open(root: string, options: LintOptions, tool: Record<string, string> = toolIdentity()): LintCache {
     const file = lintCachePath(root);
     let stored: CacheFile | null = null;
     try {
@@ -82,12 +85,16 @@ export class LintCache {
     } catch {
       stored = null;
     }
-    return new LintCache(file, options, stored);
+    return new LintCache(file, toolFingerprint(options, tool), stored);
   }
 
   key(text: string, displayed: string, asMigration: boolean): string {
     return createHash('sha256').update(this.fingerprint).update('\0').update(displayed).update('\0')
       .update(asMigration ? 'migration' : 'auto').update('\0').update(text).digest('hex');
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   get(key: string): Finding[] | undefined {
