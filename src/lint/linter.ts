@@ -24,6 +24,7 @@ export interface LintOptions {
 export const DEFAULT_POSTGRES_VERSION = 15;
 
 const UP_MARKER_LINE = /^\s*--\s*up\s+migration\s*$/im;
+const HAS_IGNORE = /lint-ignore/i;
 const IGNORE = /--\s*lint-ignore(-file)?\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/i;
 
 export function looksLikeMigration(text: string): boolean {
@@ -71,11 +72,13 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
 
   const upSection = sections.find((s) => s.name === 'up') ?? null;
   const downSection = sections.find((s) => s.name === 'down') ?? null;
-  const fileIgnores = collectFileIgnores(text, migration, sections);
+  // Most files have no lint-ignore comment at all: then there is nothing to look for line by line.
+  const hasIgnores = HAS_IGNORE.test(text);
+  const fileIgnores = hasIgnores ? collectFileIgnores(text, migration, sections) : new Set<string>();
 
   for (const section of sections) {
-    const sectionLines = section.text.split('\n');
-    const ignoresByStatement = section.statements.map((s) => statementIgnores(sectionLines, s));
+    const sectionLines = hasIgnores ? section.text.split('\n') : [];
+    const ignoresByStatement = hasIgnores ? section.statements.map((s) => statementIgnores(sectionLines, s)) : [];
     for (const rule of rules) {
       const severity = severityOf(rule);
       if (severity === 'off') continue;
@@ -120,8 +123,19 @@ export function invalidMigrationFinding(err: MigrationError, text: string, file:
   };
 }
 
-function lineLength(text: string, line: number): number {
-  return (text.split(/\r?\n/)[line - 1] ?? '').length;
+/** Length of a 1-based line (without its \r\n or \n), scanning only up to that line. */
+export function lineLength(text: string, line: number): number {
+  if (line < 1) return 0;
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) return 0;
+    start = nl + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end === -1) end = text.length;
+  else if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return end - start;
 }
 
 function toFilePos(section: Section, stmt: ParsedStatement, offset: number): { line: number; column: number } {
@@ -137,12 +151,17 @@ function wordEnd(text: string, offset: number): number {
     while (i < text.length && text[i] !== '"') i++;
     return Math.min(text.length, i + 1);
   }
-  while (i < text.length && /[\w$.]/.test(text[i]!)) i++;
+  while (i < text.length && isWordChar(text.charCodeAt(i))) i++;
   if (i === offset) {
     const nl = text.indexOf('\n', offset);
     return nl === -1 ? text.length : nl;
   }
   return i;
+}
+
+/** [A-Za-z0-9_$.] */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46;
 }
 
 function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Section, file: string): Finding {

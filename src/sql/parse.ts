@@ -224,10 +224,28 @@ export function parseScriptSync(parser: Parser, sql: string): ParsedStatement[] 
 
 /** Line and column (1-based) of a JS offset inside a statement, relative to the script. */
 export function positionInScript(stmt: SqlStatement, offsetInStatement: number): { line: number; column: number } {
-  const before = stmt.text.slice(0, Math.max(0, offsetInStatement));
-  const lines = before.split('\n');
-  if (lines.length === 1) return { line: stmt.line, column: stmt.column + before.length };
-  return { line: stmt.line + lines.length - 1, column: lines[lines.length - 1]!.length + 1 };
+  const text = stmt.text;
+  const offset = Math.min(Math.max(0, offsetInStatement), text.length);
+  // Newlines of the statement, found once per statement text (a long function body gets many findings).
+  let newlines = newlineIndex.get(text);
+  if (!newlines) {
+    newlines = [];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) newlines.push(i);
+    newlineIndex.set(text, newlines);
+    if (newlineIndex.size > 1000) newlineIndex.delete(newlineIndex.keys().next().value!);
+  }
+  // How many newlines come before the offset (binary search).
+  let lo = 0;
+  let hi = newlines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (newlines[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return { line: stmt.line, column: stmt.column + offset };
+  return { line: stmt.line + lo, column: offset - newlines[lo - 1]! };
 }
+
+const newlineIndex = new Map<string, number[]>();
 
 export { byteToCharMapper, lineAt };

@@ -1,11 +1,14 @@
-import { walk } from '../../sql/ast';
+import { findAll } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
 
-/** Column lists whose names must be distinct: UPDATE SET, INSERT (...), ON CONFLICT DO UPDATE SET, MERGE. */
-function targetLists(root: AstNode): { list: AstNode[]; what: string }[] {
+/**
+ * Column lists whose names must be distinct: UPDATE SET, INSERT (...), ON CONFLICT DO UPDATE SET, MERGE. Nested
+ * statements (CTEs) come from the statement's node-type index, built once per statement and shared by the rules.
+ */
+function targetLists(kind: string, node: AstNode): { list: AstNode[]; what: string }[] {
   const out: { list: AstNode[]; what: string }[] = [];
-  walk(root, (type, body) => {
+  const visit = (type: string, body: AstNode) => {
     if (type === 'UpdateStmt' && body['targetList']) out.push({ list: body['targetList'], what: 'UPDATE ... SET' });
     else if (type === 'InsertStmt') {
       if (body['cols']) out.push({ list: body['cols'], what: 'the INSERT column list' });
@@ -15,7 +18,9 @@ function targetLists(root: AstNode): { list: AstNode[]; what: string }[] {
     else if (type === 'MergeWhenClause' && body['targetList']) {
       out.push({ list: body['targetList'], what: body['commandType'] === 'CMD_INSERT' ? 'the MERGE INSERT column list' : 'MERGE UPDATE SET' });
     }
-  });
+  };
+  visit(kind, node);
+  for (const type of ['UpdateStmt', 'InsertStmt', 'MergeWhenClause']) for (const body of findAll(node, type)) visit(type, body);
   return out;
 }
 
@@ -33,7 +38,7 @@ export const banDuplicateColumnAssignments: Rule = {
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (!stmt.node) continue;
-      for (const { list, what } of targetLists({ [stmt.kind!]: stmt.node })) {
+      for (const { list, what } of targetLists(stmt.kind!, stmt.node)) {
         const seen = new Map<string, boolean>(); // column -> assigned as a whole (no subscript or field)
         for (const item of list) {
           const target = item['ResTarget'] as AstNode | undefined;

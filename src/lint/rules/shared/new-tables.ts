@@ -10,15 +10,31 @@ export interface NewTables {
   isNew(relation: AstNode | null | undefined, beforeIndex: number): boolean;
 }
 
+const newTablesOf = new WeakMap<ParsedStatement[], NewTables>();
+const alteredOf = new WeakMap<ParsedStatement[], ExistingTableAlter[]>();
+
+/** Computed once per list of statements (a section): a dozen rules ask for it. */
 export function newTables(statements: ParsedStatement[]): NewTables {
-  const created: { schema: string | null; name: string; index: number }[] = [];
+  let found = newTablesOf.get(statements);
+  if (!found) newTablesOf.set(statements, (found = computeNewTables(statements)));
+  return found;
+}
+
+function computeNewTables(statements: ParsedStatement[]): NewTables {
+  // By table name: the schema (null when unqualified) and statement index of each creation.
+  const created = new Map<string, { schema: string | null; index: number }[]>();
   for (const stmt of statements) {
     if (!stmt.node) continue;
     let rv: AstNode | undefined;
     if (stmt.kind === 'CreateStmt') rv = stmt.node['relation'];
     else if (stmt.kind === 'CreateTableAsStmt') rv = stmt.node['into']?.rel;
     else if (stmt.kind === 'SelectStmt') rv = stmt.node['intoClause']?.rel;
-    if (rv?.['relname']) created.push({ schema: rv['schemaname'] ? String(rv['schemaname']) : null, name: String(rv['relname']), index: stmt.index });
+    if (!rv?.['relname']) continue;
+    const name = String(rv['relname']);
+    const entry = { schema: rv['schemaname'] ? String(rv['schemaname']) : null, index: stmt.index };
+    const list = created.get(name);
+    if (list) list.push(entry);
+    else created.set(name, [entry]);
   }
   return {
     isNew(relation, beforeIndex) {
@@ -26,7 +42,7 @@ export function newTables(statements: ParsedStatement[]): NewTables {
       const name = String(relation['relname']);
       const schema = relation['schemaname'] ? String(relation['schemaname']) : null;
       // An unqualified name matches either way (it resolves through search_path).
-      return created.some((c) => c.index < beforeIndex && c.name === name && (c.schema === null || schema === null || c.schema === schema));
+      return (created.get(name) ?? []).some((c) => c.index < beforeIndex && (c.schema === null || schema === null || c.schema === schema));
     },
   };
 }
@@ -44,6 +60,12 @@ export interface ExistingTableAlter {
  * the same statements: the ones where locks and rewrites hit existing rows. Many rules start here.
  */
 export function alteredExistingTables(statements: ParsedStatement[]): ExistingTableAlter[] {
+  let found = alteredOf.get(statements);
+  if (!found) alteredOf.set(statements, (found = computeAltered(statements)));
+  return found;
+}
+
+function computeAltered(statements: ParsedStatement[]): ExistingTableAlter[] {
   const fresh = newTables(statements);
   const out: ExistingTableAlter[] = [];
   for (const stmt of statements) {
