@@ -1,4 +1,4 @@
-import { displayName, droppedObjects, indexDefinitions, removal, sameName, type IndexDefinition, type ObjectRef } from '../../sql/objects';
+import { displayName, droppedObjects, indexDefinitions, removal, sameName, type DroppedObject, type IndexDefinition, type ObjectRef } from '../../sql/objects';
 import { positionInScript, type ParsedStatement } from '../../sql/parse';
 import type { Rule, RuleContext } from '../types';
 import { fileLine } from './shared/transactions';
@@ -24,10 +24,12 @@ export const redundantIndex: Rule = {
   sections: ['up', 'script'],
   check(ctx) {
     const defs: Defined[] = [];
+    // The drops of each statement, computed once (not once per index defined before it).
+    const dropping = ctx.statements.map((s) => ({ index: s.index, drops: droppedObjects(s.kind, s.node) })).filter((d) => d.drops.length > 0);
     for (const stmt of ctx.statements) {
       for (const def of indexDefinitions(stmt.kind, stmt.node)) {
         if (def.usingIndex) continue; // the index it takes over is already listed
-        if (droppedLater(ctx.statements, stmt.index, def)) continue;
+        if (droppedLater(dropping, stmt.index, def)) continue;
         defs.push({ def, stmt, order: defs.length });
       }
     }
@@ -86,8 +88,8 @@ function covers(o: IndexDefinition, r: IndexDefinition): boolean {
 }
 
 /** An index dropped later in the same section (the usual "create the new one, drop the old one"). */
-function droppedLater(statements: ParsedStatement[], index: number, def: IndexDefinition): boolean {
-  const drops = statements.slice(index + 1).flatMap((s) => droppedObjects(s.kind, s.node));
+function droppedLater(dropping: { index: number; drops: DroppedObject[] }[], index: number, def: IndexDefinition): boolean {
+  const drops = dropping.filter((d) => d.index > index).flatMap((d) => d.drops);
   if (drops.length === 0) return false;
   const ref: ObjectRef = def.kind === 'index' || def.kind === 'unique index'
     ? { kind: 'index', schema: def.table.schema, name: def.name ?? '', table: def.table }

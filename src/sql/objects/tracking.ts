@@ -17,8 +17,34 @@ export interface TrackedObject<S extends StatementLike = StatementLike> extends 
 
 export type Removal = 'no' | 'yes' | 'cascade';
 
+/**
+ * Objects known so far, by name: `removal` looks one up for every owner and dependency it follows, and a long
+ * section has hundreds of them (a linear search there made the down-section check quadratic).
+ */
+export class KnownObjects {
+  private readonly byName = new Map<string, CreatedObject[]>();
+
+  constructor(objects: readonly CreatedObject[]) {
+    for (const o of objects) {
+      const list = this.byName.get(o.name);
+      if (list) list.push(o);
+      else this.byName.set(o.name, [o]);
+    }
+  }
+
+  /** The first object (in list order) that is `ref` itself, of the same kind. */
+  find(ref: ObjectRef): CreatedObject | undefined {
+    // sameObject compares names first: only objects of that name can match.
+    return this.byName.get(ref.name)?.find((o) => sameObject(ref, o) && o.kind === ref.kind);
+  }
+}
+
 /** How `ref` is removed by `drops` (directly, with its owner, or by a CASCADE through a dependency). */
-export function removal(ref: ObjectRef, drops: DroppedObject[], known: CreatedObject[] = [], depth = 0): Removal {
+export function removal(ref: ObjectRef, drops: DroppedObject[], known: readonly CreatedObject[] | KnownObjects = [], depth = 0): Removal {
+  return removalIn(ref, drops, known instanceof KnownObjects ? known : new KnownObjects(known), depth);
+}
+
+function removalIn(ref: ObjectRef, drops: DroppedObject[], known: KnownObjects, depth: number): Removal {
   if (depth > 8) return 'no';
   let best = 'no' as Removal;
   const note = (r: Removal) => { if (r === 'cascade' || (r === 'yes' && best === 'no')) best = r; };
@@ -26,15 +52,15 @@ export function removal(ref: ObjectRef, drops: DroppedObject[], known: CreatedOb
   if (best === 'cascade') return 'cascade';
   // Objects inside a table go with it.
   if (TABLE_SCOPED.has(ref.kind) && ref.table) {
-    for (const k of ['table', 'view', 'materialized view'] as ObjectKind[]) note(removal({ kind: k, ...ref.table }, drops, known, depth + 1));
+    for (const k of ['table', 'view', 'materialized view'] as ObjectKind[]) note(removalIn({ kind: k, ...ref.table }, drops, known, depth + 1));
   }
   if (ref.schema && ref.kind !== 'schema') {
     for (const d of drops) if (d.kind === 'schema' && d.cascade && d.name === ref.schema) note('cascade');
   }
-  const self = known.find((o) => sameObject(ref, o) && o.kind === ref.kind);
+  const self = known.find(ref);
   if (self) {
-    for (const o of self.owners) note(removal(o, drops, known, depth + 1));
-    for (const o of self.deps) if (removal(o, drops, known, depth + 1) === 'cascade') note('cascade');
+    for (const o of self.owners) note(removalIn(o, drops, known, depth + 1));
+    for (const o of self.deps) if (removalIn(o, drops, known, depth + 1) === 'cascade') note('cascade');
   }
   return best;
 }
@@ -84,7 +110,8 @@ export function objectsCreated<S extends StatementLike>(statements: S[]): Tracke
   for (const stmt of statements) {
     const drops = droppedObjects(stmt.kind, stmt.node);
     if (drops.length) {
-      const gone = live.filter((o) => removal(o, drops, live) !== 'no');
+      const known = new KnownObjects(live);
+      const gone = live.filter((o) => removal(o, drops, known) !== 'no');
       for (const g of gone) live.splice(live.indexOf(g), 1);
     }
     const rename = renamedObject(stmt.kind, stmt.node);
@@ -128,7 +155,8 @@ export function objectsLeftBehind<S extends StatementLike>(up: S[], down: Statem
   for (const stmt of down) {
     const drops = droppedObjects(stmt.kind, stmt.node);
     const replaced = createdObjects(stmt.kind, stmt.node).filter((o) => o.orReplace);
-    const gone = live.filter((o) => (drops.length > 0 && (removal(o, drops, live) !== 'no' || unnamedDropped(o, drops, live)))
+    const known = drops.length > 0 ? new KnownObjects(live) : null;
+    const gone = live.filter((o) => (known !== null && (removal(o, drops, known) !== 'no' || unnamedDropped(o, drops, live)))
       || (o.orReplace && replaced.some((r) => r.kind === o.kind && sameObject(o, r))));
     for (const g of gone) live.splice(live.indexOf(g), 1);
     const rename = renamedObject(stmt.kind, stmt.node);
