@@ -39,6 +39,13 @@ export class KnownObjects {
     }
   }
 
+  /** Forgets an object (it was dropped). */
+  remove(o: CreatedObject): void {
+    const list = this.byName.get(o.name);
+    const i = list ? list.indexOf(o) : -1;
+    if (i >= 0) list!.splice(i, 1);
+  }
+
   /** The first object (in list order) that is `ref` itself, of the same kind. */
   find(ref: ObjectRef): CreatedObject | undefined {
     // sameObject compares names first: only objects of that name can match.
@@ -153,6 +160,87 @@ export function objectsCreated<S extends StatementLike>(statements: S[]): Tracke
   return live;
 }
 
+/** Names an object is reached by: its own, its table's, and those of its owners and dependencies (and their tables). */
+function referredNames(o: CreatedObject): string[] {
+  const names = [o.name];
+  if (o.table) names.push(o.table.name);
+  for (const r of [...o.owners, ...o.deps]) {
+    names.push(r.name);
+    if (r.table) names.push(r.table.name);
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * The objects still there while the down section is followed, indexed so that each DROP looks only at the objects it
+ * may remove (found from the dropped names) instead of at every object: `removal` then decides exactly, as before.
+ */
+class LiveObjects<S extends StatementLike> {
+  private readonly order = new Map<TrackedObject<S>, number>();
+  private objects: TrackedObject<S>[] = [];
+  private referring = new Map<string, TrackedObject<S>[]>();
+  private unnamed: TrackedObject<S>[] = [];
+  known = new KnownObjects([]);
+
+  constructor(objects: TrackedObject<S>[]) {
+    objects.forEach((o, i) => this.order.set(o, i));
+    this.objects = objects;
+    this.reindex();
+  }
+
+  /** The objects alive now, in creation order. */
+  list(): TrackedObject<S>[] {
+    return this.objects.filter((o) => this.order.has(o));
+  }
+
+  /** Rebuilds the indexes from the objects alive now (names change when the down section renames something). */
+  reindex(): void {
+    this.objects = this.list();
+    this.known = new KnownObjects(this.objects);
+    this.referring = new Map();
+    this.unnamed = this.objects.filter((o) => o.givenName === null);
+    for (const o of this.objects) {
+      for (const n of referredNames(o)) {
+        const list = this.referring.get(n);
+        if (list) list.push(o);
+        else this.referring.set(n, [o]);
+      }
+    }
+  }
+
+  remove(gone: TrackedObject<S>[]): void {
+    for (const g of gone) {
+      this.order.delete(g);
+      this.known.remove(g);
+    }
+  }
+
+  /**
+   * Every object the drops (or CREATE OR REPLACE of `replaced`) might remove, in creation order: a superset, since
+   * `removal` only ever follows names (an object, its table, its owners and dependencies, and theirs) from a dropped name.
+   */
+  candidates(drops: DroppedObject[], replaced: CreatedObject[]): TrackedObject<S>[] {
+    if (drops.some((d) => d.kind === 'schema')) return this.list(); // DROP SCHEMA ... CASCADE reaches by schema: check all
+    const hot = new Set<string>();
+    const queue: string[] = [];
+    const heat = (n: string) => { if (!hot.has(n)) { hot.add(n); queue.push(n); } };
+    for (const d of drops) heat(d.name);
+    for (const r of replaced) heat(r.name);
+    const found = new Set<TrackedObject<S>>();
+    while (queue.length > 0) {
+      for (const o of this.referring.get(queue.pop()!) ?? []) {
+        if (found.has(o) || !this.order.has(o)) continue;
+        found.add(o);
+        heat(o.name);
+      }
+    }
+    // An unnamed constraint or index goes with any DROP of its kind that no named object claims.
+    const kinds = new Set(drops.map((d) => d.kind));
+    for (const o of this.unnamed) if (kinds.has(o.kind) && this.order.has(o)) found.add(o);
+    return [...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+}
+
 /**
  * Objects that `up` creates and `down` does not remove (by a DROP, a dropped
  * table or column that takes them along, or a DROP ... CASCADE of something they
@@ -160,17 +248,23 @@ export function objectsCreated<S extends StatementLike>(statements: S[]): Tracke
  * replaces them again.
  */
 export function objectsLeftBehind<S extends StatementLike>(up: S[], down: StatementLike[]): TrackedObject<S>[] {
-  const live = objectsCreated(up);
+  const live = new LiveObjects(objectsCreated(up));
   // Walk the down section in order, so a rename there (back to an old name) is followed too.
   for (const stmt of down) {
     const drops = droppedObjects(stmt.kind, stmt.node);
     const replaced = createdObjects(stmt.kind, stmt.node).filter((o) => o.orReplace);
-    const known = drops.length > 0 ? new KnownObjects(live) : null;
-    const gone = live.filter((o) => (known !== null && (removal(o, drops, known) !== 'no' || unnamedDropped(o, drops, live)))
-      || (o.orReplace && replaced.some((r) => r.kind === o.kind && sameObject(o, r))));
-    for (const g of gone) live.splice(live.indexOf(g), 1);
+    if (drops.length > 0 || replaced.length > 0) {
+      let all: TrackedObject<S>[] | null = null;
+      const gone = live.candidates(drops, replaced).filter((o) => (drops.length > 0
+        && (removal(o, drops, live.known) !== 'no' || (o.givenName === null && unnamedDropped(o, drops, (all ??= live.list())))))
+        || (o.orReplace && replaced.some((r) => r.kind === o.kind && sameObject(o, r))));
+      live.remove(gone);
+    }
     const rename = renamedObject(stmt.kind, stmt.node);
-    if (rename) applyRename(live, rename);
+    if (rename) {
+      applyRename(live.list(), rename);
+      live.reindex();
+    }
   }
-  return live;
+  return live.list();
 }
