@@ -1,5 +1,4 @@
 /** The CLI: parse, check that every flag applies, confirm where the engine says so, run one action, print. */
-import * as readline from 'node:readline/promises';
 import { CommanderError, type Command } from 'commander';
 import { needsConfirmation } from '../core/actions';
 import { connectProject, MigrationEngine, openProject, type EngineOptions, type Project } from '../core/engine';
@@ -102,6 +101,8 @@ async function confirm(action: CliAction, actx: ActionContext, ctx: CliContext, 
 }
 
 async function terminalConfirm(question: string): Promise<boolean> {
+  // Loaded only when a question is asked.
+  const readline = require('node:readline/promises') as typeof import('node:readline/promises');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { configValidator } from './config-validator';
 import { MigrationError } from './errors';
 import { packageRoot } from './package-root';
 import { redactUrl } from './redact';
@@ -129,12 +130,8 @@ export function environmentDir(base: string, name: string): string {
   return dir;
 }
 
-let validator: ReturnType<Ajv['compile']> | null = null;
 function validate(data: unknown): ErrorObject[] {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile(JSON.parse(fs.readFileSync(configSchemaPath(), 'utf8')) as object);
-  }
+  const { validate: validator } = configValidator(configSchemaPath());
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 

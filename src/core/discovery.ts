@@ -14,9 +14,11 @@ export function discoverMigrations(dir: string, options: { mustExist?: boolean; 
   }
   const shown = (p: string) => (options.displayRoot ? path.relative(options.displayRoot, p) || p : p);
   const files = sqlFilesIn(dir, shown, 'migration');
+  // Every file is an entry of `dir`: its shown path is the directory's (computed once) joined with its name.
+  const shownDir = options.displayRoot ? path.relative(options.displayRoot, dir) : dir;
   const migrations = files.map((name) => {
-    const full = path.join(dir, name);
-    return parseMigrationFile(readSqlText(full, shown(full)), shown(full), name);
+    const file = shownDir ? path.join(shownDir, name) : name;
+    return parseMigrationFile(readSqlText(path.join(dir, name), file), file, name);
   });
   sortMigrations(migrations);
   const duplicate = duplicateVersions(migrations)[0];
@@ -150,6 +152,9 @@ function sqlFilesIn(dir: string, shown: (p: string) => string, kind: SqlFileKind
   });
 }
 
+/** One strict decoder for every file (decode() without `stream` starts afresh each call). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Reads a SQL file as strict UTF-8: a file that cannot be read, is not UTF-8 or holds a NUL byte is refused, never silently altered. */
 export function readSqlText(full: string, shown: string, kind: SqlFileKind = 'migration'): string {
   let bytes: Buffer;
@@ -162,7 +167,7 @@ export function readSqlText(full: string, shown: string, kind: SqlFileKind = 'mi
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
     throw new MigrationError('E_BAD_ENCODING', `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad} is not valid UTF-8`,
@@ -186,9 +191,30 @@ function readRegularFile(full: string, shown: string, kind: SqlFileKind): Buffer
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw notARegularFile(st, shown, kind, false);
-    return fs.readFileSync(fd);
+    return readOpenFile(fd, st.size);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * The content of an open regular file whose size fstat gave, read straight into a buffer of that size
+ * (readFileSync on a descriptor would fstat it again). Like readFileSync, it stops at that size; a file
+ * that reports size 0 is read until end of file.
+ */
+function readOpenFile(fd: number, size: number): Buffer {
+  let buf = Buffer.allocUnsafe(Math.max(size, 64));
+  let length = 0;
+  for (;;) {
+    if (size > 0 && length === size) return buf.subarray(0, length);
+    if (length === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    const n = fs.readSync(fd, buf, length, buf.length - length, null);
+    if (n === 0) return buf.subarray(0, length);
+    length += n;
   }
 }
 

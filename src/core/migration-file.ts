@@ -65,7 +65,8 @@ export function parseMigrationFileName(baseName: string, file = baseName): { ver
 
 /** SHA-256 of SQL text with line endings normalised and trailing whitespace dropped. */
 export function checksumSql(sql: string): string {
-  const normalised = sql.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  // trimEnd() removes exactly what /\s+$/ matches (white space and line terminators), without the regex's backtracking.
+  const normalised = (sql.indexOf('\r') === -1 ? sql : sql.replace(/\r\n?/g, '\n')).trimEnd();
   return createHash('sha256').update(normalised, 'utf8').digest('hex');
 }
 
@@ -208,13 +209,14 @@ export function parseMigrationFile(text: string, file: string, baseName?: string
   const base = baseName ?? file.split(/[\\/]/).pop()!;
   const { version, name } = parseMigrationFileName(base, file);
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = src.split(/\r\n|\n|\r/);
+  const lines = src.indexOf('\r') === -1 ? src.split('\n') : src.split(/\r\n|\n|\r/);
   const markers: Markers = { upIdx: -1, downIdx: -1 };
   const header: Header = { depends: [], transactional: true, environments: null };
 
   for (let i = 0; i < lines.length; i++) {
+    // Markers and directives are comments: skip SQL lines after the header without trimming them or running the patterns.
+    if (markers.upIdx !== -1 && !lines[i]!.includes('--')) continue;
     const trimmed = lines[i]!.trim();
-    // Markers and directives are comments: skip SQL lines after the header without running the patterns.
     if (markers.upIdx !== -1 && !trimmed.startsWith('--')) continue;
     if (UP_MARKER.test(trimmed)) takeMarker('up', i, markers, file);
     else if (DOWN_MARKER.test(trimmed)) takeMarker('down', i, markers, file);

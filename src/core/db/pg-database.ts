@@ -64,8 +64,8 @@ export class PostgresDatabase implements Database {
 
   private async getPool(): Promise<Pool> {
     if (this.pool) return this.pool;
-    const pg = await import('pg');
-    const PoolCtor = (pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool);
+    // Loaded on first use with require(): a dynamic import() would start Node's ESM loader just for a CommonJS package.
+    const PoolCtor = (require('pg') as typeof import('pg')).Pool;
     const s = this.settings;
     const config: PoolConfig = {
       connectionString: this.url,

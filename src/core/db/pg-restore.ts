@@ -7,7 +7,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { MigrationError } from '../errors';
 import { runTool, type ClientConnection } from './client-tools';
 import type { DumpResult, RestoreOptions } from './database';
@@ -56,6 +55,8 @@ export function filterToc(toc: string, installed: InstalledExtensions): { list: 
 /** Extensions a plain SQL dump creates, read line by line. */
 export async function sqlDumpExtensions(file: string): Promise<string[]> {
   const out: string[] = [];
+  // Loaded on first use (a restore), not at start-up.
+  const readline = require('node:readline') as typeof import('node:readline');
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     const m = /^CREATE EXTENSION IF NOT EXISTS "?([^"\s;]+)"?/.exec(line);
