@@ -261,6 +261,15 @@ RETURNING duration_ms${options.commit ? ';\nCOMMIT' : ';'}`;
   /** SQL for the server-measured time since this query arrived, in whole milliseconds. */
   static readonly SERVER_ELAPSED_MS = `(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer`;
 
+  /**
+   * Waits until every earlier commit of this session is on disk ("fastCommit" runs that stopped after an
+   * asynchronous commit): a transaction that writes (the row is rewritten unchanged) commits with the
+   * server's synchronous_commit, and flushing its commit record flushes all WAL before it.
+   */
+  async flushCommits(session: Session, version: string): Promise<void> {
+    await session.query(`UPDATE ${this.table} SET duration_ms = duration_ms WHERE version = $1`, [version]);
+  }
+
   async markApplied(session: Session, version: string, durationMs: number): Promise<void> {
     await session.query(`UPDATE ${this.table} SET status = 'applied', duration_ms = $2, applied_at = now(), error = NULL WHERE version = $1`, [version, durationMs]);
   }
