@@ -51,11 +51,13 @@ function matches(ref: { schema: string | null; name: string }, c: { schema: stri
 }
 
 /** Parses every migration (cached per statement) and returns the dependency edges and non-transactional statements. */
-export async function analyseMigrations(files: MigrationFile[], pgVersion = 15): Promise<MigrationAnalysis> {
+export async function analyseMigrations(files: MigrationFile[], pgVersion = 15, options: { down?: boolean } = {}): Promise<MigrationAnalysis> {
   const parser = await loadParser();
   const sorted = [...files].sort((a, b) => compareVersions(a.version, b.version));
   const parsed = new Map<string, { up: ParsedStatement[]; down: ParsedStatement[] }>();
-  for (const f of sorted) parsed.set(f.version, { up: parseScriptSync(parser, f.up), down: f.down ? parseScriptSync(parser, f.down) : [] });
+  // `down: false` (an --up plan): the down sections are not parsed; their statements and non-transactional entries are left out.
+  const withDown = options.down !== false;
+  for (const f of sorted) parsed.set(f.version, { up: parseScriptSync(parser, f.up), down: f.down && withDown ? parseScriptSync(parser, f.down) : [] });
 
   const creations: Creation[] = [];
   for (const f of sorted) {
