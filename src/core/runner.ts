@@ -233,7 +233,9 @@ function changesSessionSettings(stmts: SqlStatement[]): boolean {
   return stmts.some((x) => {
     const { kind, node } = x as Partial<ParsedStatement>;
     if (!kind || !node) return true;
-    return kind === 'VariableSetStmt' || kind === 'DoStmt'
-      || findAll(node, 'FuncCall').some((f) => stringList(f['funcname']).pop() === 'set_config');
+    if (kind === 'VariableSetStmt' || kind === 'DoStmt') return true;
+    // Walk the tree only when the text could name set_config (spelt out, or through a U& escape).
+    if (!/set_config|u&/i.test(x.text)) return false;
+    return findAll(node, 'FuncCall').some((f) => stringList(f['funcname']).pop() === 'set_config');
   });
 }
