@@ -53,6 +53,7 @@ export interface ConfigFile {
   environments?: Record<string, EnvironmentConfig>;
   lint?: LintConfig;
   slowStatementMs?: number;
+  fastCommit?: boolean;
   partitions?: Record<string, PartitionPolicy>;
   sampleDataDir?: string;
 }
@@ -85,6 +86,8 @@ export interface Config {
   environments: Record<string, EnvironmentConfig>;
   lint: LintConfig;
   slowStatementMs: number;
+  /** --up commits each migration but the last without waiting for the WAL flush; the last commit flushes them all. */
+  fastCommit?: boolean;
   partitions: Record<string, PartitionPolicy>;
   /** Absolute path of the JSON sample data --seed loads, or null. */
   sampleDataDir: string | null;
@@ -290,6 +293,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     environments,
     lint: data.lint ?? {},
     slowStatementMs: data.slowStatementMs ?? 1000,
+    fastCommit: data.fastCommit ?? false,
     partitions: data.partitions ?? {},
     sampleDataDir: data.sampleDataDir ? path.resolve(root, data.sampleDataDir) : null,
   };

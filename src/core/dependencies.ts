@@ -51,33 +51,48 @@ function matches(ref: { schema: string | null; name: string }, c: { schema: stri
 }
 
 /** Parses every migration (cached per statement) and returns the dependency edges and non-transactional statements. */
-export async function analyseMigrations(files: MigrationFile[], pgVersion = 15): Promise<MigrationAnalysis> {
+export async function analyseMigrations(files: MigrationFile[], pgVersion = 15, options: { down?: boolean } = {}): Promise<MigrationAnalysis> {
   const parser = await loadParser();
   const sorted = [...files].sort((a, b) => compareVersions(a.version, b.version));
   const parsed = new Map<string, { up: ParsedStatement[]; down: ParsedStatement[] }>();
-  for (const f of sorted) parsed.set(f.version, { up: parseScriptSync(parser, f.up), down: f.down ? parseScriptSync(parser, f.down) : [] });
+  // `down: false` (an --up plan): the down sections are not parsed; their statements and non-transactional entries are left out.
+  const withDown = options.down !== false;
+  for (const f of sorted) parsed.set(f.version, { up: parseScriptSync(parser, f.up), down: f.down && withDown ? parseScriptSync(parser, f.down) : [] });
 
-  const creations: Creation[] = [];
+  // What each up statement creates (computed once), and every creation by group and name, in version order:
+  // a reference looks up its name instead of scanning all creations (quadratic in a long history).
+  const createdBy = new Map<ParsedStatement, Creation[]>();
+  const creations = new Map<string, Creation[]>();
   for (const f of sorted) {
     for (const st of parsed.get(f.version)!.up) {
+      const here: Creation[] = [];
       for (const o of createdObjects(st.kind, st.node)) {
-        if (KIND_GROUP[o.kind]) creations.push({ version: f.version, kind: o.kind, schema: o.schema, name: o.name });
+        const group = KIND_GROUP[o.kind];
+        if (!group) continue;
+        const c = { version: f.version, kind: o.kind, schema: o.schema, name: o.name };
+        here.push(c);
+        const key = `${group}\0${o.name}`;
+        const list = creations.get(key);
+        if (list) list.push(c);
+        else creations.set(key, [c]);
       }
+      createdBy.set(st, here);
     }
   }
 
   const edges: DependencyEdge[] = [];
   const nonTransactional: NonTransactionalStatement[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, DependencyEdge>();
   const addEdge = (e: DependencyEdge) => {
     const key = `${e.from}->${e.to}`;
-    if (seen.has(key)) {
-      const existing = edges.find((x) => `${x.from}->${x.to}` === key)!;
+    const existing = seen.get(key);
+    if (existing) {
       if (!existing.reason.includes(e.reason)) existing.reason = `${existing.reason}; ${e.reason}`;
       return;
     }
-    seen.add(key);
-    edges.push({ ...e });
+    const edge = { ...e };
+    seen.set(key, edge);
+    edges.push(edge);
   };
 
   for (const f of sorted) {
@@ -95,13 +110,13 @@ export async function analyseMigrations(files: MigrationFile[], pgVersion = 15):
       }
       for (const ref of refs) {
         if (createdHere.some((c) => KIND_GROUP[c.kind] === ref.kind && matches(ref, c))) continue;
-        const candidates = creations.filter((c) => c.version !== f.version && KIND_GROUP[c.kind] === ref.kind && matches(ref, c));
+        const candidates = (creations.get(`${ref.kind}\0${ref.name}`) ?? []).filter((c) => c.version !== f.version && matches(ref, c));
         if (candidates.length === 0) continue; // not created by any migration: built in, or made outside the tool
         const earlier = candidates.filter((c) => compareVersions(c.version, f.version) < 0);
         const creator = earlier.length ? earlier[earlier.length - 1]! : candidates[0]!;
         addEdge({ from: f.version, to: creator.version, reason: `uses ${creator.kind} ${creator.schema ? `${creator.schema}.` : ''}${creator.name}`, declared: false });
       }
-      for (const o of createdObjects(st.kind, st.node)) if (KIND_GROUP[o.kind]) createdHere.push({ version: f.version, kind: o.kind, schema: o.schema, name: o.name });
+      createdHere.push(...createdBy.get(st)!);
     }
     if (f.transactional) {
       for (const [section, statements, base] of [['up', sections.up, f.upLine], ['down', sections.down, f.downLine ?? 1]] as const) {

@@ -24,9 +24,26 @@ export interface AppliedMigration {
 export async function runUp(ctx: EngineContext, session: Session, plan: RunPlan, options: { batch: number; singleTransaction?: boolean }): Promise<AppliedMigration[]> {
   if (options.singleTransaction && plan.steps.length > 0) return runUpInOneTransaction(ctx, session, plan.steps, options.batch);
   const done: AppliedMigration[] = [];
-  for (const step of plan.steps) {
-    if (ctx.options.shouldStop?.()) break;
-    done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, options.batch, false) });
+  const fast = ctx.config.fastCommit === true;
+  // "fastCommit": a migration committed without waiting for its WAL flush, and nothing synchronous since.
+  let unflushed: string | null = null;
+  let failed = true;
+  try {
+    for (const [k, step] of plan.steps.entries()) {
+      if (ctx.options.shouldStop?.()) break;
+      // Every migration but the last: the last one's (synchronous) commit flushes the WAL of all before it.
+      const asyncCommit = fast && step.transactional && k < plan.steps.length - 1;
+      done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, options.batch, false, asyncCommit) });
+      unflushed = asyncCommit ? step.version : null;
+    }
+    failed = false;
+  } finally {
+    // Stopped early (failure or cancel) after an asynchronous commit: flush before reporting.
+    if (unflushed !== null) {
+      const flushed = ctx.store.flushCommits(session, unflushed);
+      if (failed) await flushed.catch(() => {});
+      else await flushed;
+    }
   }
   return done;
 }
@@ -73,18 +90,19 @@ async function replayToFailure(session: Session, steps: PlanStep[], failing: Pla
   return err;
 }
 
-async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, batch: number, inOuterTransaction: boolean): Promise<number> {
+/** `asyncCommit` ("fastCommit"): the migration's transaction commits with synchronous_commit off (see runUp). */
+async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, batch: number, inOuterTransaction: boolean, asyncCommit = false): Promise<number> {
   ctx.emit({ type: 'migration-start', direction: 'up', id: step.id });
   const m = step.migration!;
   const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: ctx.appliedBy, environment: ctx.environmentName, batch };
   const slow = new SlowStatements(ctx, step);
   let durationMs: number;
   if ((inOuterTransaction || m.transactional) && ctx.config.slowStatementMs === 0) {
-    durationMs = await applyStatementByStatement(ctx, session, step, row, slow, inOuterTransaction);
+    durationMs = await applyStatementByStatement(ctx, session, step, row, slow, inOuterTransaction, asyncCommit);
   } else if (inOuterTransaction || m.transactional) {
-    durationMs = await applyAsOneQuery(ctx, session, step, row, inOuterTransaction);
-    // Statements ran as one batch: the time is the migration's; name all its statements.
-    slow.watch({ line: step.statements[0]?.line ?? 1, text: step.statements.map((x) => x.text.replace(/\s+/g, ' ').trim()).join(' ') }, durationMs);
+    durationMs = await applyAsOneQuery(ctx, session, step, row, inOuterTransaction, asyncCommit);
+    // Statements ran as one batch: the time is the migration's; name all its statements (text built only when slow).
+    if (slow.isSlow(durationMs)) slow.watch({ line: step.statements[0]?.line ?? 1, text: step.statements.map((x) => x.text.replace(/\s+/g, ' ').trim()).join(' ') }, durationMs);
   } else {
     durationMs = await applyOutsideTransaction(ctx, session, step, row, slow);
   }
@@ -96,9 +114,9 @@ async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, bat
 type HistoryRowValues = Omit<Parameters<HistoryStore['insert']>[1], 'status' | 'durationMs'>;
 
 /** One round trip: BEGIN, the history row, the statements, its duration and log entry, COMMIT (--single-transaction: the caller owns BEGIN/COMMIT). The server times it. */
-async function applyAsOneQuery(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, inOuterTransaction: boolean): Promise<number> {
+async function applyAsOneQuery(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, inOuterTransaction: boolean, asyncCommit: boolean): Promise<number> {
   const record = ctx.store.batchRecordSql({ ...row, status: 'applied', durationMs: null }, 'up', { commit: !inOuterTransaction });
-  const batch = buildBatch(step.statements, `${inOuterTransaction ? '' : 'BEGIN;\n'}${record.before}`, record.after);
+  const batch = buildBatch(step.statements, `${inOuterTransaction ? '' : beginSql(asyncCommit)}${record.before}`, record.after);
   let rows: Record<string, unknown>[];
   try {
     rows = await session.exec(batch.sql);
@@ -113,10 +131,10 @@ async function applyAsOneQuery(ctx: EngineContext, session: Session, step: PlanS
 }
 
 /** "slowStatementMs": 0 asks for every statement's time, so the statements run one by one. */
-async function applyStatementByStatement(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, slow: SlowStatements, inOuterTransaction: boolean): Promise<number> {
+async function applyStatementByStatement(ctx: EngineContext, session: Session, step: PlanStep, row: HistoryRowValues, slow: SlowStatements, inOuterTransaction: boolean, asyncCommit: boolean): Promise<number> {
   const t0 = performance.now();
   try {
-    await execStatements(session, step.sql, (st, ms) => slow.watch(st, ms), { statements: step.statements, prefix: inOuterTransaction ? undefined : 'BEGIN' });
+    await execStatements(session, step.sql, (st, ms) => slow.watch(st, ms), { statements: step.statements, prefix: inOuterTransaction ? undefined : beginSql(asyncCommit).trimEnd().replace(/;$/, '') });
     const durationMs = Math.round(performance.now() - t0);
     await slow.record(session);
     await ctx.store.insertWithLog(session, { ...row, status: 'applied', durationMs }, 'up');
@@ -128,6 +146,11 @@ async function applyStatementByStatement(ctx: EngineContext, session: Session, s
     await session.exec('ROLLBACK').catch(() => {});
     throw await failureError(ctx, session, err, step, 'up', step.baseLine, false);
   }
+}
+
+/** BEGIN, and for an asynchronous commit ("fastCommit") the setting that makes it one, for this transaction only. */
+function beginSql(asyncCommit: boolean): string {
+  return asyncCommit ? 'BEGIN;\nSET LOCAL synchronous_commit = off;\n' : 'BEGIN;\n';
 }
 
 /** "-- transaction: none": recorded as running first, so an interruption shows as dirty. */
@@ -187,8 +210,12 @@ class SlowStatements {
   private readonly found: { line: number; sql: string; ms: number }[] = [];
   constructor(private readonly ctx: EngineContext, private readonly step: PlanStep) {}
 
+  isSlow(ms: number): boolean {
+    return ms >= this.ctx.config.slowStatementMs;
+  }
+
   watch(stmt: { line: number; text: string }, ms: number): void {
-    if (ms >= this.ctx.config.slowStatementMs) this.found.push({ line: this.step.baseLine + stmt.line - 1, sql: stmt.text.replace(/\s+/g, ' ').slice(0, 200), ms: Math.round(ms) });
+    if (this.isSlow(ms)) this.found.push({ line: this.step.baseLine + stmt.line - 1, sql: stmt.text.replace(/\s+/g, ' ').slice(0, 200), ms: Math.round(ms) });
   }
 
   async record(session: Session): Promise<void> {
@@ -206,7 +233,9 @@ function changesSessionSettings(stmts: SqlStatement[]): boolean {
   return stmts.some((x) => {
     const { kind, node } = x as Partial<ParsedStatement>;
     if (!kind || !node) return true;
-    return kind === 'VariableSetStmt' || kind === 'DoStmt'
-      || findAll(node, 'FuncCall').some((f) => stringList(f['funcname']).pop() === 'set_config');
+    if (kind === 'VariableSetStmt' || kind === 'DoStmt') return true;
+    // Walk the tree only when the text could name set_config (spelt out, or through a U& escape).
+    if (!/set_config|u&/i.test(x.text)) return false;
+    return findAll(node, 'FuncCall').some((f) => stringList(f['funcname']).pop() === 'set_config');
   });
 }

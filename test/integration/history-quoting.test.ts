@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { snapshotCatalog } from '../../src/core/catalog';
-import { HistoryStore, literal } from '../../src/core/history';
+import { dollarTag, HistoryStore, literal } from '../../src/core/history';
 import { checksumSql, parseMigrationFile } from '../../src/core/migration-file';
 import { makeProject, migration, tables, type Backend, type TestProject } from './harness';
 
@@ -103,7 +103,10 @@ describe('history values survive any file content (quoting)', function () {
       await p.withSession(async (s) => {
         const store = new HistoryStore({ schema: 'public', table: 'database_migrations' });
         await store.ensure(s);
-        const nasty = ["o'brien", "x$dm", '$dm$', '$$', 'a\\', "\\'", '$dm_', `${ODD}$dm`, '"', "'; DROP TABLE x; --"];
+        // One tag serves the whole process (dollarTag): values that hold it, end in it or close it get others.
+        const tag = dollarTag('');
+        const nasty = ["o'brien", "x$dm", '$dm$', '$$', 'a\\', "\\'", '$dm_', `${ODD}$dm`, '"', "'; DROP TABLE x; --",
+          `$${tag}$`, `x$${tag}`, `$${tag}$'); DROP TABLE x; --`, `${tag}$`, `$${tag}$$${dollarTag(`$${tag}`)}$`];
         const alphabet = fc.constantFrom('$', 'd', 'm', '_', "'", '\\', '"', 'a', ';', '-', '\n', '0', 'é', '🚀');
         const values = [...nasty, ...fc.sample(fc.array(alphabet, { maxLength: 12 }).map((a) => a.join('')), 300)];
         for (let i = 0; i < values.length; i += 50) {

@@ -336,4 +336,14 @@ describe('session settings do not leak between migrations', function () {
       assert.deepEqual(await p.query('SELECT l, s FROM seen'), [{ l: '0', s: '0' }]);
     });
   }
+  it('a set_config(..., false) in one migration is gone in the next, also when its name is spelt with a U& escape (postgres)', async () => {
+    p = await makeProject('postgres', {
+      'migrations/001_set_config.sql': migration("SELECT set_config('lock_timeout', '1234ms', false);\nCREATE TABLE a (id int);", 'DROP TABLE a;'),
+      'migrations/002_escaped.sql': migration('SELECT U&"set\\005fconfig"(\'statement_timeout\', \'4321ms\', false);\nCREATE TABLE b (id int);', 'DROP TABLE b;'),
+      'migrations/003_read.sql': migration("CREATE TABLE seen AS SELECT current_setting('lock_timeout') AS l, current_setting('statement_timeout') AS s;", 'DROP TABLE seen;'),
+    });
+    const r = await p.cli(['--up']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await p.query('SELECT l, s FROM seen'), [{ l: '0', s: '0' }]);
+  });
 });

@@ -11,9 +11,10 @@ import { suiteSeed } from '../reliability/common';
 describe('reliability (short): kills, concurrency, faults', function () {
   this.timeout(180000);
 
-  it('postgres: SIGKILL during --up (2 trials, one with backups on) and 10 concurrent --up (1 trial)', async () => {
+  it('postgres: SIGKILL during --up (2 trials, one with backups on, and 2 more with "fastCommit") and 10 concurrent --up (1 trial)', async () => {
     const refs = await referenceSnapshots('postgres');
     await crashTrials('postgres', 2, suiteSeed(), refs);
+    await crashTrials('postgres', 2, suiteSeed() + 1, refs, { fastCommit: true });
     await concurrencyTrials('postgres', 1, 10, refs);
   });
 

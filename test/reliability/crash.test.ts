@@ -19,5 +19,17 @@ describe('reliability: SIGKILL during --up', function () {
           return { trialsPassed: passed, figures: { ...figures } };
         });
     });
+    it(`${backend}: the same with "fastCommit" (asynchronous commits but the last): fully applied or absent, nothing twice, --up completes`, async () => {
+      const trials = trialCount(100);
+      await recordPart('crash (fastCommit)', backend,
+        'as "crash", with "fastCommit": true (each migration but the last commits with synchronous_commit off); SIGKILL of the CLI and pg_terminate_backend of its session',
+        trials, async () => {
+          const stats = await crashTrials(backend, trials, suiteSeed() + 1, undefined, { fastCommit: true });
+          assert.equal(stats.trials, trials);
+          assert.equal(stats.dataLost, 0);
+          const { trials: passed, ...figures } = stats;
+          return { trialsPassed: passed, figures: { ...figures } };
+        });
+    });
   }
 });

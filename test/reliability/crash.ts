@@ -141,9 +141,14 @@ async function upAndKill(p: ReliableProject, killAfterMs: number): Promise<{ out
   return { out, exitedFirst, code };
 }
 
-/** Config for a trial: backups off (the harness default) or on, keeping a few. */
-function trialConfig(backups: boolean): Record<string, unknown> {
-  return backups ? { environments: { test: { backups: { enabled: true, keep: 3 } } } } : {};
+/** Options of a series of trials: "fastCommit" runs every --up with asynchronous commits but the last (issue 13). */
+export interface CrashOptions {
+  fastCommit?: boolean;
+}
+
+/** Config for a trial: backups off (the harness default) or on, keeping a few; "fastCommit" when asked. */
+function trialConfig(backups: boolean, options: CrashOptions = {}): Record<string, unknown> {
+  return { ...(options.fastCommit ? { fastCommit: true } : {}), ...(backups ? { environments: { test: { backups: { enabled: true, keep: 3 } } } } : {}) };
 }
 
 /** Whether automatic backups can run here: PGlite always; a server needs a pg_dump of at least its major version. */
@@ -175,8 +180,8 @@ async function checkBackups(p: ReliableProject, context: string): Promise<{ veri
   return { verified: new BackupStore(dir).list().length, partials: check.partials.length, unlisted: check.unlisted.length };
 }
 
-async function timeUp(backend: Backend, backups = false): Promise<{ startup: number; total: number }> {
-  const p = await reliableProject(backend, planFiles(), trialConfig(backups));
+async function timeUp(backend: Backend, backups = false, options: CrashOptions = {}): Promise<{ startup: number; total: number }> {
+  const p = await reliableProject(backend, planFiles(), trialConfig(backups, options));
   try {
     let t0 = Date.now();
     assert.equal((await p.run(['--status'])).code, 0);
@@ -190,11 +195,11 @@ async function timeUp(backend: Backend, backups = false): Promise<{ startup: num
   }
 }
 
-export async function crashTrials(backend: Backend, trials: number, seed: number, refs?: CatalogSnapshot[]): Promise<CrashStats> {
+export async function crashTrials(backend: Backend, trials: number, seed: number, refs?: CatalogSnapshot[], options: CrashOptions = {}): Promise<CrashStats> {
   const random = rng(seed);
   const references = refs ?? await referenceSnapshots(backend);
   const backupsPossible = await canBackUp(backend);
-  const timings = [await timeUp(backend), backupsPossible ? await timeUp(backend, true) : null];
+  const timings = [await timeUp(backend, false, options), backupsPossible ? await timeUp(backend, true, options) : null];
   const stats: CrashStats = { trials: 0, killedBeforeAnyChange: 0, killedMidPlan: 0, completedBeforeKill: 0, dirty: 0, recoveredAsApplied: 0, recoveredAsRolledBack: 0, backendsTerminated: 0, dataLost: 0,
     withBackups: 0, interruptedBackups: 0, unlistedBackups: 0, backupsVerified: 0 };
   for (let t = 0; t < trials; t++) {
@@ -203,8 +208,8 @@ export async function crashTrials(backend: Backend, trials: number, seed: number
     const timing = timings[backups ? 1 : 0]!;
     // Kill somewhere between most of the start-up time and just after a full run would have ended.
     const killAfter = Math.round(timing.startup * 0.8 + random() * (timing.total * 1.05 - timing.startup * 0.8));
-    const context = `${backend} crash trial ${t + 1} (seed ${seed}, killed after ${killAfter} ms${backups ? ', backups on' : ''})`;
-    const p = await reliableProject(backend, planFiles(), trialConfig(backups));
+    const context = `${backend} crash trial ${t + 1} (seed ${seed}, killed after ${killAfter} ms${backups ? ', backups on' : ''}${options.fastCommit ? ', fastCommit' : ''})`;
+    const p = await reliableProject(backend, planFiles(), trialConfig(backups, options));
     try {
       const run = await upAndKill(p, killAfter);
       if (backups) {
@@ -269,6 +274,6 @@ export async function crashTrials(backend: Backend, trials: number, seed: number
     }
   }
   const timingText = timings.map((x, k) => x ? `${k ? 'with backups' : 'without backups'} ${x.total} ms (start-up ${x.startup} ms)` : 'backups not possible here').join(', ');
-  report(`crash on ${backend}: ${JSON.stringify(stats)} (full run ${timingText})`);
+  report(`crash on ${backend}${options.fastCommit ? ' (fastCommit)' : ''}: ${JSON.stringify(stats)} (full run ${timingText})`);
   return stats;
 }
