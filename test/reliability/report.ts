@@ -15,8 +15,9 @@ export const START = '<!-- figures:start (generated from test/reliability/result
 export const END = '<!-- figures:end -->';
 
 // Parts in the order the suite is described in; parts not listed come after, by name.
-const ORDER = ['crash', 'concurrency', 'file lock race', 'terminate transactional', 'terminate non-transactional', 'server restart',
-  'backup kill', 'restore large', 'bad input', 'secrets', 'fuzz parser', 'fuzz planner', 'fuzz splitter and linter'];
+const ORDER = ['crash', 'crash (fastCommit)', 'concurrency', 'file lock race', 'file lock wait', 'terminate transactional',
+  'terminate non-transactional', 'server restart', 'restore large', 'bad input', 'secrets', 'secrets in config', 'fuzz parser',
+  'fuzz planner', 'fuzz splitter and linter'];
 
 export function readResults(dir = RESULTS): PartResult[] {
   if (!fs.existsSync(dir)) return [];
@@ -44,10 +45,11 @@ export function renderFigures(results: PartResult[]): string {
     const result = r.passed ? 'passed' : `**FAILED**: ${r.error ?? ''}`;
     lines.push(`| ${cell(r.part)} | ${r.backend ?? '—'} | ${r.trialsPassed} / ${r.trialsRequested} | ${cell(result)} | ${cell(figures(r.figures))} | ${r.durationSeconds} s | ${r.commit}, ${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC |`);
   }
-  const machines = [...new Set(results.map((r) => `${r.machine}; ${r.server}`))];
+  const machines = [...new Set(results.map((r) => r.machine))];
+  const servers = [...new Set(results.map((r) => r.server))];
   lines.push('', 'What each part checks:', '');
   for (const part of [...new Set(results.map((r) => r.part))]) lines.push(`- **${part}**: ${results.find((r) => r.part === part)!.checks}`);
-  lines.push('', `Machine and servers: ${machines.join(' · ')}.`);
+  lines.push('', `Machine: ${machines.join(' · ')}. Servers: ${servers.join(' · ')}.`);
   return lines.join('\n');
 }
 

