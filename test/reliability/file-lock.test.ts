@@ -15,8 +15,8 @@ describe('reliability: PGlite data-directory lock', function () {
         return { trialsPassed: holders.length, figures: { processes: 10, holds: holders.reduce((a, b) => a + b, 0) } };
       });
   });
-  it('10 processes that wait for the lock: never two holders at once (20 trials)', async () => {
-    const trials = trialCount(20);
+  it('10 processes that wait for the lock: never two holders at once (100 trials)', async () => {
+    const trials = trialCount(100);
     await recordPart('file lock wait', 'pglite',
       '10 processes wait up to 10 s for the PGlite data-directory lock and hold it 5 ms each: every one gets it in turn, never two at once',
       trials, async () => {
