@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  PEER_BIN_DIR, CLI, REPS, type Stats, environmentLine, fmtMs, measureInterleaved, node, ratios, round2, run, runBenchmark, stats, statsTable, tempDir,
+  PEER_BIN_DIR, CLI, REPO, REPS, type Stats, environmentLine, fmtMs, measureInterleaved, node, ratios, round2, run, runBenchmark, stats, statsTable, tempDir,
   writeResults, writeSection,
 } from './common';
 import { lintText } from '../src/lint/linter';
@@ -90,7 +90,7 @@ const CORPUS_FILES = 200;
 const STATEMENTS_PER_FILE = 50;
 const REALISTIC_FILES = 20;
 const REALISTIC_STATEMENTS = 25;
-const NASA = path.join(__dirname, '..', '..', 'examples', 'nasa-portal', 'migrations');
+const NASA = path.join(REPO, 'examples', 'nasa-portal', 'migrations');
 
 const FLOOR = 'floor: node + libpg-query parse only';
 /** A separate script, so the floor process loads libpg-query and nothing else (not this benchmark's modules). */
