@@ -90,7 +90,8 @@ export interface SqlEntry {
 }
 
 /** What the files of a directory are: the word used in messages about an entry that is not one. */
-export type SqlFileKind = 'migration' | 'seed';
+/** What a *.sql file is read as: a migration, a seed, or a plain script (a --lint target outside migrations/). */
+export type SqlFileKind = 'migration' | 'seed' | 'script';
 
 /**
  * *.sql entries of a directory, as --up reads them: regular files, and symbolic links that lead to one. Anything
@@ -136,12 +137,13 @@ function readDirectory(dir: string, shown: (p: string) => string, kind: SqlFileK
   }
 }
 
-/** "is a directory, not a migration file": what --up says about a *.sql entry it cannot read as a file. */
-function notARegularFile(st: fs.Stats, shown: string, kind: SqlFileKind, viaLink: boolean): MigrationError {
+/** "is a directory, not a migration file": what --up (or --lint, for a script) says about a *.sql path it cannot read as a file. */
+export function notARegularFile(st: fs.Stats, shown: string, kind: SqlFileKind, viaLink: boolean): MigrationError {
   const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket'
     : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-  return new MigrationError('E_NOT_A_FILE', `is ${viaLink ? 'a symbolic link to ' : ''}${what}, not a ${kind} file`,
-    `move it out of the ${kind === 'seed' ? 'seeds' : 'migrations'} directory, or rename it so its name does not end in .sql`, { file: shown });
+  const hint = kind === 'script' ? 'name a .sql file or a directory to lint'
+    : `move it out of the ${kind === 'seed' ? 'seeds' : 'migrations'} directory, or rename it so its name does not end in .sql`;
+  return new MigrationError('E_NOT_A_FILE', `is ${viaLink ? 'a symbolic link to ' : ''}${what}, not a ${kind === 'script' ? 'SQL' : kind} file`, hint, { file: shown });
 }
 
 /** *.sql files of a directory (see sqlEntriesIn); an entry that cannot be read as a file is an error, not silently skipped. */
@@ -157,14 +159,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a SQL file as strict UTF-8: a file that cannot be read, is not UTF-8 or holds a NUL byte is refused, never silently altered. */
 export function readSqlText(full: string, shown: string, kind: SqlFileKind = 'migration'): string {
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(full, shown, kind);
-  } catch (err) {
-    if (err instanceof MigrationError) throw err;
-    throw new MigrationError('E_UNREADABLE_FILE', `file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
-      'give the user running database-migration read permission on the file (chmod/chown), or move it out of the directory', { file: shown });
-  }
+  const bytes = readSqlBytes(full, shown, kind);
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -180,6 +175,18 @@ export function readSqlText(full: string, shown: string, kind: SqlFileKind = 'mi
       'remove the NUL byte (the file may be UTF-16 or binary: re-save it as UTF-8 text)', { file: shown, line: text.slice(0, nul).split('\n').length });
   }
   return text;
+}
+
+/** The bytes of a file that must be a regular file; one that is not, or cannot be read, is a MigrationError naming it. */
+export function readSqlBytes(full: string, shown: string, kind: SqlFileKind = 'migration'): Buffer {
+  try {
+    return readRegularFile(full, shown, kind);
+  } catch (err) {
+    if (err instanceof MigrationError) throw err;
+    throw new MigrationError('E_UNREADABLE_FILE', `file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${describeErrno(err)})`,
+      kind === 'script' ? 'give the user running database-migration read permission on the file, or leave it out of the lint targets'
+        : 'give the user running database-migration read permission on the file (chmod/chown), or move it out of the directory', { file: shown });
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../core/config';
-import { duplicateVersionError, duplicateVersions, readSqlText, sqlEntriesIn } from '../core/discovery';
+import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
@@ -42,10 +42,7 @@ interface SqlFile {
 function collectSqlFiles(target: string, migrationsDir: string, shown: (p: string) => string): SqlFile[] {
   const stat = fs.statSync(target);
   if (stat.isFile()) return [{ path: target, problem: null }];
-  if (!stat.isDirectory()) {
-    throw new MigrationError('E_NOT_A_FILE', `is ${stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'not a regular file'}, not a SQL file`,
-      'name a .sql file or a directory to lint', { file: shown(target) });
-  }
+  if (!stat.isDirectory()) throw notARegularFile(stat, shown(target), 'script', false);
   const out: SqlFile[] = [];
   const isMigrationsDir = sameDirectory(target, migrationsDir);
   if (isMigrationsDir) out.push(...sqlEntriesIn(target, shown).map((e) => ({ path: path.join(target, e.name), problem: e.problem })));
@@ -114,7 +111,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     const file = shown(f);
     if (sources.has(file)) continue;
     if (!inMigrationsDir(f, config.migrationsDir)) {
-      const text = readPlainScript(f, file);
+      const text = readSqlBytes(f, file, 'script').toString('utf8');
       sources.set(file, text);
       findings.push(...(await lintCached(text, file, false)));
       continue;
@@ -161,17 +158,6 @@ function duplicateVersionsByFile(dir: string, shown: (p: string) => string): Map
     for (const m of [first, second]) byFile.set(m.baseName, [...(byFile.get(m.baseName) ?? []), err]);
   }
   return byFile;
-}
-
-/** A SQL file outside the migrations directory (linted as a plain script); a read failure names the file. */
-function readPlainScript(full: string, file: string): string {
-  try {
-    return fs.readFileSync(full, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new MigrationError('E_UNREADABLE_FILE', `cannot be read (${code}: ${(err as Error).message.replace(/^[A-Z]+: /, '')})`,
-      'give the user running database-migration read permission on the file, or leave it out of the lint targets', { file });
-  }
 }
 
 /** A refused file's text for the code frame, decoded with replacement characters (it is not linted). */
