@@ -17,6 +17,7 @@ import { runCli } from '../../src/cli/main';
 import type { Database, Session } from '../../src/core/db/database';
 import { PostgresDatabase } from '../../src/core/db/pg-database';
 import { connectProject, type Project } from '../../src/core/engine';
+import { findPgTool, type PgTool } from '../../src/core/pg-tools';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
@@ -152,6 +153,28 @@ function pgliteTemplate(): Promise<string> {
   return templatePromise;
 }
 
+/**
+ * Why this project's server cannot be backed up or restored with the client programs here (null: it can; PGlite
+ * brings its own): pg_dump and pg_restore must be at least the server's major version, psql any version from 9.
+ */
+export async function missingClientTools(p: TestProject, tools: PgTool[] = ['pg_dump', 'pg_restore', 'psql']): Promise<string | null> {
+  if (p.backend === 'pglite') return null;
+  const v = await p.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+  const major = Math.floor(Number(v[0]!.v) / 10000);
+  try {
+    for (const t of tools) findPgTool(t, t === 'psql' ? 9 : major);
+    return null;
+  } catch (err) {
+    return `no PostgreSQL ${major} client programs on this machine (${(err as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** Skips the running test (saying why in its title) when missingClientTools gives a reason. */
+export async function skipUnlessClientTools(ctx: Mocha.Context, p: TestProject, tools?: PgTool[]): Promise<void> {
+  const why = await missingClientTools(p, tools);
+  if (why) { ctx.test!.title += ` (skipped: ${why})`; ctx.skip(); }
+}
+
 // ---------- Projects -----------------------------------------------------------
 
 export interface CliResult {
@@ -184,7 +207,8 @@ export interface TestProject {
 
 let counter = 0;
 
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+/** The environment a spawned CLI gets: no DATABASE_URL / DATABASE_MIGRATION_ENV from the caller, no colour. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   delete env['DATABASE_URL'];
   delete env['DATABASE_MIGRATION_ENV'];

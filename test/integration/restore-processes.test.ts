@@ -9,31 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkBackupDir } from '../../src/core/backups';
-import { findPgTool } from '../../src/core/pg-tools';
-import { adminQuery, CLI, makeProject, migration, postgresServer, withDatabase, type CliResult, type TestProject } from './harness';
-
-async function unsupported(p: TestProject): Promise<string | null> {
-  const v = await p.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-  const major = Math.floor(Number(v[0]!.v) / 10000);
-  try {
-    for (const t of ['pg_dump', 'pg_restore', 'psql'] as const) findPgTool(t, t === 'psql' ? 9 : major);
-    return null;
-  } catch (err) {
-    return `no PostgreSQL ${major} client programs on this machine (${(err as Error).message.split('\n')[0]})`;
-  }
-}
-
-async function skipUnlessSupported(ctx: Mocha.Context, p: TestProject): Promise<void> {
-  const why = await unsupported(p);
-  if (why) { ctx.test!.title += ` (skipped: ${why})`; ctx.skip(); }
-}
-
-function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
-  delete env['DATABASE_URL'];
-  delete env['DATABASE_MIGRATION_ENV'];
-  return env;
-}
+import { adminQuery, cleanEnv, CLI, makeProject, skipUnlessClientTools, migration, postgresServer, withDatabase, type CliResult, type TestProject } from './harness';
 
 function setConfig(p: TestProject, change: (test: Record<string, unknown>) => void): void {
   const file = path.join(p.dir, 'database-migration.config.json');
@@ -55,10 +31,10 @@ describe('a backup killed mid-dump (postgres)', function () {
 
   it('SIGKILL while pg_dump writes: nothing listed, every listed backup verifies, the next backup works and removes the leftover', async function () {
     p = await makeProject('postgres', {}, { environments: { test: { backups: { enabled: true, keep: 5 } } } });
-    await skipUnlessSupported(this, p);
+    await skipUnlessClientTools(this, p);
     await p.query(`CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 200000) g`);
     const dir = path.join(p.dir, '.migrations', 'backups', 'test');
-    const child = spawn(process.execPath, [CLI, '--backup'], { cwd: p.dir, env: childEnv(), stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, '--backup'], { cwd: p.dir, env: cleanEnv(), stdio: 'ignore' });
     const exited = new Promise<void>((r) => child.on('close', () => r()));
     let partial: string | undefined;
     for (const deadline = Date.now() + 30000; !partial && Date.now() < deadline;) {
@@ -119,7 +95,7 @@ describe('no secret on a client program\'s command line (postgres)', function ()
     p = await makeProject('postgres', {
       'migrations/001_create_probes.sql': migration('CREATE TABLE probes (id bigint PRIMARY KEY, name text);', 'DROP TABLE probes;'),
     }, { environments: { test: { backups: { enabled: true, keep: 10 } } } });
-    await skipUnlessSupported(this, p);
+    await skipUnlessClientTools(this, p);
     assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
     await p.query(`INSERT INTO probes SELECT g, md5(g::text) FROM generate_series(1, 20000) g`);
     // Trust authentication accepts any password, so a canary works; a password-checking server needs the real one.
@@ -168,7 +144,7 @@ describe('restore as a role that does not own an extension (postgres)', function
     p = await makeProject('postgres', {
       'migrations/001_create_names.sql': migration('CREATE TABLE names (n citext PRIMARY KEY);', 'DROP TABLE names;'),
     }, { environments: { test: { backups: { enabled: true, keep: 10 } } } });
-    await skipUnlessSupported(this, p);
+    await skipUnlessClientTools(this, p);
     const available = await p.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'citext'`);
     if (available.length === 0) { this.test!.title += ' (skipped: the citext extension is not installed on this server)'; this.skip(); }
     role = `dm_owner_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
@@ -220,7 +196,7 @@ describe('a restore that fails half-way changes nothing (postgres)', function ()
     p = await makeProject('postgres', {
       'migrations/001_create_probes.sql': migration('CREATE TABLE probes (id bigint PRIMARY KEY);', 'DROP TABLE probes;'),
     }, { environments: { test: { backups: { enabled: true, keep: 10 } } } });
-    await skipUnlessSupported(this, p);
+    await skipUnlessClientTools(this, p);
     role = `dm_gone_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
     await adminQuery(`CREATE ROLE ${role}`);
     assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);

@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findPgTool } from '../../src/core/pg-tools';
-import { BACKENDS, makeProject, migration, type TestProject } from './harness';
+import { BACKENDS, makeProject, migration, missingClientTools, skipUnlessClientTools, type TestProject } from './harness';
 import { catalogOf, OBJECT_KINDS, type Catalog } from './restore-catalog';
 
 const THREE = {
@@ -19,24 +18,6 @@ const THREE = {
 
 function backupsOn(keep = 10): Record<string, unknown> {
   return { environments: { test: { backups: { enabled: true, keep } } } };
-}
-
-/** Why server backups cannot run here (no pg_dump/pg_restore/psql for the server's version), or null. */
-async function unsupported(p: TestProject): Promise<string | null> {
-  if (p.backend === 'pglite') return null;
-  const v = await p.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-  const major = Math.floor(Number(v[0]!.v) / 10000);
-  try {
-    for (const t of ['pg_dump', 'pg_restore', 'psql'] as const) findPgTool(t, t === 'psql' ? 9 : major);
-    return null;
-  } catch (err) {
-    return `no PostgreSQL ${major} client programs on this machine (${(err as Error).message.split('\n')[0]})`;
-  }
-}
-
-async function skipUnlessSupported(ctx: Mocha.Context, p: TestProject): Promise<void> {
-  const why = await unsupported(p);
-  if (why) { ctx.test!.title += ` (skipped: ${why})`; ctx.skip(); }
 }
 
 interface Listed { id: string; file: string; reason: string; sha256: string }
@@ -58,7 +39,7 @@ describe('restore and retention (postgres)', function () {
 
   it('restoring the oldest backup with keep=2 works, keeps the restored file and lists the pre-restore backup', async function () {
     p = await makeProject('postgres', THREE, backupsOn(2));
-    await skipUnlessSupported(this, p);
+    await skipUnlessClientTools(this, p);
     assert.equal((await p.cli(['--up', '--to', '001', '--no-backup'])).code, 0);
     assert.equal((await p.cli(['--backup'])).code, 0);
     assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
@@ -89,7 +70,7 @@ for (const backend of BACKENDS) {
 
     it('the audit log is append-only across a restore: the downs after the backup stay, then the restore row', async function () {
       p = await makeProject(backend, THREE, backupsOn());
-      await skipUnlessSupported(this, p);
+      await skipUnlessClientTools(this, p);
       assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
       const b = await p.cli(['--backup', '--json']);
       assert.equal(b.code, 0, b.stderr);
@@ -128,7 +109,7 @@ describe('restore removes and brings back every kind of user object (postgres)',
 
   before(async function () {
     p = await makeProject('postgres', THREE, backupsOn(20));
-    skipped = await unsupported(p);
+    skipped = await missingClientTools(p);
     if (skipped) return;
     assert.equal((await p.cli(['--up', '--no-backup'])).code, 0);
     const b0 = JSON.parse((await p.cli(['--backup', '--json'])).stdout) as { backup: { id: string } };

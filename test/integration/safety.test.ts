@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findPgTool } from '../../src/core/pg-tools';
-import { BACKENDS, makeProject, migration, tables, type Backend, type TestProject } from './harness';
+import { BACKENDS, makeProject, migration, missingClientTools, tables, type Backend, type TestProject } from './harness';
 
 const NASA = {
   'migrations/001_create_space_objects.sql': migration(`
@@ -42,20 +41,6 @@ ALTER TYPE object_kind ADD VALUE 'star';`,
   'DROP TABLE observations;\nALTER TABLE space_objects DROP COLUMN albedo;'),
 };
 
-/** Server backups need a pg_dump at least as new as the server; PGlite brings its own. */
-async function serverBackupSupport(p: TestProject): Promise<string | null> {
-  if (p.backend === 'pglite') return null;
-  const v = await p.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-  const major = Math.floor(Number(v[0]!.v) / 10000);
-  try {
-    findPgTool('pg_dump', major);
-    findPgTool('pg_restore', major);
-    return null;
-  } catch (err) {
-    return `no pg_dump/pg_restore for PostgreSQL ${major} on this machine (${(err as Error).message.split('\n')[0]})`;
-  }
-}
-
 function withBackups(backend: Backend): Record<string, unknown> {
   void backend;
   return { environments: { test: { backups: { enabled: true, keep: 3 } } } };
@@ -90,7 +75,7 @@ for (const backend of BACKENDS) {
 
     it('backup → migrate and change data → restore gives back the same catalog and rows', async function () {
       p = await makeProject(backend, { ...NASA, ...LATER }, withBackups(backend));
-      const unsupported = await serverBackupSupport(p);
+      const unsupported = await missingClientTools(p, ['pg_dump', 'pg_restore']);
       if (unsupported) { this.test!.title += ` (skipped: ${unsupported})`; this.skip(); }
 
       assert.equal((await p.cli(['--up', '--to', '002', '--no-backup'])).code, 0);
@@ -131,7 +116,7 @@ for (const backend of BACKENDS) {
 
     it('refuses to restore a backup whose sha256 does not match, and keeps the newest N', async function () {
       p = await makeProject(backend, NASA, withBackups(backend));
-      const unsupported = await serverBackupSupport(p);
+      const unsupported = await missingClientTools(p, ['pg_dump', 'pg_restore']);
       if (unsupported) { this.test!.title += ` (skipped: ${unsupported})`; this.skip(); }
       for (let i = 0; i < 4; i++) assert.equal((await p.cli(['--backup'])).code, 0);
       const list = JSON.parse((await p.cli(['--backups', '--json'])).stdout) as { backups: { id: string; file: string }[] };

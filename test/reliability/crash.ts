@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { CLI, type Backend } from '../integration/harness';
+import { CLI, missingClientTools, type Backend } from '../integration/harness';
 import { BackupStore, checkBackupDir } from '../../src/core/backups';
 import type { CatalogSnapshot } from '../../src/core/catalog';
-import { findPgTool } from '../../src/core/pg-tools';
 import { assertNothingStored, catalogDiff, inspect, readState, reliableProject, report, rng, terminateLeftovers, type DbState, type ReliableProject } from './common';
 
 const NONE = '-- transaction: none\n';
@@ -156,11 +155,7 @@ export async function canBackUp(backend: Backend): Promise<boolean> {
   if (backend === 'pglite') return true;
   const p = await reliableProject(backend, {});
   try {
-    const major = Math.floor(Number((await p.query<{ v: string }>("SELECT current_setting('server_version_num') AS v"))[0]!.v) / 10000);
-    findPgTool('pg_dump', major);
-    return true;
-  } catch {
-    return false;
+    return (await missingClientTools(p, ['pg_dump'])) === null;
   } finally {
     await p.cleanup();
   }

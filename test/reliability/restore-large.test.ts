@@ -15,8 +15,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findPgTool } from '../../src/core/pg-tools';
-import { CLI, makeProject, type TestProject } from '../integration/harness';
+import { CLI, makeProject, skipUnlessClientTools, type TestProject } from '../integration/harness';
 import { report } from './common';
 import { recordPart } from './results';
 
@@ -75,10 +74,7 @@ describe('reliability: restoring a backup larger than 600 MB (postgres)', functi
   it('streams it: the CLI\'s peak RSS stays far below the dump size, and every row comes back', async function () {
     if (!process.env['TEST_DATABASE_URL']) { this.test!.title += ' (skipped: no local PostgreSQL; set TEST_DATABASE_URL)'; this.skip(); }
     p = await makeProject('postgres', exampleProject(), { sampleDataDir: 'data', environments: { test: { backups: { enabled: true, keep: 3 } } } });
-    const v = await p.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-    try {
-      for (const t of ['pg_dump', 'pg_restore', 'psql'] as const) findPgTool(t, Math.floor(Number(v[0]!.v) / 10000));
-    } catch (err) { this.test!.title += ` (skipped: ${(err as Error).message.split('\n')[0]})`; this.skip(); }
+    await skipUnlessClientTools(this, p);
     if ((await p.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pgcrypto'`)).length === 0) {
       this.test!.title += ' (skipped: pgcrypto is not installed on this server)'; this.skip();
     }
