@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environmentDir, type Config, type ResolvedEnvironment } from './config';
 import { fsyncDir, fsyncFile } from './db/client-tools';
+import { isAlive } from './db/file-lock';
 import { MigrationError } from './errors';
 
 export type BackupReason = 'up' | 'down' | 'manual' | 'pre-restore';
@@ -130,7 +131,9 @@ export class BackupStore {
     const removed: string[] = [];
     for (const name of fs.readdirSync(this.dir)) {
       const m = /\.(\d+)\.partial$/.exec(name) ?? /^\.restore-(\d+)-/.exec(name);
-      if (!m || processAlive(Number(m[1]))) continue;
+      // Ours are never in progress here: this process finishes or removes each of its files before it starts another.
+      const pid = Number(m?.[1]);
+      if (!m || (pid !== process.pid && isAlive(pid))) continue;
       fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
       removed.push(name);
     }
@@ -188,16 +191,6 @@ export class BackupStore {
         'refusing to restore it; choose another backup (--backups lists them)', { file: full });
     }
     return full;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

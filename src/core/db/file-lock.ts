@@ -154,7 +154,8 @@ function parseHolder(text: string): { pid: number; host: string; token?: string 
   return null;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
