@@ -220,12 +220,36 @@ export function parseScriptSync(parser: Parser, sql: string): ParsedStatement[] 
     remember(sql, whole);
     return whole;
   }
-  // Some statement does not parse: split with the scanner and parse each on its own (cached by text),
-  // so the error is placed exactly and the other statements are still checked.
+  const byStatement = parseByStatement(parser, sql);
+  remember(sql, byStatement);
+  return byStatement;
+}
+
+/**
+ * Some statement does not parse: split with the scanner and parse each on its own (cached by text),
+ * so the error is placed exactly and the other statements are still checked.
+ */
+function parseByStatement(parser: Parser, sql: string): ParsedStatement[] {
   return splitStatementsSync(parser, sql).map((s, index) => {
     const p = parseOne(parser, s.text);
     return { ...s, index, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset };
   });
+}
+
+/**
+ * An edited run of statements that does not parse, statement by statement; null unless the scanner reads it to the
+ * end and its last statement is closed by its final ";" (not inside an open parenthesis or BEGIN ATOMIC), so that
+ * the text after it is split as before.
+ */
+function parseRegionByStatement(parser: Parser, region: string): ParsedStatement[] | null {
+  try {
+    parser.scanSync(region);
+  } catch {
+    return null; // an unterminated string or comment runs on into the following text
+  }
+  const statements = parseByStatement(parser, region);
+  const probe = splitStatementsSync(parser, `${region}\nSELECT 1;`);
+  return probe.length === statements.length + 1 && probe[probe.length - 1]!.text === 'SELECT 1;' ? statements : null;
 }
 
 // ---------- incremental parse: an edit re-parses only the statements it touches ----------
@@ -306,7 +330,7 @@ function parseEdit(parser: Parser, sql: string): ParsedStatement[] | null {
   const region = sql.slice(regionStart, regionEnd);
   let parsed: ParsedStatement[] | null;
   if (ONLY_SPACE_AND_LINE_COMMENTS.test(region)) parsed = last === -1 ? [] : null;
-  else parsed = parseWholeScript(parser, region);
+  else parsed = parseWholeScript(parser, region) ?? parseRegionByStatement(parser, region);
   if (!parsed) return null;
   // The run must still end with its own ";" (otherwise the next statement would be read differently).
   if (last !== -1 && (parsed.length === 0 || parsed[parsed.length - 1]!.end !== region.length || !region.endsWith(';'))) return null;

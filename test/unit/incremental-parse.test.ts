@@ -60,6 +60,23 @@ describe('incremental parse of an edited script', () => {
     assert.deepEqual(shape(after), fresh(edited));
   });
 
+  it('an edit that leaves a syntax error in one statement is still parsed incrementally, the error placed as before', () => {
+    const sql = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n';
+    clearParseCache();
+    const before = parseScriptSync(parser, sql);
+    const count = incrementalParseCount();
+    let edited = sql.replace('TABLE b (id int)', 'TABLE b (id int,)');
+    const after = parseScriptSync(parser, edited);
+    assert.equal(incrementalParseCount(), count + 1);
+    assert.equal(after[2]!.node, before[2]!.node, 'the statement after the edit is reused');
+    assert.ok(after[1]!.error, 'the edited statement has its syntax error');
+    assert.deepEqual(shape(after), fresh(edited));
+    // The next keystroke, still with the error, builds on that state.
+    parseScriptSync(parser, edited);
+    edited = edited.replace('(id int,)', '(id int, )');
+    assert.deepEqual(shape(parseScriptSync(parser, edited)), fresh(edited));
+  });
+
   it('falls back to a whole parse when an edit carries a statement into the next one', () => {
     const sql = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n';
     const edits = [
