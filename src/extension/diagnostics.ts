@@ -12,6 +12,7 @@ import { parseMigrationFile } from '../core/migration-file';
 import { lintText, looksLikeMigration, type LintOptions } from '../lint/linter';
 import { inMigrationsDir, lintOptionsFromConfig, lintPaths } from '../lint/project';
 import type { Finding } from '../lint/types';
+import { loadParser } from '../sql/parser';
 import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
 import { configPathFor } from './model/folders';
 import { describeError, type ProjectRegistry } from './projects';
@@ -52,7 +53,12 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       vscode.workspace.onDidDeleteFiles((e) => { for (const uri of e.files) this.forget(uri); }),
       vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) this.forget(f.oldUri); }),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    // After activation returns: start loading the parser (WASM) in the background, then lint the files already open.
+    const start = setTimeout(() => {
+      void loadParser().catch(() => undefined); // a failure is reported by the first lint
+      for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    }, 0);
+    this.disposables.push({ dispose: () => clearTimeout(start) });
   }
 
   /** Drops the diagnostics (and a pending re-lint) of a file and anything below it, when it is deleted. */
