@@ -12,12 +12,15 @@ import { parseMigrationFile } from '../core/migration-file';
 import { lintText, looksLikeMigration, type LintOptions } from '../lint/linter';
 import { inMigrationsDir, lintOptionsFromConfig, lintPaths } from '../lint/project';
 import type { Finding } from '../lint/types';
-import { loadParser } from '../sql/parser';
+import { loadParser, type Parser } from '../sql/parser';
+import { warmUpRound } from '../lint/warm-up';
 import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
 import { configPathFor } from './model/folders';
 import { describeError, type ProjectRegistry } from './projects';
 
 export const DIAGNOSTIC_SOURCE = 'database-migration';
+/** Background lint rounds on a built-in migration before the first real lint (see warmUp). */
+const WARM_UP_ROUNDS = 4;
 
 function toRange(r: RangeModel): vscode.Range {
   return new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
@@ -37,6 +40,8 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   private docsText: string | null = null;
   private firstScheduledAt: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private linted = false;
+  private disposed = false;
   /** Milliseconds from a change to its diagnostics, last few runs (for the activation/first-diagnostics note). */
   readonly timings: { firstDiagnosticsMs?: number } = {};
 
@@ -55,10 +60,28 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     );
     // After activation returns: start loading the parser (WASM) in the background, then lint the files already open.
     const start = setTimeout(() => {
-      void loadParser().catch(() => undefined); // a failure is reported by the first lint
+      void loadParser().then((parser) => this.warmUp(parser), () => undefined); // a failure is reported by the first lint
       for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     }, 0);
     this.disposables.push({ dispose: () => clearTimeout(start) });
+  }
+
+  /**
+   * Until the first real lint: a few background rounds on a built-in migration (one short round at a time, the
+   * extension host free in between), so the first file the author opens is linted with warm code.
+   */
+  private warmUp(parser: Parser, round = 0): void {
+    if (round >= WARM_UP_ROUNDS || this.linted || this.disposed) return;
+    const timer = setTimeout(() => {
+      if (this.linted || this.disposed) return;
+      try {
+        warmUpRound(parser);
+      } catch {
+        return; // warming up is an optimisation only
+      }
+      this.warmUp(parser, round + 1);
+    }, round === 0 ? 0 : 20);
+    timer.unref?.();
   }
 
   /** Drops the diagnostics (and a pending re-lint) of a file and anything below it, when it is deleted. */
@@ -119,6 +142,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   }
 
   async lintDocument(doc: vscode.TextDocument): Promise<void> {
+    this.linted = true;
     const version = doc.version;
     const text = doc.getText();
     let findings: Finding[];
@@ -229,6 +253,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.disposables.forEach((d) => d.dispose());
     this.collection.dispose();
