@@ -85,15 +85,21 @@ async function main(): Promise<void> {
   }
   const w = await warm(reps);
   const coldMedian = Object.fromEntries(['loadCode', 'loadParser', 'firstLint', 'firstKeystroke'].map((k) => [k, r1(median(colds.map((c) => c[k]!)))]));
+  const coldMin = Object.fromEntries(['loadCode', 'loadParser', 'firstLint', 'firstKeystroke'].map((k) => [k, r1(Math.min(...colds.map((c) => c[k]!)))]));
   const warmMedian = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, r1(median(v))]));
+  // On a busy machine the fastest run is the best estimate of the work itself.
+  const warmMin = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, r1(Math.min(...v))]));
   const engine = {
     measuredAt: new Date().toISOString(),
     file: '1,000-line migration of test/e2e/large-migration.ts',
     coldMs: coldMedian,
+    coldMinMs: coldMin,
     keystrokeRelintMs: warmMedian,
-    ratios: Object.fromEntries(['rename', 'syntax_error', 'rename_cpu', 'syntax_error_cpu'].map((k) => {
+    keystrokeRelintMinMs: warmMin,
+    ratios: Object.fromEntries(['rename', 'syntax_error', 'rename_cpu', 'syntax_error_cpu'].flatMap((k) => {
       const [inc, whole] = k.endsWith('_cpu') ? [`${k.slice(0, -4)}_incremental_cpu`, `${k.slice(0, -4)}_whole_cpu`] : [`${k}_incremental`, `${k}_whole`];
-      return [`${k}_incremental_vs_whole`, Math.round((warmMedian[inc]! / warmMedian[whole]!) * 100) / 100];
+      return [[`${k}_incremental_vs_whole`, Math.round((warmMedian[inc]! / warmMedian[whole]!) * 100) / 100],
+        [`${k}_incremental_vs_whole_min`, Math.round((warmMin[inc]! / warmMin[whole]!) * 100) / 100]];
     })),
     reps: { cold: colds.length, warm: reps },
   };
