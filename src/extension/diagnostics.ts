@@ -16,7 +16,7 @@ import { loadParser, type Parser } from '../sql/parser';
 import { warmUpRound } from '../lint/warm-up';
 import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
 import { configPathFor } from './model/folders';
-import { describeError, type ProjectRegistry } from './projects';
+import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
 
 export const DIAGNOSTIC_SOURCE = 'database-migration';
 /** Background lint rounds on a built-in migration before the first real lint (see warmUp). */
@@ -110,10 +110,18 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return false;
     const pf = this.registry.folderFor(doc.uri);
     if (pf) {
-      const s = this.registry.cachedState(pf) ?? this.registry.state(pf);
-      if (isMigrationPath(doc.uri.fsPath, [s.migrationsDir])) return true;
+      // Only the config is needed here, not the whole folder state (files, backups) the views read.
+      if (isMigrationPath(doc.uri.fsPath, [this.registry.cachedState(pf)?.migrationsDir ?? this.migrationsDirOf(pf)])) return true;
     }
     return looksLikeMigration(doc.getText());
+  }
+
+  private migrationsDirOf(pf: ProjectFolder): string {
+    try {
+      return this.registry.open(pf).config.migrationsDir;
+    } catch {
+      return pf.cwd; // a broken config: as the folder state has it
+    }
   }
 
   private schedule(doc: vscode.TextDocument, delay = this.debounceMs()): void {
