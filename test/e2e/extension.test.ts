@@ -111,19 +111,20 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       for (let i = 0; i < 3; i++) withDefault.push(...(await round()));
       figures.relintKeystroke1000LinesDefaultDebounceMs = median(withDefault);
       // The same without the debounce (setting databaseMigration.lintDebounceMs = 0): the extension's own latency.
-      const settingsFile = path.join(wb.userData, 'User', 'settings.json');
-      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'databaseMigration.lintDebounceMs': 0 }, null, 2));
-      await new Promise((r) => setTimeout(r, 2000));
+      // (In the workspace's settings: VS Code picks a change there up while it runs.)
+      fs.mkdirSync(path.join(wb.workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'databaseMigration.lintDebounceMs': 0 }, null, 2));
+      await new Promise((r) => setTimeout(r, 3000));
       const noDebounce: number[] = [];
       for (let i = 0; i < 3; i++) noDebounce.push(...(await round()));
       figures.relintKeystroke1000LinesMs = median(noDebounce);
       // The extension's part of those keystrokes: change event → diagnostics handed to VS Code, and the lint itself.
-      const logged = [...wb.logs().matchAll(/timing: (\S+) v\d+: diagnostics (\d+) ms after the change \(debounce included\), lint (\d+) ms/g)]
+      const logged = [...wb.logs().matchAll(/timing: (\S+) v\d+: diagnostics (\d+) ms after the change \(debounce (\d+) ms\), lint (\d+) ms/g)]
         .filter((m) => m[1] === name).slice(-noDebounce.length);
       if (logged.length === noDebounce.length) {
         figures.relintKeystroke1000LinesExtensionMs = median(logged.map((m) => Number(m[2])));
-        figures.relintKeystroke1000LinesLintMs = median(logged.map((m) => Number(m[3])));
+        figures.relintKeystroke1000LinesLintMs = median(logged.map((m) => Number(m[4])));
+        figures.relintKeystroke1000LinesDebounceApplied = median(logged.map((m) => Number(m[3])));
       }
       // The editor's own latency on the same keystrokes (the typed key shown), for comparison.
       figures.keystrokeEchoMs = median(echoes.filter((x) => !Number.isNaN(x)));
@@ -282,7 +283,7 @@ function writeResults(figures: Record<string, unknown>): void {
     ...previous,
     measuredAt: new Date().toISOString(),
     environment: `code-server 4.99.3 (VS Code 1.99), chromium headless, Node ${process.versions.node}, ${os.cpus().length} cores`,
-    notes: 'activationMs: VS Code\'s own activation figure (Developer: Show Running Extensions). firstDiagnosticsFromEditorShownMs: as the user sees it, from the editor showing a 1,000-line migration (first SQL file of the session) to its diagnostics (a squiggle in view or the status bar count), timed in the page; editorShownFromEnterMs: Enter in Quick Open to that editor shown. firstDiagnostics1000LinesMs (older figure): from opening Quick Open to the error count in the status bar; editorOpen1000LinesMs: to the editor tab being shown. relintKeystroke1000LinesMs: one keystroke in that file (a syntax error typed, then removed) to the diagnostics changing, median of 6, with lintDebounceMs 0; relintKeystroke1000LinesDefaultDebounceMs: the same with the default debounce (300 ms); keystrokeEchoMs: the same keystrokes to the typed text shown (VS Code\'s own latency, the floor); relintKeystroke1000LinesExtensionMs / relintKeystroke1000LinesLintMs: the extension\'s own log of those keystrokes (change event to diagnostics handed to VS Code / the lint alone): the rest of relintKeystroke1000LinesMs is VS Code carrying the change and the diagnostics between its processes. extensionLogged*: what the extension writes to its output channel.',
+    notes: 'activationMs: VS Code\'s own activation figure (Developer: Show Running Extensions). firstDiagnosticsFromEditorShownMs: as the user sees it, from the editor showing a 1,000-line migration (first SQL file of the session) to its diagnostics (a squiggle in view or the status bar count), timed in the page; editorShownFromEnterMs: Enter in Quick Open to that editor shown. firstDiagnostics1000LinesMs (older figure): from opening Quick Open to the error count in the status bar; editorOpen1000LinesMs: to the editor tab being shown. relintKeystroke1000LinesMs: one keystroke in that file (a syntax error typed, then removed) to the diagnostics changing, median of 6, with lintDebounceMs 0; relintKeystroke1000LinesDefaultDebounceMs: the same with the default debounce (300 ms); keystrokeEchoMs: the same keystrokes to the typed text shown (VS Code\'s own latency, the floor); relintKeystroke1000LinesExtensionMs / relintKeystroke1000LinesLintMs: the extension\'s own log of those keystrokes (change event to diagnostics handed to VS Code, debounce included / the lint alone; relintKeystroke1000LinesDebounceApplied: the debounce in effect): the rest of relintKeystroke1000LinesMs is VS Code carrying the change and the diagnostics between its processes. extensionLogged*: what the extension writes to its output channel.',
     ...figures,
   }, null, 2) + '\n');
 }
