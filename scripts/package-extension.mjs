@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleExtension, wasmAssets } from './bundle-extension.mjs';
+import { bundleExtension, VENDOR, wasmAssets } from './bundle-extension.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -49,7 +49,8 @@ function listVsix(file) {
 /** Throws unless the package holds what an installed extension needs and none of the sources. */
 export function checkVsixEntries(entries) {
   const names = new Set(entries.map((e) => e.name));
-  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/schema/config.schema.json',
+  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/config-validator.js', 'extension/schema/config.schema.json',
+    ...Object.values(VENDOR).map((f) => `extension/dist/${f}`),
     ...wasmAssets().map((f) => `extension/dist/${f.split(/[\\/]/).pop()}`)];
   const missing = required.filter((n) => !names.has(n));
   const forbidden = [...names].filter((n) => /^extension\/(src|test|bench|out|scratch|node_modules|examples\/[^/]+\/\.migrations)\//.test(n) || /\.(ts|map)$/.test(n));

@@ -86,7 +86,9 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('databaseMigration.configFile') || e.affectsConfiguration('databaseMigration.defaultEnvironment')) void registry.refreshAll(); }),
     { dispose: () => { if (pendingRefresh) clearTimeout(pendingRefresh); } });
 
-  updateBar();
+  // Reading the project (config, migration files, backups) is not needed to activate: the status bar follows a moment later.
+  const firstUpdate = setTimeout(updateBar, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(firstUpdate) });
   timings.activateMs = Math.round(performance.now() - t0);
   registry.output.appendLine(`activated in ${timings.activateMs} ms`);
   return { timings };

@@ -50,6 +50,7 @@ export function parseCacheStats(): { hits: number; misses: number; size: number 
 
 export function clearParseCache(): void {
   cache.clear();
+  recentScripts.length = 0;
   hits = 0;
   misses = 0;
 }
@@ -212,14 +213,143 @@ function parseWholeScript(parser: Parser, sql: string): ParsedStatement[] | null
 
 /** Splits and parses a script; every statement comes back, parsed or with its syntax error. */
 export function parseScriptSync(parser: Parser, sql: string): ParsedStatement[] {
+  const edited = parseEdit(parser, sql);
+  if (edited) return edited;
   const whole = parseWholeScript(parser, sql);
-  if (whole) return whole;
-  // Some statement does not parse: split with the scanner and parse each on its own (cached by text),
-  // so the error is placed exactly and the other statements are still checked.
+  if (whole) {
+    remember(sql, whole);
+    return whole;
+  }
+  const byStatement = parseByStatement(parser, sql);
+  remember(sql, byStatement);
+  return byStatement;
+}
+
+/**
+ * Some statement does not parse: split with the scanner and parse each on its own (cached by text),
+ * so the error is placed exactly and the other statements are still checked.
+ */
+function parseByStatement(parser: Parser, sql: string): ParsedStatement[] {
   return splitStatementsSync(parser, sql).map((s, index) => {
     const p = parseOne(parser, s.text);
     return { ...s, index, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset };
   });
+}
+
+/**
+ * An edited run of statements that does not parse, statement by statement; null unless the scanner reads it to the
+ * end and its last statement is closed by its final ";" (not inside an open parenthesis or BEGIN ATOMIC), so that
+ * the text after it is split as before.
+ */
+function parseRegionByStatement(parser: Parser, region: string): ParsedStatement[] | null {
+  try {
+    parser.scanSync(region);
+  } catch {
+    return null; // an unterminated string or comment runs on into the following text
+  }
+  const statements = parseByStatement(parser, region);
+  const probe = splitStatementsSync(parser, `${region}\nSELECT 1;`);
+  return probe.length === statements.length + 1 && probe[probe.length - 1]!.text === 'SELECT 1;' ? statements : null;
+}
+
+// ---------- incremental parse: an edit re-parses only the statements it touches ----------
+
+/** Scripts parsed whole lately (most recent first): the bases an edited script is parsed against. */
+const recentScripts: { sql: string; statements: ParsedStatement[] }[] = [];
+const RECENT_LIMIT = 4;
+let incrementalParses = 0;
+
+/** How many scripts were parsed as an edit of an earlier one (benchmark and tests). */
+export function incrementalParseCount(): number {
+  return incrementalParses;
+}
+
+function remember(sql: string, statements: ParsedStatement[]): void {
+  const i = recentScripts.findIndex((r) => r.sql === sql);
+  if (i !== -1) recentScripts.splice(i, 1);
+  recentScripts.unshift({ sql, statements });
+  if (recentScripts.length > RECENT_LIMIT) recentScripts.pop();
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function commonSuffix(a: string, b: string, limit: number): number {
+  let i = 0;
+  while (i < limit && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+function countNewlines(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n', from); i !== -1 && i < to; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const ONLY_SPACE_AND_LINE_COMMENTS = /^(\s|--[^\n]*(\n|$))*$/;
+
+/**
+ * The statements of `sql` when it is an edit of a script parsed whole a moment ago (the editor's re-lint after a
+ * keystroke): statements before and after the edit are reused (node, error and offset map; positions shifted), and
+ * only the run of statements the edit touches is parsed again. That run is cut at semicolons that end statements, so
+ * the text after it is lexed as before; if the run no longer parses, or no longer ends at its semicolon (a quote, a
+ * comment or a deleted ";" carried it into the next statement), this returns null and the script is parsed whole.
+ */
+function parseEdit(parser: Parser, sql: string): ParsedStatement[] | null {
+  let base: (typeof recentScripts)[number] | undefined;
+  let prefix = 0;
+  let suffix = 0;
+  for (const r of recentScripts) {
+    if (r.sql === sql) {
+      incrementalParses++;
+      remember(sql, r.statements);
+      return r.statements.slice();
+    }
+    const p = commonPrefix(r.sql, sql);
+    const s = commonSuffix(r.sql, sql, Math.min(r.sql.length, sql.length) - p);
+    if (!base || p + s > prefix + suffix) [base, prefix, suffix] = [r, p, s];
+  }
+  // Only worth it when most of the script is unchanged.
+  if (!base || (prefix + suffix) * 2 < sql.length) return null;
+  const old = base.statements;
+  const oldEditEnd = base.sql.length - suffix;
+  // First statement the edit may touch: the first that ends after the edit starts (a change right after its ";" too).
+  let first = old.findIndex((st) => st.end > prefix);
+  if (first === -1) first = old.length;
+  // Last one: the first that ends at or after the edit's end; the run ends at its ";" (or runs to the end of the script).
+  let last = old.findIndex((st, k) => k >= first && st.end >= oldEditEnd);
+  if (last !== -1 && !old[last]!.text.endsWith(';')) last = -1;
+  const regionStart = first === 0 ? 0 : old[first - 1]!.end;
+  const delta = sql.length - base.sql.length;
+  const regionEnd = last === -1 ? sql.length : old[last]!.end + delta;
+  if (regionEnd < prefix || regionEnd < regionStart) return null;
+  const region = sql.slice(regionStart, regionEnd);
+  let parsed: ParsedStatement[] | null;
+  if (ONLY_SPACE_AND_LINE_COMMENTS.test(region)) parsed = last === -1 ? [] : null;
+  else parsed = parseWholeScript(parser, region) ?? parseRegionByStatement(parser, region);
+  if (!parsed) return null;
+  // The run must still end with its own ";" (otherwise the next statement would be read differently).
+  if (last !== -1 && (parsed.length === 0 || parsed[parsed.length - 1]!.end !== region.length || !region.endsWith(';'))) return null;
+  const baseLine = 1 + countNewlines(sql, 0, regionStart);
+  const out: ParsedStatement[] = old.slice(0, first);
+  for (const st of parsed) {
+    const start = st.start + regionStart;
+    out.push({ ...st, start, end: st.end + regionStart, line: baseLine + st.line - 1, column: start - sql.lastIndexOf('\n', start - 1), index: out.length });
+  }
+  if (last !== -1) {
+    const lineDelta = countNewlines(sql, regionStart, regionEnd) - countNewlines(base.sql, regionStart, old[last]!.end);
+    for (const st of old.slice(last + 1)) {
+      const start = st.start + delta;
+      out.push({ ...st, start, end: st.end + delta, line: st.line + lineDelta, column: start - sql.lastIndexOf('\n', start - 1), index: out.length });
+    }
+  }
+  incrementalParses++;
+  remember(sql, out);
+  return out;
 }
 
 /** Line and column (1-based) of a JS offset inside a statement, relative to the script. */

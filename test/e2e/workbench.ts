@@ -82,6 +82,18 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
 }
 
+/** Milliseconds, measured in the page: action → editor shown, and editor shown → diagnostics (squiggle or count). */
+export interface EditorTimes {
+  editorShownMs: number;
+  diagnosticsMs: number;
+  /** Editor shown → the first squiggle change in it (null: no squiggle in view changed). */
+  squiggleMs: number | null;
+  /** Editor shown → the status bar's problem count changed. */
+  countMs: number;
+  /** Start → the text in view changed (a typed key echoed by the editor: VS Code's own latency), null if it did not. */
+  textChangedMs: number | null;
+}
+
 export class Workbench {
   private constructor(
     readonly page: Page,
@@ -231,13 +243,14 @@ export class Workbench {
   }
 
   /** Quick Open a workspace file by name (F1 with the ">" removed: F1 works even when a webview has focus). */
-  async openFile(name: string): Promise<void> {
+  async openFile(name: string, beforeEnter?: () => void): Promise<void> {
     // Quick Open's file list is cached; a file written a moment ago may need the list to be asked again.
     for (let attempt = 1; ; attempt++) {
       const input = await this.openQuickInput('F1');
       await input.fill(name);
       try {
         await this.quickPickRow(name).first().waitFor({ timeout: 5000 });
+        beforeEnter?.();
         await input.press('Enter');
         break;
       } catch (err) {
@@ -245,6 +258,47 @@ export class Workbench {
       }
     }
     await this.page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+  }
+
+  /**
+   * Starts watching the page (every 5 ms, in the page itself, so no round trip is timed) for the active editor to
+   * show `name` and then for diagnostics to reach the user: a squiggle in that editor or, when none is in view, a
+   * change of the status bar's problem count. Start it right before the action; await the result after it.
+   */
+  watchEditorDiagnostics(name: string, timeoutMs = 60000): Promise<EditorTimes> {
+    return this.page.evaluate(({ name, timeoutMs }) => new Promise<EditorTimes>((resolve, reject) => {
+      // Runs in the page (no DOM types here): the little of the DOM it uses.
+      type El = { getAttribute(n: string): string | null; textContent: string | null };
+      const document = (globalThis as unknown as { document: { querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> & Iterable<El> } }).document;
+      const t0 = performance.now();
+      const count = (): string => document.querySelector('#status\\.problems a, #status\\.problems')?.getAttribute('aria-label') ?? '';
+      const squiggles = (): number => document.querySelectorAll('.editor-group-container.active .monaco-editor .squiggly-error, .editor-group-container.active .monaco-editor .squiggly-warning').length;
+      const shown = (): boolean => [...document.querySelectorAll('.editor-group-container.active .tabs-container .tab.active')].some((t) => (t.textContent ?? '').includes(name))
+        && document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line').length > 0;
+      const lines = (): string => document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '';
+      const lines0 = lines();
+      let echoAt: number | undefined;
+      const count0 = count();
+      const squiggles0 = squiggles();
+      let shownAt: number | undefined;
+      let countAt: number | undefined;
+      let squiggleAt: number | undefined;
+      const tick = (): void => {
+        const now = performance.now();
+        if (echoAt === undefined && lines() !== lines0) echoAt = now;
+        if (shownAt === undefined && shown()) shownAt = now;
+        if (shownAt !== undefined) {
+          if (countAt === undefined && count() !== count0) countAt = now;
+          if (squiggleAt === undefined && squiggles() !== squiggles0) squiggleAt = now;
+        }
+        if (shownAt !== undefined && countAt !== undefined && (squiggleAt !== undefined || now - countAt > 500)) {
+          resolve({ editorShownMs: shownAt - t0, diagnosticsMs: Math.min(countAt, squiggleAt ?? Infinity) - shownAt, squiggleMs: squiggleAt === undefined ? null : squiggleAt - shownAt, countMs: countAt - shownAt,
+            textChangedMs: echoAt === undefined ? null : echoAt - t0 });
+        } else if (now - t0 > timeoutMs) reject(new Error(`no diagnostics for ${name} within ${timeoutMs} ms (editor shown: ${shownAt !== undefined})`));
+        else setTimeout(tick, 5);
+      };
+      tick();
+    }), { name, timeoutMs });
   }
 
   /** Drags the sash at the side bar's right edge so tree labels and descriptions are not cut off (screenshots). */

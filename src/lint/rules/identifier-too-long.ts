@@ -2,6 +2,7 @@ import type * as LibPgQuery from 'libpg-query';
 import { alterCommands, columnConstraints } from '../../sql/ast';
 import type { AstNode, ParsedStatement } from '../../sql/parse';
 import type { Rule } from '../types';
+import { memoByNode } from '../../sql/objects/memo';
 
 /** NAMEDATALEN - 1: the longest name PostgreSQL stores, in bytes. */
 const MAX_BYTES = 63;
@@ -38,6 +39,14 @@ function identValue(token: string): string | null {
 }
 
 const last = (list: AstNode[] | undefined) => String(list?.[list.length - 1]?.['String']?.sval ?? '');
+
+/** definedNames when one of them may have been cut (60 bytes or more), else null; once per parse-tree node. */
+function longDefinedNames(stmt: ParsedStatement): Map<string, string> | null {
+  return memoByNode('identifier-too-long', stmt.node, stmt.kind, () => {
+    const names = definedNames(stmt);
+    return [...names.keys()].some((n) => bytes(n) >= MAX_BYTES - 3) ? names : null;
+  });
+}
 
 /** The names a statement defines (as the parser returns them, already cut to 63 bytes), with what each one names. */
 function definedNames(stmt: ParsedStatement): Map<string, string> {
@@ -130,8 +139,8 @@ export const identifierTooLong: Rule = {
           ctx.report({ statement: stmt, message: `enum label '${label}' is ${bytes(label)} bytes long; PostgreSQL rejects labels over ${MAX_BYTES} bytes` });
         }
       }
-      const names = definedNames(stmt);
-      if (names.size === 0 || ![...names.keys()].some((n) => bytes(n) >= MAX_BYTES - 3)) continue;
+      const names = longDefinedNames(stmt);
+      if (!names) continue;
       // The parser already cut the names short, so find the identifier as written.
       let tokens: { start: number; text: string; tokenName?: string }[];
       try {

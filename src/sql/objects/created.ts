@@ -3,6 +3,7 @@ import { alterCommands, defElem, findAll, indexColumns, stringList } from '../as
 import type { AstNode } from '../parse';
 import { type ObjectKind, type QualifiedName, type ObjectRef, type CreatedObject, qn, rv } from './names';
 import { withDefault } from './dropped';
+import { memoByNode } from './memo';
 
 export function defaultName(table: string, columns: (string | null)[], suffix: string): string {
   const cols = columns.map((c) => c ?? 'expr');
@@ -61,12 +62,17 @@ export function constraintObject(c: AstNode, table: QualifiedName, extraOwners: 
   };
 }
 
+/** {@link createdObjectsUncached}, once per parse-tree node (see memo.ts; the result is frozen). */
+export function createdObjects(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): CreatedObject[] {
+  return memoByNode('createdObjects', node, defaultSchema, () => createdObjectsUncached(kind, node, defaultSchema));
+}
+
 /**
  * Objects a statement creates. Objects that live inside a table created by the
  * same statement (its columns and constraints) are not listed: they go with
  * the table. `defaultSchema` is the schema of CREATE SCHEMA ... CREATE ... elements.
  */
-export function createdObjects(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): CreatedObject[] {
+function createdObjectsUncached(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): CreatedObject[] {
   if (!node || !kind) return [];
   const loc = (n: AstNode | undefined): number | undefined => (typeof n?.['location'] === 'number' && n['location'] >= 0 ? n['location'] : undefined);
   switch (kind) {

@@ -3,6 +3,7 @@ import { alterCommands, columnConstraints, indexColumns, stringList } from '../a
 import type { AstNode } from '../parse';
 import { type QualifiedName, rv } from './names';
 import { created } from './created';
+import { memoByNode } from './memo';
 
 export interface IndexDefinition {
   table: QualifiedName;
@@ -91,12 +92,17 @@ export function constraintIndex(c: AstNode, table: QualifiedName, column: string
   };
 }
 
+/** {@link indexDefinitionsUncached}, once per parse-tree node (see memo.ts; the result is frozen). */
+export function indexDefinitions(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): IndexDefinition[] {
+  return memoByNode('indexDefinitions', node, defaultSchema, () => indexDefinitionsUncached(kind, node, defaultSchema));
+}
+
 /**
  * Indexes a statement defines: CREATE [UNIQUE] INDEX, and the PRIMARY KEY,
  * UNIQUE and EXCLUDE constraints of CREATE TABLE and ALTER TABLE (which are
  * backed by an index).
  */
-export function indexDefinitions(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): IndexDefinition[] {
+function indexDefinitionsUncached(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): IndexDefinition[] {
   if (!node) return [];
   const out: IndexDefinition[] = [];
   if (kind === 'IndexStmt') {
@@ -169,8 +175,13 @@ export function foreignKey(c: AstNode, table: QualifiedName, column: string | nu
   };
 }
 
-/** Foreign keys a statement defines: column REFERENCES, table FOREIGN KEY constraints, ALTER TABLE ADD. */
+/** {@link foreignKeysUncached}, once per parse-tree node (see memo.ts; the result is frozen). */
 export function foreignKeys(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): ForeignKeyDefinition[] {
+  return memoByNode('foreignKeys', node, defaultSchema, () => foreignKeysUncached(kind, node, defaultSchema));
+}
+
+/** Foreign keys a statement defines: column REFERENCES, table FOREIGN KEY constraints, ALTER TABLE ADD. */
+function foreignKeysUncached(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): ForeignKeyDefinition[] {
   if (!node) return [];
   const out: ForeignKeyDefinition[] = [];
   const push = (d: ForeignKeyDefinition | null) => { if (d) out.push(d); };

@@ -2,6 +2,7 @@
 import { alterCommands, stringList } from '../ast';
 import type { AstNode } from '../parse';
 import { type ObjectKind, type QualifiedName, type DroppedObject, type RenamedObject, qn, rv } from './names';
+import { memoByNode } from './memo';
 
 export function withDefault(n: QualifiedName, defaultSchema: string | null): QualifiedName {
   return n.schema === null && defaultSchema ? { schema: defaultSchema, name: n.name } : n;
@@ -22,8 +23,13 @@ export function objectParts(o: AstNode): string[] {
   return [];
 }
 
-/** Objects a statement drops: DROP ..., ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT. */
+/** {@link droppedObjectsUncached}, once per parse-tree node (see memo.ts; the result is frozen). */
 export function droppedObjects(kind: string | null, node: AstNode | null): DroppedObject[] {
+  return memoByNode('droppedObjects', node, null, () => droppedObjectsUncached(kind, node));
+}
+
+/** Objects a statement drops: DROP ..., ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT. */
+function droppedObjectsUncached(kind: string | null, node: AstNode | null): DroppedObject[] {
   if (!node) return [];
   if (kind === 'DropStmt') {
     const k = DROP_KINDS[String(node['removeType'] ?? '')];

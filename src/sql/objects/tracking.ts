@@ -154,7 +154,8 @@ export function objectsCreated<S extends StatementLike>(statements: S[]): Tracke
           }
         }
       }
-      live.push({ ...c, statement: stmt });
+      // A copy: renames and takeovers below change it (createdObjects' results are shared and frozen).
+      live.push({ ...c, owners: c.owners.map((r) => ({ ...r })), deps: c.deps.map((r) => ({ ...r })), statement: stmt });
     }
   }
   return live;
