@@ -37,6 +37,8 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** How long each document's last lint took: a slow lint waits longer after a keystroke (see delayFor). */
+  private readonly lintMs = new Map<string, number>();
   private docsText: string | null = null;
   private firstScheduledAt: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -53,6 +55,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       vscode.workspace.onDidCloseTextDocument((d) => {
         // Keep problems of files on disk that "lint workspace" found; drop those of untitled buffers.
         if (d.isUntitled) this.collection.delete(d.uri);
+        this.lintMs.delete(d.uri.toString());
       }),
       // A deleted or renamed file's problems must not linger in the Problems panel.
       vscode.workspace.onDidDeleteFiles((e) => { for (const uri of e.files) this.forget(uri); }),
@@ -101,7 +104,15 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   }
 
   private debounceMs(): number {
-    return Math.max(0, vscode.workspace.getConfiguration('databaseMigration').get<number>('lintDebounceMs', 300));
+    return Math.max(0, vscode.workspace.getConfiguration('databaseMigration').get<number>('lintDebounceMs', 25));
+  }
+
+  /**
+   * The wait after a keystroke: the setting, or twice the document's last lint time when that is longer (capped at a
+   * second), so a file that lints in 10 ms shows findings at once while a huge one does not lint on every keystroke.
+   */
+  private delayFor(doc: vscode.TextDocument): number {
+    return Math.max(this.debounceMs(), Math.min(1000, 2 * (this.lintMs.get(doc.uri.toString()) ?? 0)));
   }
 
   /** Is this document a migration the editor should lint? */
@@ -124,7 +135,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     }
   }
 
-  private schedule(doc: vscode.TextDocument, delay = this.debounceMs()): void {
+  private schedule(doc: vscode.TextDocument, delay = this.delayFor(doc)): void {
     if (!this.wanted(doc)) return;
     const scheduledAt = performance.now();
     this.firstScheduledAt ??= scheduledAt;
@@ -162,6 +173,8 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       const started = performance.now();
       findings = lintTextSync(parser, text, doc.uri.fsPath, options);
       lintMs = performance.now() - started;
+      // The session's first lint runs on cold code (ten times slower): it would hold up the next keystrokes.
+      if (this.timings.firstDiagnosticsMs !== undefined) this.lintMs.set(doc.uri.toString(), lintMs);
     } catch (err) {
       this.registry.output.appendLine(`lint failed for ${doc.uri.fsPath}: ${describeError(err)}`);
       return;
