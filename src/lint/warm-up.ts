@@ -1,8 +1,7 @@
 /**
  * Warming the linter up: the first lint in a process runs every rule and the parser's WASM code cold (a few hundred
- * ms on a 1,000-line migration against well under a hundred once warm). When the extension is activated before any SQL
- * file is open (by its views), it lints a small built-in migration a few times in the background, so that the first
- * real lint is fast.
+ * ms on a 1,000-line migration against well under a hundred once warm). The editor lints a small built-in migration a
+ * few times in the background after activation, before the author opens a file, so that the first real lint is fast.
  */
 import type { Parser } from '../sql/parser';
 import { lintTextSync } from './linter';
