@@ -9,6 +9,24 @@ import { clientConnection, runTool, type ClientConnection } from './client-tools
 import { lastRows, type Database, type DumpResult, type QueryResult, type RestoreOptions, type Session } from './database';
 import { restoreWithTools, type InstalledExtensions } from './pg-restore';
 
+/**
+ * node-postgres, loaded on first use with require() (a dynamic import() would start Node's ESM loader just for a
+ * CommonJS package). When it loads, pg asks whether it runs in a Cloudflare Worker: where `navigator` is not defined
+ * (Node 20) it constructs a fetch `Response` to find out, which loads Node's whole fetch implementation (undici, http,
+ * http2, tls, zlib, web streams): most of pg's load time, for a runtime we never run in. A `navigator` with Node's
+ * user agent answers the question the way Node 21+ does; it is defined only while pg loads, and only when absent.
+ */
+function loadPg(): typeof import('pg') {
+  const g = globalThis as { navigator?: unknown };
+  if (g.navigator !== undefined) return require('pg') as typeof import('pg');
+  Object.defineProperty(g, 'navigator', { value: { userAgent: `Node.js/${process.versions.node}` }, configurable: true, writable: true });
+  try {
+    return require('pg') as typeof import('pg');
+  } finally {
+    delete g.navigator;
+  }
+}
+
 /** A PostgreSQL server reached through a node-postgres Pool. */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
@@ -64,8 +82,7 @@ export class PostgresDatabase implements Database {
 
   private async getPool(): Promise<Pool> {
     if (this.pool) return this.pool;
-    // Loaded on first use with require(): a dynamic import() would start Node's ESM loader just for a CommonJS package.
-    const PoolCtor = (require('pg') as typeof import('pg')).Pool;
+    const PoolCtor = loadPg().Pool;
     const s = this.settings;
     const config: PoolConfig = {
       connectionString: this.url,
