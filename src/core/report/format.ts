@@ -1,8 +1,9 @@
 /** Small formatting helpers every report uses: times, durations, sizes, counts, plain tables, state words. */
+import type { StatusFile } from '../migration-file';
 import type { MigrationState, MigrationStatus } from '../planner';
 
 /** "3 applied, 1 pending" — shared by the CLI and the extension. */
-export function summariseStatuses(statuses: MigrationStatus[]): string {
+export function summariseStatuses(statuses: MigrationStatus<StatusFile>[]): string {
   const counts = new Map<string, number>();
   for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   const order: MigrationState[] = ['applied', 'pending', 'modified', 'missing', 'dirty', 'skipped'];
@@ -11,7 +12,7 @@ export function summariseStatuses(statuses: MigrationStatus[]): string {
 }
 
 /** True when the database and the files disagree in a way a person must look at. */
-export function hasDrift(statuses: MigrationStatus[]): boolean {
+export function hasDrift(statuses: MigrationStatus<StatusFile>[]): boolean {
   return statuses.some((s) => s.state === 'modified' || s.state === 'missing' || s.state === 'dirty');
 }
 
@@ -33,7 +34,7 @@ export function plainTable(head: string[], rows: string[][]): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-export function statusRows(statuses: MigrationStatus[], label: (s: MigrationStatus) => string = (s) => stateText(s)): string[][] {
+export function statusRows(statuses: MigrationStatus<StatusFile>[], label: (s: MigrationStatus<StatusFile>) => string = (s) => stateText(s)): string[][] {
   return statuses.map((s) => [s.version, s.name, label(s), formatTimestamp(s.history?.appliedAt), formatDuration(s.history?.durationMs)]);
 }
 
