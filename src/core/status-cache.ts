@@ -88,6 +88,8 @@ export interface ListOptions {
   displayRoot?: string;
   /** Project root whose .migrations/status-cache.json is used; null reads every file (no cache). */
   cacheRoot?: string | null;
+  /** When the listing began (ms since the epoch; default now): files changed within RACY_MS before it are not recorded. */
+  now?: number;
 }
 
 /**
@@ -96,7 +98,7 @@ export interface ListOptions {
  */
 export async function listMigrationsForStatus(dir: string, options: ListOptions = {}): Promise<StatusFile[]> {
   if (!fs.existsSync(dir)) return [];
-  const started = Date.now();
+  const started = options.now ?? Date.now();
   const shown = (p: string) => (options.displayRoot ? path.relative(options.displayRoot, p) || p : p);
   const shownDir = options.displayRoot ? path.relative(options.displayRoot, dir) : dir;
   const names = sqlEntriesIn(dir, shown, 'migration').map((e) => {
