@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { duplicateVersionError, duplicateVersions, readSqlText, sqlEntriesIn } from './discovery';
+import { duplicateVersionError, readSqlText, sqlEntriesIn } from './discovery';
 import { compareVersions, parseMigrationFile, parseMigrationFileName, type MigrationFile, type StatusFile } from './migration-file';
 import { packageVersion } from './package-root';
 
@@ -109,7 +109,7 @@ export async function listMigrationsForStatus(dir: string, options: ListOptions 
   const tool = cacheFile ? statusCacheTool() : '';
   const absDir = path.resolve(dir);
   const cached = cacheFile ? readCache(cacheFile, tool, absDir) : {};
-  const next: Record<string, Entry> = {};
+  const recorded = new Array<Entry | undefined>(names.length);
   let changed = Object.keys(cached).length !== names.length;
   // path.join(shownDir, name) and path.join(dir, name) for a plain file name: the joined prefix, then the name.
   const shownPrefix = shownDir ? path.join(shownDir, '_').slice(0, -1) : '';
@@ -125,18 +125,24 @@ export async function listMigrationsForStatus(dir: string, options: ListOptions 
     const hit = st ? cached[name] : undefined;
     if (st && isEntry(hit) && hit[0] === st.size && hit[1] === st.mtimeMs && hit[2] === st.ctimeMs && hit[3] === st.ino) {
       out.push(fromEntry(hit, version, migrationName, file));
-      next[name] = hit;
+      recorded[i] = hit;
       continue;
     }
     const m = summary(parseMigrationFile(readSqlText(full, file), file, name));
     out.push(m);
-    if (st && Math.max(st.mtimeMs, st.ctimeMs) < started - RACY_MS) next[name] = toEntry(st, m);
+    if (st && Math.max(st.mtimeMs, st.ctimeMs) < started - RACY_MS) recorded[i] = toEntry(st, m);
     changed = true;
   }
   out.sort((a, b) => compareVersions(a.version, b.version) || a.name.localeCompare(b.name));
-  const duplicate = duplicateVersions(out)[0];
-  if (duplicate) throw duplicateVersionError(duplicate[0], duplicate[1]);
-  if (cacheFile && changed) writeCache(cacheFile, { format: FORMAT, tool, dir: absDir, entries: next });
+  // Sorted: the first pair of neighbours with one version is what duplicateVersions would give first.
+  for (let i = 1; i < out.length; i++) {
+    if (compareVersions(out[i - 1]!.version, out[i]!.version) === 0) throw duplicateVersionError(out[i - 1]!, out[i]!);
+  }
+  if (cacheFile && changed) {
+    const entries: Record<string, Entry> = {};
+    for (let i = 0; i < names.length; i++) if (recorded[i]) entries[names[i]!] = recorded[i]!;
+    writeCache(cacheFile, { format: FORMAT, tool, dir: absDir, entries });
+  }
   return out;
 }
 

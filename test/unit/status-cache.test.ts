@@ -6,6 +6,7 @@ import { discoverMigrations } from '../../src/core/discovery';
 import { MigrationError } from '../../src/core/errors';
 import { compareVersions } from '../../src/core/migration-file';
 import { normaliseVersion } from '../../src/core/planner';
+import { plainTable } from '../../src/core/report/format';
 import { listMigrationsForStatus, RACY_MS, statusCachePath } from '../../src/core/status-cache';
 
 /** Issue 13: --status reads the migration files through .migrations/status-cache.json. */
@@ -126,13 +127,29 @@ describe('status cache (.migrations/status-cache.json)', () => {
   it('refuses what discoverMigrations refuses, cached or not', async () => {
     await list();
     write('010_dup.sql', 'SELECT 1;');
-    await assert.rejects(list(), (e: unknown) => e instanceof MigrationError && e.code === 'E_DUPLICATE_VERSION');
+    write('10_dup2.sql', 'SELECT 1;');
+    const discovered = (() => { try { discoverMigrations(migrations, { displayRoot: dir }); } catch (e) { return (e as Error).message; } return null; })();
+    assert.match(String(discovered), /version 0?10 is used by two files/);
+    await assert.rejects(list(), (e: unknown) => e instanceof MigrationError && e.code === 'E_DUPLICATE_VERSION' && e.message === discovered);
+    fs.rmSync(path.join(migrations, '10_dup2.sql'));
     fs.rmSync(path.join(migrations, '010_dup.sql'));
     fs.writeFileSync(path.join(migrations, '004_bad.sql'), 'SELECT 1;\n');
     await assert.rejects(list(), (e: unknown) => e instanceof MigrationError && e.code === 'E_MISSING_UP_MARKER');
     fs.rmSync(path.join(migrations, '004_bad.sql'));
     fs.mkdirSync(path.join(migrations, '005_dir.sql'));
     await assert.rejects(list(), (e: unknown) => e instanceof MigrationError && e.code === 'E_NOT_A_FILE');
+  });
+
+  it('plainTable lays out rows as before (two spaces between padded columns, the last unpadded, trailing blanks trimmed)', () => {
+    const oldTable = (head: string[], rows: string[][]): string => {
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+      const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+      return [line(head), ...rows.map(line)].join('\n');
+    };
+    const head = ['version', 'name', 'state', 'applied at', 'duration'];
+    const rows = [['001', 'a', 'applied', '2026-01-01 00:00:00', '3 ms'], ['0002', 'long_name_here', 'pending', '', ''], ['3', 'b', 'missing'], ['4', 'c', 'x', 'y', 'z', 'extra']];
+    for (const r of [rows, [], rows.slice(1, 2)]) assert.equal(plainTable(head, r), oldTable(head, r));
+    assert.equal(plainTable([], []), oldTable([], []));
   });
 
   it('compareVersions and normaliseVersion agree with the regular-expression and BigInt forms they replace', () => {

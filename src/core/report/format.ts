@@ -29,9 +29,24 @@ export function formatDuration(ms: number | null | undefined): string {
 
 /** Columns separated by two spaces: piped CLI output, logs, the editor's output channel. */
 export function plainTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
+  // Loops instead of map/spread: a status of 10,000 migrations is a table of 10,000 rows.
+  const widths = head.map((h) => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const n = (r[i] ?? '').length;
+      if (n > widths[i]!) widths[i] = n;
+    }
+  }
+  const line = (cells: string[]): string => {
+    let s = '';
+    const last = cells.length - 1;
+    for (let i = 0; i < last; i++) s += `${cells[i]!.padEnd(widths[i] ?? 0)}  `;
+    return last >= 0 ? (s + cells[last]!).trimEnd() : '';
+  };
+  const lines = new Array<string>(rows.length + 1);
+  lines[0] = line(head);
+  for (let i = 0; i < rows.length; i++) lines[i + 1] = line(rows[i]!);
+  return lines.join('\n');
 }
 
 export function statusRows(statuses: MigrationStatus<StatusFile>[], label: (s: MigrationStatus<StatusFile>) => string = (s) => stateText(s)): string[][] {
