@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { discoverMigrations } from '../../src/core/discovery';
 import { MigrationError } from '../../src/core/errors';
 import { compareVersions } from '../../src/core/migration-file';
-import { normaliseVersion } from '../../src/core/planner';
-import { plainTable } from '../../src/core/report/format';
+import type { StatusFile } from '../../src/core/migration-file';
+import { normaliseVersion, type MigrationStatus } from '../../src/core/planner';
+import { formatTimestamp, plainTable, statusRows } from '../../src/core/report/format';
 import { listMigrationsForStatus, RACY_MS, statusCachePath } from '../../src/core/status-cache';
 
 /** Issue 13: --status reads the migration files through .migrations/status-cache.json. */
@@ -150,6 +151,14 @@ describe('status cache (.migrations/status-cache.json)', () => {
     const rows = [['001', 'a', 'applied', '2026-01-01 00:00:00', '3 ms'], ['0002', 'long_name_here', 'pending', '', ''], ['3', 'b', 'missing'], ['4', 'c', 'x', 'y', 'z', 'extra']];
     for (const r of [rows, [], rows.slice(1, 2)]) assert.equal(plainTable(head, r), oldTable(head, r));
     assert.equal(plainTable([], []), oldTable([], []));
+  });
+
+  it('statusRows formats each row\'s own applied-at time (rows in one second share the text)', () => {
+    const times = [0, 400, 999, 1000, 1000, 61_000, 5, 86_400_000 * 180, 86_400_000 * 180 + 1].map((ms) => new Date(Date.UTC(2026, 0, 1) + ms));
+    const statuses: MigrationStatus<StatusFile>[] = times.map((t, i) => ({ version: String(i), name: `m${i}`, state: 'applied' as const, outOfOrder: false, file: null,
+      history: { version: String(i), name: `m${i}`, checksum: '', downSql: null, status: 'applied' as const, transactional: true, appliedAt: t, appliedBy: 'x', durationMs: i, environment: null, batch: 1 } }));
+    statuses.push({ ...statuses[0]!, history: null });
+    assert.deepEqual(statusRows(statuses).map((r) => r[3]), [...times.map((t) => formatTimestamp(t)), '']);
   });
 
   it('compareVersions and normaliseVersion agree with the regular-expression and BigInt forms they replace', () => {
