@@ -7,8 +7,8 @@ import { EngineContext, type EngineOptions } from './context';
 import type { Database } from './db/database';
 import type { MigrationAnalysis } from './dependencies';
 import type { HistoryStore, LogEntry } from './history';
-import type { MigrationFile } from './migration-file';
-import { dryRun, migrateDown, migrateUp, readDependencies, readLog, readStatus, verify, type MigrationRun, type RunOptions, type StatusReport } from './migrate';
+import type { MigrationFile, StatusFile } from './migration-file';
+import { dryRun, migrateDown, migrateUp, readDependencies, readLog, readStatus, readStatusSummary, verify, type MigrationRun, type RunOptions, type StatusReport } from './migrate';
 import type { PartitionChange, PartitionedTable, ViewRefresh } from './maintenance';
 import type { PerformanceReport } from './performance';
 import type { Direction, PlanOptions } from './plan';
@@ -40,6 +40,8 @@ export class MigrationEngine {
 
   migrations(): MigrationFile[] { return this.ctx.migrations(); }
   status(): Promise<StatusReport> { return readStatus(this.ctx); }
+  /** The status without the files' SQL text, through the status cache unless `cache` is false (what --status prints). */
+  statusSummary(options: { cache?: boolean } = {}): Promise<StatusReport<StatusFile>> { return readStatusSummary(this.ctx, options); }
   log(limit = 100): Promise<LogEntry[]> { return readLog(this.ctx, limit); }
   dependencies(): Promise<MigrationAnalysis> { return readDependencies(this.ctx); }
 

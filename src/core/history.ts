@@ -219,6 +219,38 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`;
     }));
   }
 
+  /**
+   * The rows a status shows: no down_sql, the error only of a running (dirty) migration, and applied_at as epoch
+   * milliseconds (truncated, as the driver's own timestamp parsing does), which costs a Number instead of parsing a
+   * timestamp text per row.
+   */
+  async readForStatus(session: Session): Promise<HistoryRow[]> {
+    if (!(await this.exists(session))) return [];
+    const r = await this.withPrivilegeCheck(session, () => session.query<Record<string, unknown>>(
+      `SELECT version, name, checksum, status, transactional, trunc(extract(epoch FROM applied_at) * 1000)::float8 AS applied_ms, applied_by,
+              duration_ms, environment, batch, CASE WHEN status = 'running' THEN error END AS error FROM ${this.table}`));
+    const rows = r.rows;
+    const out: HistoryRow[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      out[i] = {
+        version: String(row['version']),
+        name: String(row['name']),
+        checksum: String(row['checksum']),
+        downSql: null,
+        status: row['status'] === 'running' ? 'running' : 'applied',
+        transactional: row['transactional'] !== false,
+        appliedAt: new Date(Number(row['applied_ms'])),
+        appliedBy: String(row['applied_by']),
+        durationMs: row['duration_ms'] == null ? null : Number(row['duration_ms']),
+        environment: (row['environment'] as string | null) ?? null,
+        batch: Number(row['batch']),
+        error: (row['error'] as string | null | undefined) ?? null,
+      };
+    }
+    return out;
+  }
+
   async nextBatch(session: Session): Promise<number> {
     const r = await session.query<{ b: number | string | null }>(`SELECT max(batch) AS b FROM ${this.table}`);
     return Number(r.rows[0]?.b ?? 0) + 1;

@@ -3,19 +3,20 @@ import { analyseMigrations, type MigrationAnalysis } from './dependencies';
 import type { EngineContext } from './context';
 import type { Session } from './db/database';
 import { MigrationError } from './errors';
-import type { LogEntry } from './history';
-import { migrationId, type MigrationFile } from './migration-file';
+import type { HistoryRow, LogEntry } from './history';
+import { migrationId, type MigrationFile, type StatusFile } from './migration-file';
 import { preloadParser } from '../sql/parser';
 import { planRun, type Direction, type PlanOptions, type RunPlan } from './plan';
 import { computeStatus, resolveMigrationRef, type MigrationStatus } from './planner';
 import { dryRun as rehearse, verificationError, verifyMigrations, type MigrationRehearsal, type VerificationResult } from './rehearsal';
 import { backupBeforeChange, newestApplied } from './restore';
 import { runDown, runUp, type AppliedMigration } from './runner';
+import { listMigrationsForStatus } from './status-cache';
 
-export interface StatusReport {
+export interface StatusReport<F extends StatusFile = MigrationFile> {
   environment: string;
   database: string;
-  statuses: MigrationStatus[];
+  statuses: MigrationStatus<F>[];
 }
 
 export interface MigrationRun {
@@ -31,13 +32,28 @@ export interface RunOptions {
   verify?: boolean;
 }
 
-export async function readStatus(ctx: EngineContext): Promise<StatusReport> {
-  // Connect and ask for the history first; read the files while the server answers.
-  const pending = ctx.withSession((session) => ctx.store.read(session, { withDownSql: false }));
+export function readStatus(ctx: EngineContext): Promise<StatusReport> {
+  return statusOf(ctx, (session) => ctx.store.read(session, { withDownSql: false }), async () => ctx.migrations());
+}
+
+/**
+ * What --status shows: the files without their SQL text, read through .migrations/status-cache.json unless
+ * `cache` is false (see status-cache.ts), and the history rows without down_sql.
+ */
+export function readStatusSummary(ctx: EngineContext, options: { cache?: boolean } = {}): Promise<StatusReport<StatusFile>> {
+  const config = ctx.config;
+  return statusOf(ctx, (session) => ctx.store.readForStatus(session),
+    () => listMigrationsForStatus(config.migrationsDir, { displayRoot: config.root, cacheRoot: options.cache === false ? null : config.root }));
+}
+
+async function statusOf<F extends StatusFile>(ctx: EngineContext, readHistory: (session: Session) => Promise<HistoryRow[]>, readFiles: () => Promise<F[]>): Promise<StatusReport<F>> {
+  // Connect and ask for the history first; read the files while the server answers (listMigrationsForStatus yields
+  // to the event loop between chunks of files, so the connection makes progress meanwhile).
+  const pending = ctx.withSession(readHistory);
   pending.catch(() => {}); // reported below, after the files (a bad file is the more useful error)
-  let files: MigrationFile[];
+  let files: F[];
   try {
-    files = ctx.migrations();
+    files = await readFiles();
   } catch (err) {
     await pending.catch(() => {});
     throw err;

@@ -25,6 +25,9 @@ export interface MigrationFile {
   checksum: string;
 }
 
+/** What a status shows of a migration file: everything but the SQL text (see status-cache.ts). */
+export type StatusFile = Pick<MigrationFile, 'version' | 'name' | 'file' | 'checksum' | 'depends' | 'transactional' | 'environments'>;
+
 const UP_MARKER = /^--\s*up\s+migration\s*$/i;
 const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
 const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
@@ -251,10 +254,28 @@ export function isReversible(m: Pick<MigrationFile, 'down'>): boolean {
 /** Compare versions numerically so 9 < 10 whatever the zero padding. */
 export function compareVersions(a: string, b: string): number {
   // Digit strings compare as numbers: drop leading zeros, then the longer is larger, else compare text.
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
-  return x < y ? -1 : x > y ? 1 : 0;
+  // Index arithmetic instead of slicing: a status sorts 10,000 versions (about 130,000 comparisons).
+  const i = leadingZeros(a);
+  const j = leadingZeros(b);
+  const lx = a.length - i;
+  const ly = b.length - j;
+  if (lx !== ly) return lx < ly ? -1 : 1;
+  for (let k = 0; k < lx; k++) {
+    const d = a.charCodeAt(i + k) - b.charCodeAt(j + k);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** How many characters /^0+(?=\d)/ matches: the zeros before the first digit that is followed by nothing or a non-digit. */
+function leadingZeros(s: string): number {
+  let i = 0;
+  while (i + 1 < s.length && s.charCodeAt(i) === 48) {
+    const next = s.charCodeAt(i + 1);
+    if (next < 48 || next > 57) break;
+    i++;
+  }
+  return i;
 }
 
 export function migrationId(m: { version: string; name: string }): string {

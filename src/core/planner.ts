@@ -1,6 +1,6 @@
 import { MigrationError } from './errors';
 import type { HistoryRow } from './history';
-import { compareVersions, isReversible, matchesMigrationRef, migrationId, type MigrationFile } from './migration-file';
+import { compareVersions, isReversible, matchesMigrationRef, migrationId, type MigrationFile, type StatusFile } from './migration-file';
 
 /**
  * The planner is pure: (files on disk, history rows, options) -> status and plans.
@@ -14,23 +14,24 @@ export type MigrationState =
   | 'dirty'     // recorded as running: a non-transactional migration was interrupted
   | 'skipped';  // pending, but its "-- environments:" excludes this environment
 
-export interface MigrationStatus {
+/** `F`: the full file (up, down, plan) or only what a status shows of it (--status, read through status-cache.ts). */
+export interface MigrationStatus<F extends StatusFile = MigrationFile> {
   version: string;
   name: string;
   state: MigrationState;
   /** Pending (or skipped) while a newer version is already applied. */
   outOfOrder: boolean;
-  file: MigrationFile | null;
+  file: F | null;
   history: HistoryRow | null;
 }
 
-export function computeStatus(files: MigrationFile[], history: HistoryRow[], options: { environment: string }): MigrationStatus[] {
+export function computeStatus<F extends StatusFile>(files: F[], history: HistoryRow[], options: { environment: string }): MigrationStatus<F>[] {
   const byVersion = new Map<string, HistoryRow>();
   for (const h of history) byVersion.set(normaliseVersion(h.version), h);
   let newestApplied: string | null = null;
   for (const h of history) if (newestApplied === null || compareVersions(h.version, newestApplied) > 0) newestApplied = h.version;
 
-  const out: MigrationStatus[] = [];
+  const out: MigrationStatus<F>[] = [];
   const seen = new Set<string>();
   for (const file of files) {
     const key = normaliseVersion(file.version);
@@ -51,8 +52,17 @@ export function computeStatus(files: MigrationFile[], history: HistoryRow[], opt
   return out;
 }
 
-function normaliseVersion(v: string): string {
-  return /^\d+$/.test(v) ? BigInt(v).toString() : v;
+/** A digit string without its leading zeros ("007" -> "7", "000" -> "0"); anything else as it is. */
+export function normaliseVersion(v: string): string {
+  const n = v.length;
+  if (n === 0) return v;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return v;
+    if (c === 48 && zeros === i && i < n - 1) zeros++;
+  }
+  return zeros === 0 ? v : v.slice(zeros);
 }
 
 /** Finds a migration by version ("3", "003"), full id ("003_add_x") or name ("add_x"). */

@@ -1,8 +1,9 @@
 /** Small formatting helpers every report uses: times, durations, sizes, counts, plain tables, state words. */
+import type { StatusFile } from '../migration-file';
 import type { MigrationState, MigrationStatus } from '../planner';
 
 /** "3 applied, 1 pending" — shared by the CLI and the extension. */
-export function summariseStatuses(statuses: MigrationStatus[]): string {
+export function summariseStatuses(statuses: MigrationStatus<StatusFile>[]): string {
   const counts = new Map<string, number>();
   for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   const order: MigrationState[] = ['applied', 'pending', 'modified', 'missing', 'dirty', 'skipped'];
@@ -11,7 +12,7 @@ export function summariseStatuses(statuses: MigrationStatus[]): string {
 }
 
 /** True when the database and the files disagree in a way a person must look at. */
-export function hasDrift(statuses: MigrationStatus[]): boolean {
+export function hasDrift(statuses: MigrationStatus<StatusFile>[]): boolean {
   return statuses.some((s) => s.state === 'modified' || s.state === 'missing' || s.state === 'dirty');
 }
 
@@ -28,13 +29,40 @@ export function formatDuration(ms: number | null | undefined): string {
 
 /** Columns separated by two spaces: piped CLI output, logs, the editor's output channel. */
 export function plainTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
+  // Loops instead of map/spread: a status of 10,000 migrations is a table of 10,000 rows.
+  const widths = head.map((h) => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const n = (r[i] ?? '').length;
+      if (n > widths[i]!) widths[i] = n;
+    }
+  }
+  const line = (cells: string[]): string => {
+    let s = '';
+    const last = cells.length - 1;
+    for (let i = 0; i < last; i++) s += `${cells[i]!.padEnd(widths[i] ?? 0)}  `;
+    return last >= 0 ? (s + cells[last]!).trimEnd() : '';
+  };
+  const lines = new Array<string>(rows.length + 1);
+  lines[0] = line(head);
+  for (let i = 0; i < rows.length; i++) lines[i + 1] = line(rows[i]!);
+  return lines.join('\n');
 }
 
-export function statusRows(statuses: MigrationStatus[], label: (s: MigrationStatus) => string = (s) => stateText(s)): string[][] {
-  return statuses.map((s) => [s.version, s.name, label(s), formatTimestamp(s.history?.appliedAt), formatDuration(s.history?.durationMs)]);
+export function statusRows(statuses: MigrationStatus<StatusFile>[], label: (s: MigrationStatus<StatusFile>) => string = (s) => stateText(s)): string[][] {
+  // Migrations applied in one run share their second: format each second once (10,000 rows, ~6 Date getters each).
+  let second = NaN;
+  let shown = '';
+  const when = (d: Date | undefined): string => {
+    if (!d) return '';
+    const s = Math.floor(d.getTime() / 1000);
+    if (s !== second) {
+      second = s;
+      shown = formatTimestamp(d);
+    }
+    return shown;
+  };
+  return statuses.map((s) => [s.version, s.name, label(s), when(s.history?.appliedAt), formatDuration(s.history?.durationMs)]);
 }
 
 export const STATUS_HEAD = ['version', 'name', 'state', 'applied at', 'duration'];

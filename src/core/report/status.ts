@@ -1,7 +1,7 @@
 /** The status table, its summary line, its JSON form, and the history log. */
 import type { ResolvedEnvironment } from '../config';
 import type { LogEntry } from '../history';
-import { migrationId } from '../migration-file';
+import { migrationId, type StatusFile } from '../migration-file';
 import type { MigrationStatus } from '../planner';
 import { formatDuration, formatTimestamp, hasDrift, STATUS_HEAD, stateText, statusRows, summariseStatuses } from './format';
 import { describePool } from './pool';
@@ -18,23 +18,23 @@ export function styledState(s: Pick<MigrationStatus, 'state' | 'outOfOrder'>, st
   }
 }
 
-export function renderStatusTable(statuses: MigrationStatus[], style: Style): string {
+export function renderStatusTable(statuses: MigrationStatus<StatusFile>[], style: Style): string {
   if (statuses.length === 0) return 'No migrations found.';
   return style.table(STATUS_HEAD, statusRows(statuses, (s) => styledState(s, style)));
 }
 
 /** "3 applied, 1 pending", with a warning when the files and the database disagree. */
-export function renderStatusSummary(statuses: MigrationStatus[], style: Style): string {
+export function renderStatusSummary(statuses: MigrationStatus<StatusFile>[], style: Style): string {
   return `${summariseStatuses(statuses)}${hasDrift(statuses) ? style.red(' — drift detected') : ''}`;
 }
 
 /** Everything a status check shows: where, the connection settings, the table and the summary. */
-export function renderStatusReport(statuses: MigrationStatus[], where: string, environment: ResolvedEnvironment, style: Style): string {
+export function renderStatusReport(statuses: MigrationStatus<StatusFile>[], where: string, environment: ResolvedEnvironment, style: Style): string {
   const pool = describePool(environment);
   return [`Environment: ${where}`, ...(pool ? [style.dim(pool)] : []), renderStatusTable(statuses, style), renderStatusSummary(statuses, style)].join('\n');
 }
 
-export function statusJson(statuses: MigrationStatus[]): unknown[] {
+export function statusJson(statuses: MigrationStatus<StatusFile>[]): unknown[] {
   return statuses.map((s) => ({
     version: s.version,
     name: s.name,
