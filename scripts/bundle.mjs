@@ -41,7 +41,12 @@ await Promise.all([
     entryPoints: ['src/cli/index.ts'],
     outfile: 'dist/cli.js',
     bundle: true,
-    packages: 'external',
+    // Pure-JS packages (pg and its parts, commander, picocolors, cli-table3, pg-copy-streams) are bundled: resolving
+    // them through node_modules and package.json "exports" at every start cost 20-40 ms of CPU (CPU profiles,
+    // BENCHMARKS.md). Bundled CommonJS modules still run only when first required (pg on first connection).
+    // Packages that load files beside their code (the parser's and PGlite's WebAssembly) stay external, as do ajv
+    // (used by dist/config-validator.js) and pg's optional native and Cloudflare back ends.
+    external: ['libpg-query', '@electric-sql/*', 'ajv', 'ajv/*', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
     banner: { js: '#!/usr/bin/env node' },
   }),
   esbuild.build({

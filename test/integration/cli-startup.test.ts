@@ -46,11 +46,11 @@ describe('CLI start-up (issue 13)', function () {
     const log = path.join(preloadDir, 'modules.json');
     const preload = path.join(preloadDir, 'modules.js');
     fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)},
-      JSON.stringify({ modules: process.moduleLoadList, navigator: typeof globalThis.navigator, pg: Object.keys(require.cache).some((f) => /[\\/]node_modules[\\/]pg[\\/]/.test(f)) })));`);
+      JSON.stringify({ modules: process.moduleLoadList, navigator: typeof globalThis.navigator })));`);
     const r = await p.spawnCli(['--up', '--no-backup'], { NODE_OPTIONS: `--require ${preload}` });
     assert.equal(r.code, 0, r.stderr);
-    const seen = JSON.parse(fs.readFileSync(log, 'utf8')) as { modules: string[]; navigator: string; pg: boolean };
-    assert.ok(seen.pg, 'the run should have loaded pg');
+    const seen = JSON.parse(fs.readFileSync(log, 'utf8')) as { modules: string[]; navigator: string };
+    assert.ok(seen.modules.includes('NativeModule net'), 'the run should have connected (pg loads net)');
     assert.deepEqual(seen.modules.filter((m) => /undici/.test(m)), [], 'undici was loaded');
     assert.equal(seen.navigator, process.versions.node.split('.')[0] === '20' ? 'undefined' : 'object');
   });
