@@ -153,6 +153,13 @@ describe('linter', () => {
       assert.match(out, /1 file checked: 1 error, 1 warning\.$/);
     });
 
+    it('text: the caret stays under the spot when tabs come before it (a tab is shown as two spaces)', async () => {
+      const tabbed = '-- Up migration\nCREATE TABLE a (\n\tx\tvarchar(5)\n);\n-- Down migration\nDROP TABLE a;\n';
+      const found = await lintText(tabbed, 'migrations/001_a.sql', only(['prefer-text-field']));
+      const out = formatText(found, new Map([['migrations/001_a.sql', tabbed]]), 1);
+      assert.match(out, /  > 3 \|   x  varchar\(5\)\n {6}\| {6}\^{7}\n/);
+    });
+
     it('json: findings and a summary', () => {
       const parsed = JSON.parse(formatJson(findings, 1)) as { summary: { errors: number; warnings: number }; findings: unknown[] };
       assert.deepEqual(parsed.summary, { files: 1, errors: 1, warnings: 1, infos: 0 });

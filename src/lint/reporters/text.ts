@@ -45,7 +45,11 @@ function codeFrame(lines: string[], f: Finding, style: TextStyle): string[] {
     frame.push(style.dim(`  ${marker} ${String(n).padStart(width)} | `) + src);
     if (n === f.line) {
       const raw = lines[n - 1] ?? '';
-      const prefix = raw.slice(0, f.column - 1).replace(/\t/g, '  ').replace(/[^ ]/g, ' ');
+      // Blanks as wide as the text before the column, a tab counting two (as the frame line shows it).
+      const before = raw.slice(0, f.column - 1);
+      let tabs = 0;
+      for (let i = before.indexOf('\t'); i !== -1; i = before.indexOf('\t', i + 1)) tabs++;
+      const prefix = ' '.repeat(before.length + tabs);
       const len = f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : Math.max(1, raw.length - f.column + 1);
       frame.push(style.dim(`    ${' '.repeat(width)} | `) + prefix + (f.severity === 'error' ? style.red : style.yellow)('^'.repeat(len)));
     }
