@@ -17,6 +17,12 @@ function scan(text: string): { start: number; text: string; tokenName?: string }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/** A name of 60 bytes or more (one the parser may have cut); a UTF-16 unit is at most 3 UTF-8 bytes, so short names need no count. */
+function someNameNearTheLimit(names: Map<string, string>): boolean {
+  for (const n of names.keys()) if (n.length * 3 >= MAX_BYTES - 3 && bytes(n) >= MAX_BYTES - 3) return true;
+  return false;
+}
+
 /** What PostgreSQL keeps of a long name: the first 63 bytes, cut at a character boundary. */
 function clip(name: string): string {
   let out = '';
@@ -131,7 +137,7 @@ export const identifierTooLong: Rule = {
         }
       }
       const names = definedNames(stmt);
-      if (names.size === 0 || ![...names.keys()].some((n) => bytes(n) >= MAX_BYTES - 3)) continue;
+      if (names.size === 0 || !someNameNearTheLimit(names)) continue;
       // The parser already cut the names short, so find the identifier as written.
       let tokens: { start: number; text: string; tokenName?: string }[];
       try {
