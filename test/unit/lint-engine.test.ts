@@ -244,6 +244,22 @@ describe('database-migration --lint', function () {
     assert.equal((JSON.parse(sarif.stdout) as { version: string }).version, '2.1.0');
   });
 
+  it('each report is rendered only when printed, and --json, --format json and the text report agree', async () => {
+    fs.writeFileSync(path.join(dir, 'migrations', '001_a.sql'), '-- Up migration\nCREATE TABLE a (x varchar(5));\nSELEC 1;\n-- Down migration\nDROP TABLE a;\n');
+    const json = await cli(['--lint', '--json']);
+    const formatJson = await cli(['--lint', '--format', 'json']);
+    assert.equal(json.code, 6);
+    assert.equal(formatJson.stdout, json.stdout);
+    // --json wins over --format: the JSON report, not SARIF.
+    const both = await cli(['--lint', '--format', 'sarif', '--json']);
+    assert.equal(both.stdout, json.stdout);
+    const findings = (JSON.parse(json.stdout) as { findings: { file: string; line: number; column: number; ruleId: string }[] }).findings;
+    assert.deepEqual(findings.map((f) => f.ruleId), ['prefer-text-field', 'syntax-error']);
+    const text = await cli(['--lint']);
+    for (const f of findings) assert.ok(text.stdout.includes(`${f.file}:${f.line}:${f.column}: `), `${f.ruleId} in the text report`);
+    assert.match(text.stdout, /1 file checked: 1 error, 1 warning\.\n$/);
+  });
+
   describe('a file in the migrations directory is read as --up reads it', () => {
     const good = '-- Up migration\nCREATE TABLE a (id bigint PRIMARY KEY, label text);\n-- Down migration\nDROP TABLE a;\n';
     const write = (rel: string, text: string | Buffer) => {
