@@ -1,6 +1,6 @@
 /** Where the CLI writes, and the terminal style core's reports are drawn with. */
 import pc from 'picocolors';
-import Table from 'cli-table3';
+import type TableType from 'cli-table3';
 import { plainTable, type Style } from '../core/report';
 
 /** Where the CLI writes; a seam so tests can run the CLI in-process. */
@@ -60,6 +60,9 @@ export function terminalStyle(tty: boolean): Style {
 }
 
 function boxTable(head: string[], rows: string[][], coloured: boolean): string {
+  // Loaded on first use: only a table on a terminal needs it, and loading it cost every CLI run (--lint among them) time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Table = require('cli-table3') as typeof TableType;
   const table = new Table({ head: head.map((h) => (coloured ? pc.bold(h) : h)), style: { head: [], border: [] } });
   for (const r of rows) table.push(r);
   return table.toString();
