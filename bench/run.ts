@@ -13,7 +13,15 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BENCHMARKS_MD, REPO } from './common';
 
-const BENCHMARKS = ['migrate', 'status', 'lint', 'backup', 'seed'];
+/** Each benchmark: its script under bench/ and any environment it runs with. */
+const BENCHMARKS: { name: string; script: string; env?: Record<string, string> }[] = [
+  { name: 'migrate', script: 'migrate' },
+  { name: 'migrate-embedded', script: 'migrate', env: { BENCH_SERVER: 'embedded' } },
+  { name: 'status', script: 'status' },
+  { name: 'lint', script: 'lint' },
+  { name: 'backup', script: 'backup' },
+  { name: 'seed', script: 'seed' },
+];
 
 const HEADER = `# Benchmarks
 
@@ -29,17 +37,17 @@ are measured in the same run. Machine-readable ratios: [bench/results.json](benc
 
 function main(): number {
   const only = process.argv.slice(2);
-  const names = only.length > 0 ? BENCHMARKS.filter((b) => only.includes(b)) : BENCHMARKS;
+  const chosen = only.length > 0 ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS;
   const snapshot = path.join(REPO, 'node_modules', '.cache', 'database-migration-bench', 'out');
   fs.rmSync(snapshot, { recursive: true, force: true });
   for (const dir of ['bench', 'src']) fs.cpSync(path.join(REPO, 'out', dir), path.join(snapshot, dir), { recursive: true });
   if (!fs.existsSync(BENCHMARKS_MD)) fs.writeFileSync(BENCHMARKS_MD, HEADER);
   const failed: string[] = [];
   const t0 = performance.now();
-  for (const name of names) {
+  for (const { name, script, env } of chosen) {
     console.log(`\n=== ${name} ===`);
     const t = performance.now();
-    const r = spawnSync(process.execPath, [path.join(snapshot, 'bench', `${name}.js`)], { stdio: 'inherit', env: { ...process.env, BENCH_REPO: REPO } });
+    const r = spawnSync(process.execPath, [path.join(snapshot, 'bench', `${script}.js`)], { stdio: 'inherit', env: { ...process.env, ...env, BENCH_REPO: REPO } });
     console.log(`=== ${name}: ${r.status === 0 ? 'done' : 'FAILED'} in ${((performance.now() - t) / 1000).toFixed(0)} s ===`);
     if (r.status !== 0) failed.push(name);
   }

@@ -5,6 +5,7 @@ import type { Session } from './db/database';
 import { MigrationError } from './errors';
 import type { LogEntry } from './history';
 import { migrationId, type MigrationFile } from './migration-file';
+import { preloadParser } from '../sql/parser';
 import { planRun, type Direction, type PlanOptions, type RunPlan } from './plan';
 import { computeStatus, resolveMigrationRef, type MigrationStatus } from './planner';
 import { dryRun as rehearse, verificationError, verifyMigrations, type MigrationRehearsal, type VerificationResult } from './rehearsal';
@@ -61,6 +62,7 @@ async function plan(ctx: EngineContext, session: Session, files: MigrationFile[]
 }
 
 export async function migrateUp(ctx: EngineContext, options: PlanOptions & RunOptions = {}): Promise<MigrationRun> {
+  preloadParser(); // the plan parses the files: compile the parser while they are read and the lock is taken
   const files = ctx.migrations();
   return ctx.withLock(async (session) => {
     const p = await plan(ctx, session, files, 'up', options);
@@ -81,6 +83,7 @@ export async function migrateUp(ctx: EngineContext, options: PlanOptions & RunOp
 }
 
 export async function migrateDown(ctx: EngineContext, options: PlanOptions & RunOptions = {}): Promise<MigrationRun> {
+  preloadParser();
   const files = ctx.migrations();
   return ctx.withLock(async (session) => {
     const p = await plan(ctx, session, files, 'down', options);

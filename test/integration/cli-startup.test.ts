@@ -40,6 +40,21 @@ describe('CLI start-up (issue 13)', function () {
     assert.deepEqual(JSON.parse(fs.readFileSync(log, 'utf8')), []);
   });
 
+  it('connects without loading undici (pg\'s Cloudflare Workers probe on Node 20) and leaves no global navigator behind', async () => {
+    p = await makeProject('postgres', { 'migrations/001_create_agencies.sql': migration('CREATE TABLE agencies (id bigint PRIMARY KEY);', 'DROP TABLE agencies;') });
+    preloadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-startup-'));
+    const log = path.join(preloadDir, 'modules.json');
+    const preload = path.join(preloadDir, 'modules.js');
+    fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)},
+      JSON.stringify({ modules: process.moduleLoadList, navigator: typeof globalThis.navigator, pg: Object.keys(require.cache).some((f) => /[\\/]node_modules[\\/]pg[\\/]/.test(f)) })));`);
+    const r = await p.spawnCli(['--up', '--no-backup'], { NODE_OPTIONS: `--require ${preload}` });
+    assert.equal(r.code, 0, r.stderr);
+    const seen = JSON.parse(fs.readFileSync(log, 'utf8')) as { modules: string[]; navigator: string; pg: boolean };
+    assert.ok(seen.pg, 'the run should have loaded pg');
+    assert.deepEqual(seen.modules.filter((m) => /undici/.test(m)), [], 'undici was loaded');
+    assert.equal(seen.navigator, process.versions.node.split('.')[0] === '20' ? 'undefined' : 'object');
+  });
+
   /** A preload that records, in order, V8 flag changes and every WebAssembly compilation of the CLI process. */
   function recorder(): { log: string; preload: string } {
     preloadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-startup-'));

@@ -7,6 +7,7 @@ import { redactUrl } from '../redact';
 import { findPgTool } from '../pg-tools';
 import { clientConnection, runTool, type ClientConnection } from './client-tools';
 import { lastRows, type Database, type DumpResult, type QueryResult, type RestoreOptions, type Session } from './database';
+import { loadPg } from './load-pg';
 import { restoreWithTools, type InstalledExtensions } from './pg-restore';
 
 /** A PostgreSQL server reached through a node-postgres Pool. */
@@ -64,8 +65,9 @@ export class PostgresDatabase implements Database {
 
   private async getPool(): Promise<Pool> {
     if (this.pool) return this.pool;
-    // Loaded on first use with require(): a dynamic import() would start Node's ESM loader just for a CommonJS package.
-    const PoolCtor = (require('pg') as typeof import('pg')).Pool;
+    // Loaded on first use with require() (a dynamic import() would start Node's ESM loader just for a CommonJS package),
+    // without pg's Cloudflare probe (load-pg.ts).
+    const PoolCtor = loadPg().Pool;
     const s = this.settings;
     const config: PoolConfig = {
       connectionString: this.url,
