@@ -21,6 +21,8 @@ const MAX_ENTRIES = 20000;
 
 interface CacheFile {
   format: number;
+  /** SHA-256 of the tool fingerprint the entries were written with; entries of another one are dropped on open. */
+  fingerprint?: string;
   entries: Record<string, Finding[]>;
 }
 
@@ -69,10 +71,15 @@ export class LintCache {
   private readonly entries = new Map<string, Finding[]>();
   private changed = false;
   private readonly fingerprint: string;
+  private readonly fingerprintHash: string;
 
   private constructor(private readonly file: string, fingerprint: string, stored: CacheFile | null) {
     this.fingerprint = fingerprint;
-    if (stored) for (const [k, v] of Object.entries(stored.entries)) this.entries.set(k, v);
+    this.fingerprintHash = createHash('sha256').update(fingerprint).digest('hex');
+    // Entries of another tool build, rule set or configuration can never be hit again: a cache that kept them would
+    // grow with every upgrade or rebuild, and every warm run would read them all. Start afresh instead.
+    if (stored && stored.fingerprint === this.fingerprintHash) for (const [k, v] of Object.entries(stored.entries)) this.entries.set(k, v);
+    else if (stored && Object.keys(stored.entries).length > 0) this.changed = true;
   }
 
   /** Opens the cache file of a project root; a missing, unreadable or foreign file is an empty cache. */
@@ -118,7 +125,7 @@ export class LintCache {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) } satisfies CacheFile));
+      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, fingerprint: this.fingerprintHash, entries: Object.fromEntries(this.entries) } satisfies CacheFile));
       fs.renameSync(tmp, this.file);
       this.changed = false;
     } catch {

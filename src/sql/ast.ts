@@ -101,23 +101,63 @@ export function walk(root: unknown, fn: (type: string, body: AstNode, path: stri
 const typeIndexes = new WeakMap<object, Map<string, AstNode[]>>();
 
 /**
+ * Indexes every wrapped node below `root` by node type (what `walk` visits, in the same order), in one pass
+ * without callbacks or a path. When `rebase` is given, every non-negative `location` is also made relative to
+ * that byte offset on the way (the statement's start in its script): parsing a script walks each tree once.
+ */
+export function indexNodeTypes(root: unknown, rebase = 0): Map<string, AstNode[]> {
+  const index = new Map<string, AstNode[]>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) { const x = v[i]; if (x !== null && typeof x === 'object') visit(x); }
+      return;
+    }
+    const o = v as AstNode;
+    let first: string | undefined;
+    let several = false;
+    for (const k in o) {
+      if (first === undefined) first = k;
+      else { several = true; break; }
+    }
+    if (first === undefined) return;
+    // A wrapper `{Type: body}` (one key, upper-case first letter): listed before the nodes inside it, as `walk` visits.
+    const c = first.charCodeAt(0);
+    if (!several && c >= 65 && c <= 90) {
+      const body = o[first] as AstNode;
+      const list = index.get(first);
+      if (list) list.push(body);
+      else index.set(first, [body]);
+      if (body !== null && typeof body === 'object') visit(body);
+      return;
+    }
+    for (const k in o) {
+      const x = o[k];
+      if (x !== null && typeof x === 'object') visit(x);
+      else if (rebase !== 0 && k === 'location' && typeof x === 'number' && x >= 0) o[k] = x - rebase;
+    }
+  };
+  if (root !== null && typeof root === 'object') visit(root);
+  return index;
+}
+
+/**
  * Every node of a given type below root. Dozens of rules ask this of the same statement, so the
- * first call indexes the whole tree by node type and later calls are lookups.
+ * first call indexes the whole tree by node type and later calls are lookups (parsing a script
+ * indexes each statement's tree while it rebases the locations).
  */
 export function findAll(root: unknown, type: string): AstNode[] {
   if (!root || typeof root !== 'object') return [];
   let index = typeIndexes.get(root);
   if (!index) {
-    index = new Map();
-    const idx = index;
-    walk(root, (t, body) => {
-      const list = idx.get(t);
-      if (list) list.push(body);
-      else idx.set(t, [body]);
-    });
+    index = indexNodeTypes(root);
     typeIndexes.set(root, index);
   }
   return index.get(type) ?? [];
+}
+
+/** Records the type index of a statement's tree built while parsing (see `indexNodeTypes`). */
+export function rememberNodeTypes(root: object, index: Map<string, AstNode[]>): void {
+  typeIndexes.set(root, index);
 }
 
 /** Constraint bodies of a ColumnDef. */

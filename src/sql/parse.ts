@@ -4,6 +4,7 @@
  * statement text: when an author edits one statement of a long file, only that
  * statement is parsed again.
  */
+import { indexNodeTypes, rememberNodeTypes } from './ast';
 import type { Parser } from './parser';
 import { byteToCharMapper, lineAt, splitStatementsSync, type SqlStatement } from './split';
 
@@ -165,18 +166,6 @@ function findToken(haystack: string, token: string): number {
   }
 }
 
-/** Subtracts `base` from every parse-tree location, so they count from the statement's own start. */
-function rebaseLocations(node: unknown, base: number): void {
-  if (Array.isArray(node)) { for (const x of node) rebaseLocations(x, base); return; }
-  if (!node || typeof node !== 'object') return;
-  const o = node as AstNode;
-  for (const k of Object.keys(o)) {
-    const v = o[k];
-    if (k === 'location' && typeof v === 'number') { if (v >= 0) o[k] = v - base; }
-    else if (v && typeof v === 'object') rebaseLocations(v, base);
-  }
-}
-
 /**
  * Fast path: one parse of the whole script (about ten times cheaper than scanning and parsing statement by
  * statement). Only when the whole script parses; statements then come from stmt_location / stmt_len.
@@ -203,7 +192,8 @@ function parseWholeScript(parser: Parser, sql: string): ParsedStatement[] | null
     for (; counted < start; counted++) if (sql.charCodeAt(counted) === 10) line++;
     const kind = Object.keys(raw.stmt)[0] ?? null;
     const node = kind ? (raw.stmt[kind] as AstNode) : null;
-    if (node) rebaseLocations(node, startByte);
+    // One walk per statement: locations made relative to the statement, and the node-type index the rules use.
+    if (node) rememberNodeTypes(node, indexNodeTypes(node, startByte));
     const toOffset = byteToCharMapper(text);
     const plError = kind && node ? checkPlpgsql(parser, text, kind, node) : null;
     out.push({ text, start, end, line, column: start - sql.lastIndexOf('\n', start - 1), index: out.length, kind, node, error: plError, toOffset });

@@ -62,6 +62,26 @@ describe('lint cache (--lint, .migrations/lint-cache.json)', () => {
     assert.equal(run.code, 6);
     assert.doesNotMatch(run.stdout, /from the cache/);
     assert.match(run.stdout, /prefer-text-field/);
+    // The entries of the old configuration are gone, not kept beside the new ones (they can never be hit again).
+    assert.equal(Object.keys(readCache().entries).length, 2);
+    assert.doesNotMatch(fs.readFileSync(cacheFile(), 'utf8'), /from the cache/);
+  });
+
+  it('a cache written by another build of the tool is dropped, so the file does not grow with every rebuild or upgrade', () => {
+    const older = { tool: '0.0.9', code: '1:1', parser: '17.0.0' };
+    const old = LintCache.open(dir, {}, older);
+    for (let i = 0; i < 5; i++) old.set(old.key(`SELECT ${i};`, `${i}.sql`, false), []);
+    old.save();
+    assert.equal(LintCache.open(dir, {}, older).size, 5, 'the same build reads its entries back');
+    const current = LintCache.open(dir, {});
+    assert.equal(current.size, 0);
+    current.set(current.key('SELECT 1;', 'a.sql', false), []);
+    current.save();
+    assert.equal(Object.keys(readCache().entries).length, 1);
+    // Nothing new to add: the foreign entries are still dropped from the file.
+    const olderAgain = LintCache.open(dir, {}, older);
+    olderAgain.save();
+    assert.equal(Object.keys(readCache().entries).length, 0);
   });
 
   it('--no-cache neither reads nor writes the cache', async () => {

@@ -156,6 +156,13 @@ describe('linter', () => {
       assert.match(out, /1 file checked: 1 error, 1 warning\.$/);
     });
 
+    it('text: the caret stays under the spot when tabs come before it (a tab is shown as two spaces)', async () => {
+      const tabbed = '-- Up migration\nCREATE TABLE a (\n\tx\tvarchar(5)\n);\n-- Down migration\nDROP TABLE a;\n';
+      const found = await lintText(tabbed, 'migrations/001_a.sql', only(['prefer-text-field']));
+      const out = formatText(found, new Map([['migrations/001_a.sql', tabbed]]), 1);
+      assert.match(out, /  > 3 \|   x  varchar\(5\)\n {6}\| {6}\^{7}\n/);
+    });
+
     it('json: findings and a summary', () => {
       const parsed = JSON.parse(formatJson(findings, 1)) as { summary: { errors: number; warnings: number }; findings: unknown[] };
       assert.deepEqual(parsed.summary, { files: 1, errors: 1, warnings: 1, infos: 0 });
@@ -238,6 +245,22 @@ describe('database-migration --lint', function () {
     const sarif = await cli(['--lint', '--format', 'sarif']);
     assert.equal(sarif.code, 6);
     assert.equal((JSON.parse(sarif.stdout) as { version: string }).version, '2.1.0');
+  });
+
+  it('each report is rendered only when printed, and --json, --format json and the text report agree', async () => {
+    fs.writeFileSync(path.join(dir, 'migrations', '001_a.sql'), '-- Up migration\nCREATE TABLE a (x varchar(5));\nSELEC 1;\n-- Down migration\nDROP TABLE a;\n');
+    const json = await cli(['--lint', '--json']);
+    const formatJson = await cli(['--lint', '--format', 'json']);
+    assert.equal(json.code, 6);
+    assert.equal(formatJson.stdout, json.stdout);
+    // --json wins over --format: the JSON report, not SARIF.
+    const both = await cli(['--lint', '--format', 'sarif', '--json']);
+    assert.equal(both.stdout, json.stdout);
+    const findings = (JSON.parse(json.stdout) as { findings: { file: string; line: number; column: number; ruleId: string }[] }).findings;
+    assert.deepEqual(findings.map((f) => f.ruleId), ['prefer-text-field', 'syntax-error']);
+    const text = await cli(['--lint']);
+    for (const f of findings) assert.ok(text.stdout.includes(`${f.file}:${f.line}:${f.column}: `), `${f.ruleId} in the text report`);
+    assert.match(text.stdout, /1 file checked: 1 error, 1 warning\.\n$/);
   });
 
   describe('a file in the migrations directory is read as --up reads it', () => {

@@ -11,6 +11,7 @@ import {
   renderEventForLog, renderLog, renderMigrationRun, renderPartitionChanges, renderPartitions, renderPerformance, renderRestore, renderSeedRun,
   renderStatusReport, renderStatusSummary, renderStatusTable, renderVerify, renderViewRefresh, statusJson, type Style,
 } from '../../src/core/report';
+import { terminalStyle } from '../../src/cli/output';
 
 /** Wraps each colour in a tag, so a test sees which text was coloured how. */
 const TAGGED: Style = {
@@ -188,5 +189,16 @@ describe('report layer (src/core/report)', () => {
 
   it('is the only report module: src/core/report.ts would shadow the directory', () => {
     assert.equal(fs.existsSync(path.resolve(__dirname, '..', '..', '..', 'src', 'core', 'report.ts')), false);
+  });
+});
+
+describe('terminal tables (src/cli/output)', () => {
+  it('a terminal gets a box table (cli-table3, loaded on first use); a pipe gets plain columns', () => {
+    const box = terminalStyle(true).table(['version', 'name'], [['001', 'create_space_objects']]);
+    assert.match(box, /┌/);
+    assert.match(box, /│ 001 +│ create_space_objects │/);
+    const plain = terminalStyle(false).table(['version', 'name'], [['001', 'create_space_objects']]);
+    assert.doesNotMatch(plain, /┌/);
+    assert.match(plain, /001 +create_space_objects/);
   });
 });

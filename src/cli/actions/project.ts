@@ -26,15 +26,23 @@ export async function lint(ctx: ActionContext): Promise<ActionResult> {
   const paths = Array.isArray(ctx.opts.lint) ? ctx.opts.lint : ctx.name ? [ctx.name] : [];
   const run = await lintPaths(paths, ctx.project.config, ctx.cwd, undefined, { cache: ctx.opts.cache !== false });
   const exitCode = run.findings.some((f) => f.severity === 'error') ? ExitCode.LintErrors : ExitCode.Success;
-  const json = formatJson(run.findings, run.files.length);
-  let text: string;
-  switch (ctx.opts.format) {
-    case 'json': text = json; break;
-    case 'sarif': text = formatSarif(run.findings, ALL_RULES, packageVersion(), (f) => f.split(path.sep).join('/')); break;
-    case 'gcc': text = run.findings.length ? formatGcc(run.findings) : ''; break;
-    default: text = formatText(run.findings, run.sources, run.files.length, ctx.style);
-  }
-  return { exitCode, text, json };
+  // Only what is printed is rendered: --json prints the JSON report, otherwise the --format one (a long history has
+  // thousands of findings, and rendering both cost as much as some rules).
+  let json: string | undefined;
+  let text: string | undefined;
+  const render = (): string => {
+    switch (ctx.opts.format) {
+      case 'json': return (json ??= formatJson(run.findings, run.files.length));
+      case 'sarif': return formatSarif(run.findings, ALL_RULES, packageVersion(), (f) => f.split(path.sep).join('/'));
+      case 'gcc': return run.findings.length ? formatGcc(run.findings) : '';
+      default: return formatText(run.findings, run.sources, run.files.length, ctx.style);
+    }
+  };
+  return {
+    exitCode,
+    get text() { return (text ??= render()); },
+    get json() { return (json ??= formatJson(run.findings, run.files.length)); },
+  };
 }
 
 export async function listRules(ctx: ActionContext): Promise<ActionResult> {

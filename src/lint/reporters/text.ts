@@ -16,38 +16,45 @@ const PLAIN: TextStyle = { red: (s) => s, yellow: (s) => s, cyan: (s) => s, dim:
  * caret under the spot, and the help line saying what to write instead.
  */
 export function formatText(findings: Finding[], sources: Map<string, string>, filesChecked: number, style: TextStyle = PLAIN): string {
-  const out: string[] = [];
-  const linesOf = new Map<string, string[]>();
+  // One string grown piece by piece (a long history has thousands of findings: no array of lines to join).
+  let out = '';
+  let linesFile: string | null = null;
+  let lines: string[] | undefined;
   for (const f of findings) {
     const sev = f.severity === 'error' ? style.red('error') : f.severity === 'warning' ? style.yellow('warning') : style.cyan('note');
-    out.push(`${style.bold(`${f.file}:${f.line}:${f.column}`)}: ${sev}: ${f.message} ${style.dim(`[${f.ruleId}]`)}`);
-    const text = sources.get(f.file);
-    if (text !== undefined) {
-      let lines = linesOf.get(f.file);
-      if (!lines) { lines = text.split(/\r?\n/); linesOf.set(f.file, lines); }
-      out.push(...codeFrame(lines, f, style));
+    out += `${style.bold(`${f.file}:${f.line}:${f.column}`)}: ${sev}: ${f.message} ${style.dim(`[${f.ruleId}]`)}\n`;
+    // Findings come file by file: split a file into lines when its first finding comes.
+    if (f.file !== linesFile) {
+      const text = sources.get(f.file);
+      lines = text === undefined ? undefined : text.split(/\r?\n/);
+      linesFile = f.file;
     }
-    out.push(`  ${style.cyan('help')}: ${f.help}`);
-    if (f.fix) out.push(`  ${style.cyan('fix')}: ${f.fix.title}`);
-    out.push('');
+    if (lines) out += codeFrame(lines, f, style);
+    out += `  ${style.cyan('help')}: ${f.help}\n`;
+    if (f.fix) out += `  ${style.cyan('fix')}: ${f.fix.title}\n`;
+    out += '\n';
   }
-  out.push(summaryLine(findings, filesChecked));
-  return out.join('\n');
+  return out + summaryLine(findings, filesChecked);
 }
 
-function codeFrame(lines: string[], f: Finding, style: TextStyle): string[] {
+/** The lines around a finding, each ending with a newline, and a caret line under the spot. */
+function codeFrame(lines: string[], f: Finding, style: TextStyle): string {
   const first = Math.max(1, f.line - 1);
   const width = String(f.line + 1).length;
-  const frame: string[] = [];
+  let frame = '';
   for (let n = first; n <= Math.min(lines.length, f.line + 1); n++) {
-    const src = (lines[n - 1] ?? '').replace(/\t/g, '  ');
+    const raw = lines[n - 1] ?? '';
+    const src = raw.indexOf('\t') === -1 ? raw : raw.replace(/\t/g, '  ');
     const marker = n === f.line ? '>' : ' ';
-    frame.push(style.dim(`  ${marker} ${String(n).padStart(width)} | `) + src);
+    frame += `${style.dim(`  ${marker} ${String(n).padStart(width)} | `)}${src}\n`;
     if (n === f.line) {
-      const raw = lines[n - 1] ?? '';
-      const prefix = raw.slice(0, f.column - 1).replace(/\t/g, '  ').replace(/[^ ]/g, ' ');
+      // Blanks as wide as the text before the column, a tab counting two (as the frame line shows it).
+      const before = raw.slice(0, f.column - 1);
+      let tabs = 0;
+      for (let i = before.indexOf('\t'); i !== -1; i = before.indexOf('\t', i + 1)) tabs++;
+      const prefix = ' '.repeat(before.length + tabs);
       const len = f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : Math.max(1, raw.length - f.column + 1);
-      frame.push(style.dim(`    ${' '.repeat(width)} | `) + prefix + (f.severity === 'error' ? style.red : style.yellow)('^'.repeat(len)));
+      frame += `${style.dim(`    ${' '.repeat(width)} | `)}${prefix}${(f.severity === 'error' ? style.red : style.yellow)('^'.repeat(len))}\n`;
     }
   }
   return frame;

@@ -18,6 +18,12 @@ function scan(text: string): { start: number; text: string; tokenName?: string }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/** A name of 60 bytes or more (one the parser may have cut); a UTF-16 unit is at most 3 UTF-8 bytes, so short names need no count. */
+function someNameNearTheLimit(names: Map<string, string>): boolean {
+  for (const n of names.keys()) if (n.length * 3 >= MAX_BYTES - 3 && bytes(n) >= MAX_BYTES - 3) return true;
+  return false;
+}
+
 /** What PostgreSQL keeps of a long name: the first 63 bytes, cut at a character boundary. */
 function clip(name: string): string {
   let out = '';
@@ -44,7 +50,7 @@ const last = (list: AstNode[] | undefined) => String(list?.[list.length - 1]?.['
 function longDefinedNames(stmt: ParsedStatement): Map<string, string> | null {
   return memoByNode('identifier-too-long', stmt.node, stmt.kind, () => {
     const names = definedNames(stmt);
-    return [...names.keys()].some((n) => bytes(n) >= MAX_BYTES - 3) ? names : null;
+    return someNameNearTheLimit(names) ? names : null;
   });
 }
 

@@ -33,8 +33,15 @@ export const redundantIndex: Rule = {
         defs.push({ def, stmt, order: defs.length });
       }
     }
+    // covers() needs the same table name: look only among the definitions on that name (in order), not at all of them.
+    const byTable = new Map<string, Defined[]>();
+    for (const d of defs) {
+      const list = byTable.get(d.def.table.name);
+      if (list) list.push(d);
+      else byTable.set(d.def.table.name, [d]);
+    }
     for (const r of defs) {
-      const other = defs.find((o) => o !== r && covers(o.def, r.def) && !(covers(r.def, o.def) && o.order > r.order));
+      const other = byTable.get(r.def.table.name)!.find((o) => o !== r && covers(o.def, r.def) && !(covers(r.def, o.def) && o.order > r.order));
       if (!other) continue;
       const exact = other.def.keys.length === r.def.keys.length;
       const where = other.stmt === r.stmt ? 'in the same statement' : `on line ${lineOf(ctx, other)}`;

@@ -164,12 +164,16 @@ export function objectsCreated<S extends StatementLike>(statements: S[]): Tracke
 /** Names an object is reached by: its own, its table's, and those of its owners and dependencies (and their tables). */
 function referredNames(o: CreatedObject): string[] {
   const names = [o.name];
-  if (o.table) names.push(o.table.name);
-  for (const r of [...o.owners, ...o.deps]) {
-    names.push(r.name);
-    if (r.table) names.push(r.table.name);
+  // Few names per object: a linear check keeps the first-seen order without building a Set and two arrays.
+  const add = (n: string) => { if (!names.includes(n)) names.push(n); };
+  if (o.table) add(o.table.name);
+  for (const list of [o.owners, o.deps]) {
+    for (const r of list) {
+      add(r.name);
+      if (r.table) add(r.table.name);
+    }
   }
-  return [...new Set(names)];
+  return names;
 }
 
 /**
