@@ -43,7 +43,7 @@ const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) =
   allowDrift: { actions: ['up'] },
   noBackup: { actions: ['up', 'down'], when: (o) => (o.dryRun ? 'a real --up or --down (a dry run takes no backup)' : null) },
   format: { actions: ['lint'] },
-  noCache: { actions: ['lint'] },
+  noCache: { actions: ['lint', 'status'] },
   yes: { actions: ['up', 'down', 'seed', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'restore', 'refreshViews', 'partitions'] },
   verify: { actions: ['up'], when: (o) => (o.dryRun ? '--up without --dry-run' : null) },
   name: { actions: ['create', 'up', 'down', 'verify', 'lint'] },

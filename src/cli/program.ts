@@ -104,7 +104,7 @@ export function buildProgram(): Command {
     .option('--backups', 'list the backups of the environment')
     .option('--restore <id>', 'restore a backup ("latest" or an id from --backups), after confirmation')
     .option('--lint [paths...]', 'lint SQL files or directories with the PostgreSQL parser (default: the migrations directory)')
-    .option('--no-cache', 'with --lint: lint every file again, without reading or writing .migrations/lint-cache.json')
+    .option('--no-cache', 'with --lint or --status: read every file again, without reading or writing .migrations/lint-cache.json or status-cache.json')
     .option('--list-templates', 'list the templates --create can use')
     .option('--list-rules', 'list the lint rules with their severity')
     .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything applied after VERSION (0 = all)')

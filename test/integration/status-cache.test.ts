@@ -59,6 +59,21 @@ for (const backend of BACKENDS) {
       assert.equal(text.code, 4);
       assert.match(text.stdout, /drift detected/);
 
+      // --no-cache neither reads nor writes the cache: with a planted checksum for 001 the cached status calls it
+      // modified; --no-cache reads the file (applied) and leaves the planted cache as it was.
+      const planted = JSON.parse(fs.readFileSync(statusCachePath(p.dir), 'utf8')) as { entries: Record<string, unknown[]> };
+      planted.entries['001_create_agencies.sql']![4] = 'planted';
+      fs.writeFileSync(statusCachePath(p.dir), JSON.stringify(planted));
+      const plantedText = fs.readFileSync(statusCachePath(p.dir), 'utf8');
+      assert.equal((await status()).json.migrations[0]!.state, 'modified', 'the cached status should believe the planted checksum');
+      const bypass = await p.cli(['--status', '--json', '--no-cache']);
+      assert.equal(bypass.code, 4, bypass.stderr);
+      assert.deepEqual(states(JSON.parse(bypass.stdout) as StatusJson), ['001_create_agencies applied', '002_create_missions modified', '003_create_craft applied']);
+      fs.writeFileSync(statusCachePath(p.dir), plantedText);
+      await p.cli(['--status', '--no-cache']);
+      assert.equal(fs.readFileSync(statusCachePath(p.dir), 'utf8'), plantedText, '--no-cache wrote the cache');
+      fs.rmSync(statusCachePath(p.dir)); // the planted entry goes; the next --status lists afresh
+
       fs.writeFileSync(file, original);
       assert.deepEqual(await status(), first);
 

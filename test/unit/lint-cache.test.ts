@@ -92,9 +92,9 @@ describe('lint cache (--lint, .migrations/lint-cache.json)', () => {
     plant();
     assert.doesNotMatch((await cli(['--lint', '--no-cache', '--format', 'json'])).stdout, /from the cache/);
     assert.match((await cli(['--lint', '--format', 'json'])).stdout, /from the cache/);
-    const wrong = await cli(['--status', '--no-cache']);
+    const wrong = await cli(['--history', '--no-cache']);
     assert.equal(wrong.code, 2);
-    assert.match(wrong.stderr, /--no-cache does not apply to --status/);
+    assert.match(wrong.stderr, /--no-cache does not apply to --history/);
   });
 
   it('a corrupt or unwritable cache is ignored: the lint result is the same', async () => {

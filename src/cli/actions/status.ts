@@ -12,7 +12,7 @@ export async function status(ctx: ActionContext): Promise<ActionResult> {
     const files = ctx.engine().migrations();
     return done(ctx.opts.graph === 'mermaid' ? graphMermaid(files, analysis.edges) : graphText(files, analysis.edges), { environment: env.name, edges: analysis.edges });
   }
-  const report = await ctx.engine().statusSummary();
+  const report = await ctx.engine().statusSummary({ cache: ctx.opts.cache !== false });
   const drift = hasDrift(report.statuses);
   const pool = describePool(env);
   const exitCode = drift ? ExitCode.DriftDetected : ExitCode.Success;
