@@ -104,16 +104,6 @@ export function indexDefinitions(kind: string | null, node: AstNode | null, defa
  */
 function indexDefinitionsUncached(kind: string | null, node: AstNode | null, defaultSchema: string | null = null): IndexDefinition[] {
   if (!node) return [];
-  if (defaultSchema !== null) return definedIndexes(kind, node, defaultSchema);
-  // Several rules and the down-section check ask this of every statement: computed once per parse tree (callers only read it).
-  let found = indexDefinitionsOf.get(node);
-  if (!found) indexDefinitionsOf.set(node, (found = definedIndexes(kind, node, null)));
-  return found;
-}
-
-const indexDefinitionsOf = new WeakMap<AstNode, IndexDefinition[]>();
-
-function definedIndexes(kind: string | null, node: AstNode, defaultSchema: string | null): IndexDefinition[] {
   const out: IndexDefinition[] = [];
   if (kind === 'IndexStmt') {
     const params = (node['indexParams'] as AstNode[] | undefined) ?? [];
