@@ -42,18 +42,25 @@ function parsingScripts(): string[] {
   return out;
 }
 
+const THREE_TABLES = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n';
+
+/** THREE_TABLES parsed from a clean state, then `edited` parsed after it: both results and how many incremental parses that took. */
+function parseThenEdit(edited: string): { before: ParsedStatement[]; after: ParsedStatement[]; incremental: number } {
+  clearParseCache();
+  const before = parseScriptSync(parser, THREE_TABLES);
+  const count = incrementalParseCount();
+  const after = parseScriptSync(parser, edited);
+  return { before, after, incremental: incrementalParseCount() - count };
+}
+
 describe('incremental parse of an edited script', () => {
   before(async () => { parser = await loadParser(); });
   after(() => clearParseCache());
 
   it('re-parses only the edited statement and shifts the others', () => {
-    const sql = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n';
-    clearParseCache();
-    const before = parseScriptSync(parser, sql);
-    const count = incrementalParseCount();
-    const edited = sql.replace('TABLE b (id int)', 'TABLE bb (id int, x text)');
-    const after = parseScriptSync(parser, edited);
-    assert.equal(incrementalParseCount(), count + 1, 'the edit was parsed incrementally');
+    const edited = THREE_TABLES.replace('TABLE b (id int)', 'TABLE bb (id int, x text)');
+    const { before, after, incremental } = parseThenEdit(edited);
+    assert.equal(incremental, 1, 'the edit was parsed incrementally');
     assert.equal(after[0]!.node, before[0]!.node, 'the statement before the edit is reused');
     assert.equal(after[2]!.node, before[2]!.node, 'the statement after the edit is reused');
     assert.notEqual(after[1]!.node, before[1]!.node);
@@ -61,13 +68,9 @@ describe('incremental parse of an edited script', () => {
   });
 
   it('an edit that leaves a syntax error in one statement is still parsed incrementally, the error placed as before', () => {
-    const sql = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n';
-    clearParseCache();
-    const before = parseScriptSync(parser, sql);
-    const count = incrementalParseCount();
-    let edited = sql.replace('TABLE b (id int)', 'TABLE b (id int,)');
-    const after = parseScriptSync(parser, edited);
-    assert.equal(incrementalParseCount(), count + 1);
+    let edited = THREE_TABLES.replace('TABLE b (id int)', 'TABLE b (id int,)');
+    const { before, after, incremental } = parseThenEdit(edited);
+    assert.equal(incremental, 1);
     assert.equal(after[2]!.node, before[2]!.node, 'the statement after the edit is reused');
     assert.ok(after[1]!.error, 'the edited statement has its syntax error');
     assert.deepEqual(shape(after), fresh(edited));
@@ -78,7 +81,7 @@ describe('incremental parse of an edited script', () => {
   });
 
   it('falls back to a whole parse when an edit carries a statement into the next one', () => {
-    const sql = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n';
+    const sql = THREE_TABLES;
     const edits = [
       sql.replace('(id int);\nCREATE TABLE b', '(id int)\nCREATE TABLE b'), // the ";" deleted
       sql.replace('(id int);\nCREATE TABLE c', '(id int) --;\nCREATE TABLE c'), // commented out
