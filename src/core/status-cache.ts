@@ -13,6 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeCacheFile } from './cache-file';
 import { duplicateVersionError, readSqlText, sqlEntriesIn } from './discovery';
 import { compareVersions, parseMigrationFile, parseMigrationFileName, type MigrationFile, type StatusFile } from './migration-file';
 import { packageVersion } from './package-root';
@@ -57,17 +58,6 @@ function readCache(file: string, tool: string, dir: string): Record<string, unkn
     return data.entries;
   } catch {
     return {};
-  }
-}
-
-function writeCache(file: string, data: CacheFile): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, file);
-  } catch {
-    try { fs.rmSync(tmp, { force: true }); } catch { /* nothing left to clean */ }
   }
 }
 
@@ -141,7 +131,7 @@ export async function listMigrationsForStatus(dir: string, options: ListOptions 
   if (cacheFile && changed) {
     const entries: Record<string, Entry> = {};
     for (let i = 0; i < names.length; i++) if (recorded[i]) entries[names[i]!] = recorded[i]!;
-    writeCache(cacheFile, { format: FORMAT, tool, dir: absDir, entries });
+    writeCacheFile(cacheFile, { format: FORMAT, tool, dir: absDir, entries } satisfies CacheFile);
   }
   return out;
 }

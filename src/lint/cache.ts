@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeCacheFile } from '../core/cache-file';
 import { packageVersion } from '../core/package-root';
 import type { LintOptions } from './linter';
 import { ALL_RULES } from './rules';
@@ -122,14 +123,7 @@ export class LintCache {
   save(): void {
     if (!this.changed) return;
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, fingerprint: this.fingerprintHash, entries: Object.fromEntries(this.entries) } satisfies CacheFile));
-      fs.renameSync(tmp, this.file);
-      this.changed = false;
-    } catch {
-      try { fs.rmSync(tmp, { force: true }); } catch { /* nothing left to clean */ }
-    }
+    const data = { format: FORMAT, fingerprint: this.fingerprintHash, entries: Object.fromEntries(this.entries) } satisfies CacheFile;
+    if (writeCacheFile(this.file, data)) this.changed = false;
   }
 }
