@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { configValidator } from './config-validator';
+import type { FormatSetting } from './formats';
 import { MigrationError } from './errors';
 import { packageRoot } from './package-root';
 import { redactUrl } from './redact';
@@ -56,6 +57,8 @@ export interface ConfigFile {
   fastCommit?: boolean;
   partitions?: Record<string, PartitionPolicy>;
   sampleDataDir?: string;
+  format?: FormatSetting;
+  placeholders?: Record<string, string>;
 }
 
 export interface PartitionPolicy {
@@ -91,6 +94,10 @@ export interface Config {
   partitions: Record<string, PartitionPolicy>;
   /** Absolute path of the JSON sample data --seed loads, or null. */
   sampleDataDir: string | null;
+  /** The migration-file format: "auto" (detected from the migrations directory) or a format's name. */
+  format: FormatSetting;
+  /** ${name} placeholders replaced in Flyway-format migrations. */
+  placeholders: Record<string, string>;
 }
 
 /**
@@ -296,6 +303,8 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     fastCommit: data.fastCommit ?? false,
     partitions: data.partitions ?? {},
     sampleDataDir: data.sampleDataDir ? path.resolve(root, data.sampleDataDir) : null,
+    format: data.format ?? 'auto',
+    placeholders: data.placeholders ?? {},
   };
 }
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import { ACTION_POLICY, needsConfirmation, type EngineAction } from './actions';
 import type { Database, Session } from './db/database';
 export { withTransaction } from './db/transaction';
-import { discoverMigrations } from './discovery';
+import { readProjectMigrations } from './formats';
 import { MigrationError } from './errors';
 import type { EngineEvent } from './events';
 import { HistoryStore, type LogAction } from './history';
@@ -66,7 +66,7 @@ export class EngineContext {
   }
 
   migrations(): MigrationFile[] {
-    return discoverMigrations(this.project.config.migrationsDir, { displayRoot: this.project.config.root });
+    return readProjectMigrations(this.project.config).migrations;
   }
 
   /** Refuses an action that changes a protected environment unless a person confirmed it (or --yes). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from './config';
-import { discoverMigrations } from './discovery';
+import { discoverMigrations } from './formats';
 import { MigrationError } from './errors';
 import { packageRoot } from './package-root';
 
@@ -96,7 +96,7 @@ export function createMigration(config: Config, rawName: string, options: { temp
   }
   const template = options.template ?? 'blank';
   const templatePath = findTemplate(config, template);
-  const existing = discoverMigrations(config.migrationsDir);
+  const existing = discoverMigrations(config.migrationsDir, { format: config.format, placeholders: config.placeholders });
   const clash = existing.find((m) => m.name === name);
   if (clash) {
     throw new MigrationError('E_MIGRATION_EXISTS', `a migration named "${name}" already exists: ${clash.file}`,

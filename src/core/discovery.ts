@@ -1,30 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MigrationError } from './errors';
-import { compareVersions, parseMigrationFile, type MigrationFile } from './migration-file';
-
-/** Reads every NNN_name.sql in `dir`, ordered by version. Duplicate versions are an error naming both files. */
-export function discoverMigrations(dir: string, options: { mustExist?: boolean; displayRoot?: string } = {}): MigrationFile[] {
-  if (!fs.existsSync(dir)) {
-    if (options.mustExist) {
-      throw new MigrationError('E_NO_MIGRATIONS_DIR', `migrations directory not found: ${dir}`,
-        'create it with "database-migration NAME --create", or set "migrationsDir" in database-migration.config.json', { file: dir });
-    }
-    return [];
-  }
-  const shown = (p: string) => (options.displayRoot ? path.relative(options.displayRoot, p) || p : p);
-  const files = sqlFilesIn(dir, shown, 'migration');
-  // Every file is an entry of `dir`: its shown path is the directory's (computed once) joined with its name.
-  const shownDir = options.displayRoot ? path.relative(options.displayRoot, dir) : dir;
-  const migrations = files.map((name) => {
-    const file = shownDir ? path.join(shownDir, name) : name;
-    return parseMigrationFile(readSqlText(path.join(dir, name), file), file, name);
-  });
-  sortMigrations(migrations);
-  const duplicate = duplicateVersions(migrations)[0];
-  if (duplicate) throw duplicateVersionError(duplicate[0], duplicate[1]);
-  return migrations;
-}
+import { compareVersions, type MigrationFile } from './migration-file';
 
 type Versioned = Pick<MigrationFile, 'version' | 'name' | 'file'>;
 

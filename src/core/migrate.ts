@@ -11,6 +11,7 @@ import { computeStatus, resolveMigrationRef, type MigrationStatus } from './plan
 import { dryRun as rehearse, verificationError, verifyMigrations, type MigrationRehearsal, type VerificationResult } from './rehearsal';
 import { backupBeforeChange, newestApplied } from './restore';
 import { runDown, runUp, type AppliedMigration } from './runner';
+import { resolveFormat } from './formats';
 import { listMigrationsForStatus } from './status-cache';
 
 export interface StatusReport<F extends StatusFile = MigrationFile> {
@@ -43,7 +44,10 @@ export function readStatus(ctx: EngineContext): Promise<StatusReport> {
 export function readStatusSummary(ctx: EngineContext, options: { cache?: boolean } = {}): Promise<StatusReport<StatusFile>> {
   const config = ctx.config;
   return statusOf(ctx, (session) => ctx.store.readForStatus(session),
-    () => listMigrationsForStatus(config.migrationsDir, { displayRoot: config.root, cacheRoot: options.cache === false ? null : config.root }));
+    // The cache knows one file per migration: other formats (pairs of files, plans) are read in full.
+    () => resolveFormat(config.migrationsDir, config.format).name === 'native'
+      ? listMigrationsForStatus(config.migrationsDir, { displayRoot: config.root, cacheRoot: options.cache === false ? null : config.root })
+      : Promise.resolve(ctx.migrations()));
 }
 
 async function statusOf<F extends StatusFile>(ctx: EngineContext, readHistory: (session: Session) => Promise<HistoryRow[]>, readFiles: () => Promise<F[]>): Promise<StatusReport<F>> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MigrationError } from './errors';
+import type { FormatName } from './formats/types';
 
 /**
  * One migration file, split at its `-- Up migration` / `-- Down migration`
@@ -23,6 +24,14 @@ export interface MigrationFile {
   /** null means every environment. */
   environments: string[] | null;
   checksum: string;
+  /** The format the file was read in; absent means native. */
+  format?: FormatName;
+  /** Re-applied whenever its checksum changes, after every versioned migration (native R_name.sql, Flyway R__name.sql). */
+  repeatable?: boolean;
+  /** Where the down section was read from when that is another file (golang-migrate .down.sql, Flyway U file, Sqitch revert/). */
+  downFile?: string;
+  /** SQL that checks the migration took effect (Sqitch verify/ scripts): run by --verify, must not raise. */
+  verify?: { sql: string; file: string; line: number } | null;
 }
 
 /** What a status shows of a migration file: everything but the SQL text (see status-cache.ts). */
@@ -52,14 +61,27 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 const FILE_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
+const REPEATABLE_FILE_NAME = /^R_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
 
-export function parseMigrationFileName(baseName: string, file = baseName): { version: string; name: string } {
+/** The version a repeatable migration is keyed by in the history table: "R_" and its name (sorts after every versioned one). */
+export function repeatableVersion(name: string): string {
+  return `R_${name}`;
+}
+
+/** True for the version of a repeatable migration ("R_name"). */
+export function isRepeatableVersion(version: string): boolean {
+  return version.charCodeAt(0) === 82 && version.charCodeAt(1) === 95;
+}
+
+export function parseMigrationFileName(baseName: string, file = baseName): { version: string; name: string; repeatable?: boolean } {
   const m = FILE_NAME.exec(baseName);
   if (!m) {
+    const r = REPEATABLE_FILE_NAME.exec(baseName);
+    if (r) return { version: repeatableVersion(r[1]!), name: r[1]!, repeatable: true };
     throw new MigrationError(
       'E_BAD_FILENAME',
       `"${baseName}" is not a migration file name`,
-      'name migration files NNN_snake_name.sql (for example 004_add_observations.sql), or move other files out of the migrations directory',
+      'name migration files NNN_snake_name.sql (for example 004_add_observations.sql; R_name.sql for a repeatable one), or move other files out of the migrations directory (a directory of another tool\'s migrations: set "format" in the config)',
       { file },
     );
   }
@@ -210,7 +232,7 @@ function assertUpMarker(lines: string[], upIdx: number, file: string): void {
 
 export function parseMigrationFile(text: string, file: string, baseName?: string): MigrationFile {
   const base = baseName ?? file.split(/[\\/]/).pop()!;
-  const { version, name } = parseMigrationFileName(base, file);
+  const { version, name, repeatable } = parseMigrationFileName(base, file);
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = src.indexOf('\r') === -1 ? src.split('\n') : src.split(/\r\n|\n|\r/);
   const markers: Markers = { upIdx: -1, downIdx: -1 };
@@ -243,6 +265,7 @@ export function parseMigrationFile(text: string, file: string, baseName?: string
     transactional: header.transactional,
     environments: header.environments,
     checksum: checksumSql(up),
+    ...(repeatable ? { repeatable: true } : {}),
   };
 }
 
@@ -253,6 +276,11 @@ export function isReversible(m: Pick<MigrationFile, 'down'>): boolean {
 
 /** Compare versions numerically so 9 < 10 whatever the zero padding. */
 export function compareVersions(a: string, b: string): number {
+  // Repeatable migrations ("R_name") come after every versioned one, in name order.
+  const ra = isRepeatableVersion(a);
+  if (ra || isRepeatableVersion(b)) return ra && isRepeatableVersion(b) ? (a < b ? -1 : a > b ? 1 : 0) : ra ? 1 : -1;
+  // Dotted versions (Flyway's 1.2.10) compare part by part.
+  if (a.indexOf('.') !== -1 || b.indexOf('.') !== -1) return compareDotted(a, b);
   // Digit strings compare as numbers: drop leading zeros, then the longer is larger, else compare text.
   // Index arithmetic instead of slicing: a status sorts 10,000 versions (about 130,000 comparisons).
   const i = leadingZeros(a);
@@ -263,6 +291,17 @@ export function compareVersions(a: string, b: string): number {
   for (let k = 0; k < lx; k++) {
     const d = a.charCodeAt(i + k) - b.charCodeAt(j + k);
     if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+function compareDotted(a: string, b: string): number {
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let k = 0; k < Math.max(pa.length, pb.length); k++) {
+    // A missing part counts as 0: Flyway treats 1 and 1.0 as the same version.
+    const c = compareVersions(pa[k] || '0', pb[k] || '0');
+    if (c !== 0) return c;
   }
   return 0;
 }
@@ -279,11 +318,12 @@ function leadingZeros(s: string): number {
 }
 
 export function migrationId(m: { version: string; name: string }): string {
-  return `${m.version}_${m.name}`;
+  // A repeatable migration's version already holds its name ("R_refresh_views").
+  return isRepeatableVersion(m.version) ? m.version : `${m.version}_${m.name}`;
 }
 
 /** True when `ref` names this migration: by version ("3", "003"), full id ("003_add_x", ".sql" allowed) or name ("add_x"). */
 export function matchesMigrationRef(m: { version: string; name: string }, ref: string): boolean {
   const r = ref.trim().replace(/\.sql$/i, '');
-  return migrationId(m) === r || m.name === r || (/^\d+$/.test(r) && compareVersions(m.version, r) === 0);
+  return migrationId(m) === r || m.name === r || (/^\d+(\.\d+)*$/.test(r) && compareVersions(m.version, r) === 0);
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createMigration, listTemplates } from '../core/create';
-import { discoverMigrations } from '../core/discovery';
+import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
 import { describeWhere, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
@@ -110,7 +110,7 @@ export class Commands {
         templates.map((t) => ({ label: t, description: t === 'blank' ? 'empty up and down sections' : templateSummary(config.templatesDir, this.extensionPath, t) })),
         { title: 'Create Migration (1/2): template', placeHolder: 'Pick a template' });
       if (!template) return;
-      const existing = discoverMigrations(config.migrationsDir).map((m) => m.name);
+      const existing = readProjectMigrations(config).migrations.map((m) => m.name);
       const name = await vscode.window.showInputBox({
         title: 'Create Migration (2/2): name',
         prompt: 'Name in words or snake_case; the next number is added',

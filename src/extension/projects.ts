@@ -12,7 +12,8 @@ import { ACTION_POLICY, needsConfirmation, type EngineAction } from '../core/act
 import { describeTarget } from '../core/config';
 import type { BackupEntry } from '../core/backups';
 import type { DependencyEdge } from '../core/dependencies';
-import { discoverMigrations, discoverSeeds, type SeedFile } from '../core/discovery';
+import { discoverSeeds, type SeedFile } from '../core/discovery';
+import { readProjectMigrations } from '../core/formats';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
 import { isMigrationError } from '../core/errors';
 import type { LogEntry } from '../core/history';
@@ -164,7 +165,7 @@ export class ProjectRegistry implements vscode.Disposable {
     let files: MigrationFile[] = [];
     let error: string | null = null;
     try {
-      files = discoverMigrations(config.migrationsDir, { displayRoot: config.root });
+      files = readProjectMigrations(config).migrations;
     } catch (err) {
       error = describeError(err);
     }

@@ -96,9 +96,9 @@ export class LintCache {
     return new LintCache(file, toolFingerprint(options, tool), stored);
   }
 
-  key(text: string, displayed: string, asMigration: boolean): string {
+  key(text: string, displayed: string, asMigration: boolean, format = 'native'): string {
     return createHash('sha256').update(this.fingerprint).update('\0').update(displayed).update('\0')
-      .update(asMigration ? 'migration' : 'auto').update('\0').update(text).digest('hex');
+      .update(asMigration ? `migration:${format}` : 'auto').update('\0').update(text).digest('hex');
   }
 
   get size(): number {

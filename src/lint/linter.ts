@@ -1,4 +1,5 @@
 import { isMigrationError, type MigrationError } from '../core/errors';
+import type { MigrationFormat } from '../core/formats/types';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
@@ -19,6 +20,13 @@ export interface LintOptions {
    * up marker (its name need not be a migration's) and a plain SQL script when it has none.
    */
   asMigration?: boolean;
+  /**
+   * The migrations directory's format when it is not native (golang-migrate, dbmate, Flyway, ...): files read
+   * as migrations (asMigration) are split into sections by it. A name the format does not own is a plain script.
+   */
+  format?: MigrationFormat;
+  /** Placeholder values the format substitutes (Flyway's ${name}). */
+  placeholders?: Record<string, string>;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -39,6 +47,13 @@ interface Section {
   statements: ParsedStatement[];
 }
 
+function addMigrationSections(parser: Parser, migration: MigrationFile, sections: Section[]): void {
+  sections.push({ name: 'up', text: migration.up, baseLine: migration.upLine, statements: parseScriptSync(parser, migration.up) });
+  if (migration.down !== null && migration.downLine !== null) {
+    sections.push({ name: 'down', text: migration.down, baseLine: migration.downLine, statements: parseScriptSync(parser, migration.down) });
+  }
+}
+
 /** Lints one file's text (a migration with up/down sections, or a plain SQL script). */
 export async function lintText(text: string, file: string, options: LintOptions = {}): Promise<Finding[]> {
   return lintTextSync(await loadParser(), text, file, options);
@@ -51,7 +66,18 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
 
   let migration: MigrationFile | null = null;
   const sections: Section[] = [];
-  if (options.asMigration || looksLikeMigration(text)) {
+  const foreign = options.asMigration && options.format && options.format.name !== 'native' ? options.format : null;
+  if (foreign) {
+    try {
+      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, { placeholders: options.placeholders });
+    } catch (err) {
+      if (!isMigrationError(err)) throw err;
+      return [invalidMigrationFinding(err, text, file)];
+    }
+  }
+  if (migration) {
+    addMigrationSections(parser, migration, sections);
+  } else if (!foreign && (options.asMigration || looksLikeMigration(text))) {
     try {
       const base = file.split(/[\\/]/).pop()!;
       // Outside the migrations directory a marked file is linted as a migration whatever its name.
@@ -61,10 +87,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
       if (!isMigrationError(err)) throw err;
       return [invalidMigrationFinding(err, text, file)];
     }
-    sections.push({ name: 'up', text: migration.up, baseLine: migration.upLine, statements: parseScriptSync(parser, migration.up) });
-    if (migration.down !== null && migration.downLine !== null) {
-      sections.push({ name: 'down', text: migration.down, baseLine: migration.downLine, statements: parseScriptSync(parser, migration.down) });
-    }
+    addMigrationSections(parser, migration, sections);
   } else {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     sections.push({ name: 'script', text: body, baseLine: 1, statements: parseScriptSync(parser, body) });

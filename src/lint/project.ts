@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
+import { resolveFormat } from '../core/formats';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
 import { invalidMigrationFinding, lintText, type LintOptions } from './linter';
@@ -26,7 +27,8 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
         `use one of the rule ids listed by --list-rules`, { file: config.file ?? undefined });
     }
   }
-  return { postgresVersion: config.lint.postgresVersion, severities: rules };
+  const format = resolveFormat(config.migrationsDir, config.format);
+  return { postgresVersion: config.lint.postgresVersion, severities: rules, ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders }) };
 }
 
 /** A file to lint; `problem` is set for a link in the migrations directory that --up cannot follow. */
@@ -99,7 +101,8 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const cache = run.cache ? LintCache.open(config.root, options) : null;
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
-    const key = cache?.key(text, file, asMigration);
+    const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
+    const key = cache?.key(text, file, asMigration, formatKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
     const found = await lintText(text, file, asMigration ? { ...options, asMigration: true } : options);

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverMigrations, readSqlText } from '../../src/core/discovery';
+import { readSqlText } from '../../src/core/discovery';
+import { discoverMigrations } from '../../src/core/formats';
 import { checksumSql, parseMigrationFile } from '../../src/core/migration-file';
 
 /** The checksum as it was computed before issue 13 (regex normalisation): the stored checksums must not change. */

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
-import { discoverMigrations, discoverSeeds } from '../../src/core/discovery';
+import { discoverSeeds } from '../../src/core/discovery';
+import { discoverMigrations } from '../../src/core/formats';
 import { MigrationError } from '../../src/core/errors';
 
 /** Issue 12: *.sql entries that are not files are refused by name (exit 2), never skipped, never opened. */

@@ -22,7 +22,7 @@ function config(overrides: Partial<Config> = {}): Config {
     root, file: null, migrationsDir: path.join(root, 'migrations'), seedsDir: path.join(root, 'seeds'), templatesDir: null,
     numbering: 'sequential', defaultEnvironment: 'development', historySchema: 'public', historyTable: 'database_migrations',
     lockWaitMs: 1000, allowOutOfOrder: false, environments: { development: {}, staging: {} }, lint: {}, slowStatementMs: 1000,
-    partitions: {}, sampleDataDir: null, ...overrides,
+    partitions: {}, sampleDataDir: null, format: 'auto', placeholders: {}, ...overrides,
   };
 }
 

@@ -278,7 +278,7 @@ describe('database-migration --lint', function () {
       const r = await cli(['--lint']);
       assert.equal(r.code, 6, r.stdout + r.stderr);
       assert.match(r.stdout, /^migrations\/add_rovers\.sql:1:1: error: "add_rovers\.sql" is not a migration file name \[invalid-migration-file\]$/m);
-      assert.match(r.stdout, /help: name migration files NNN_snake_name\.sql \(for example 004_add_observations\.sql\), or move other files out of the migrations directory/);
+      assert.match(r.stdout, /help: name migration files NNN_snake_name\.sql \(for example 004_add_observations\.sql; R_name\.sql for a repeatable one\), or move other files out of the migrations directory/);
       assert.doesNotMatch(r.stdout, /migrations\/001_a\.sql:\d+:\d+: error/);
       assert.equal((await cli(['--lint', 'migrations/add_rovers.sql'])).code, 6, 'the file itself');
       assert.equal((await cli(['--lint', 'migrations'])).code, 6, 'the directory by name');

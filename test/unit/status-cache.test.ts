@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverMigrations } from '../../src/core/discovery';
+import { discoverMigrations } from '../../src/core/formats';
 import { MigrationError } from '../../src/core/errors';
 import { compareVersions } from '../../src/core/migration-file';
 import type { StatusFile } from '../../src/core/migration-file';
