@@ -37,8 +37,8 @@ export interface MigrationFile {
 /** What a status shows of a migration file: everything but the SQL text (see status-cache.ts). */
 export type StatusFile = Pick<MigrationFile, 'version' | 'name' | 'file' | 'checksum' | 'depends' | 'transactional' | 'environments'>;
 
-const UP_MARKER = /^--\s*up\s+migration\s*$/i;
-const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
+export const UP_MARKER = /^--\s*up\s+migration\s*$/i;
+export const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
 const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
 const LOOKS_LIKE_DIRECTIVE = /^--\s*([a-z][a-z_-]*)\s*:/i;
 const DIRECTIVES = ['depends', 'transaction', 'environments'];
@@ -210,6 +210,32 @@ function readHeaderLine(trimmed: string, header: Header, file: string, line: num
     throw new MigrationError('E_BAD_DIRECTIVE', `"-- ${near[1]}:" is not a directive (did you mean "-- ${meant}:"?)`,
       `write "-- ${meant}: ..." (directives are depends, transaction and environments), or reword the comment so it does not look like one`, { file, line });
   }
+}
+
+export interface HeaderDirectives extends Header {
+  /** 0-based index of the first line that is not a comment or blank (the lines' count when there is none). */
+  endLine: number;
+}
+
+/**
+ * Our header directives (`-- depends:`, `-- transaction:`, `-- environments:`) in the leading comment lines of a
+ * file in another tool's format, read and checked exactly as a native header is. `plainKeys` are comment keys that
+ * format writes itself (Sqitch's "-- requires:"): plain comments there, never taken for misspelled directives.
+ */
+export function readHeaderDirectives(text: string, file: string, plainKeys: readonly string[] = []): HeaderDirectives {
+  const header: Header = { depends: [], transactional: true, environments: null };
+  const lines = text.split('\n');
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const trimmed = lines[i]!.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('--')) break;
+    if (DOWN_MARKER.test(trimmed) || UP_MARKER.test(trimmed)) break;
+    const key = LOOKS_LIKE_DIRECTIVE.exec(trimmed)?.[1]?.toLowerCase();
+    if (key && plainKeys.includes(key)) continue;
+    readHeaderLine(trimmed, header, file, i + 1);
+  }
+  return { ...header, endLine: i };
 }
 
 /** Refuse SQL above the "-- Up migration" marker, or a file without one. */

@@ -1,5 +1,5 @@
 import { isMigrationError, type MigrationError } from '../core/errors';
-import type { MigrationFormat } from '../core/formats/types';
+import type { FormatOptions, MigrationFormat } from '../core/formats/types';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
@@ -27,6 +27,8 @@ export interface LintOptions {
   format?: MigrationFormat;
   /** Placeholder values the format substitutes (Flyway's ${name}). */
   placeholders?: Record<string, string>;
+  /** Everything the format reads a file with (placeholders, history table, the migrations directory); wins over `placeholders`. */
+  formatOptions?: FormatOptions;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -49,7 +51,8 @@ interface Section {
 
 function addMigrationSections(parser: Parser, migration: MigrationFile, sections: Section[]): void {
   sections.push({ name: 'up', text: migration.up, baseLine: migration.upLine, statements: parseScriptSync(parser, migration.up) });
-  if (migration.down !== null && migration.downLine !== null) {
+  // A down read from another file (Flyway's U file, Sqitch's revert script) is linted there, not at this file's lines.
+  if (migration.down !== null && migration.downLine !== null && !migration.downFile) {
     sections.push({ name: 'down', text: migration.down, baseLine: migration.downLine, statements: parseScriptSync(parser, migration.down) });
   }
 }
@@ -69,7 +72,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const foreign = options.asMigration && options.format && options.format.name !== 'native' ? options.format : null;
   if (foreign) {
     try {
-      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, { placeholders: options.placeholders });
+      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, options.formatOptions ?? { placeholders: options.placeholders });
     } catch (err) {
       if (!isMigrationError(err)) throw err;
       return [invalidMigrationFinding(err, text, file)];
@@ -95,6 +98,9 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
 
   const upSection = sections.find((s) => s.name === 'up') ?? null;
   const downSection = sections.find((s) => s.name === 'down') ?? null;
+  // The down of another file still counts for the up's checks (missing down, down that does not reverse up).
+  const downStatements = downSection?.statements
+    ?? (migration?.downFile && migration.down !== null ? parseScriptSync(parser, migration.down) : null);
   // Most files have no lint-ignore comment at all: then there is nothing to look for line by line.
   const hasIgnores = HAS_IGNORE.test(text);
   const fileIgnores = hasIgnores ? collectFileIgnores(text, migration, sections) : new Set<string>();
@@ -113,7 +119,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         statements: section.statements,
         migration,
         up: upSection?.statements ?? null,
-        down: downSection?.statements ?? null,
+        down: downStatements,
         transactional: migration ? migration.transactional : false,
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
         report: (r: RuleReport) => {

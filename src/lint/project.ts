@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
-import { resolveFormat } from '../core/formats';
+import { projectFormatOptions, resolveFormat, type MigrationFormat } from '../core/formats';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
 import { invalidMigrationFinding, lintText, type LintOptions } from './linter';
@@ -28,7 +28,7 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
     }
   }
   const format = resolveFormat(config.migrationsDir, config.format);
-  return { postgresVersion: config.lint.postgresVersion, severities: rules, ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders }) };
+  return { postgresVersion: config.lint.postgresVersion, severities: rules, ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders, formatOptions: projectFormatOptions(config) }) };
 }
 
 /** A file to lint; `problem` is set for a link in the migrations directory that --up cannot follow. */
@@ -73,9 +73,19 @@ function sameDirectory(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b) || realPath(a) === realPath(b);
 }
 
-/** True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory). Lint it with asMigration. */
-export function inMigrationsDir(file: string, migrationsDir: string): boolean {
-  return isSql(file) && sameDirectory(path.dirname(file), migrationsDir);
+/**
+ * True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory), or, for a
+ * format that says which of its files are migration scripts (Flyway's subdirectories, Sqitch's deploy/ and
+ * revert/), one it owns. Lint it with asMigration.
+ */
+export function inMigrationsDir(file: string, migrationsDir: string, format?: MigrationFormat): boolean {
+  if (!isSql(file)) return false;
+  if (!format?.ownsPath) return sameDirectory(path.dirname(file), migrationsDir);
+  for (const [f, dir] of [[path.resolve(file), path.resolve(migrationsDir)], [realPath(file), realPath(migrationsDir)]] as const) {
+    const rel = path.relative(dir, f);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return format.ownsPath(rel.split(path.sep).join('/'));
+  }
+  return false;
 }
 
 /**
@@ -101,7 +111,8 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const cache = run.cache ? LintCache.open(config.root, options) : null;
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
-    const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
+    const formatKey = options.format
+      ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}${asMigration ? companionKey(text, file, options) : ''}` : 'native';
     const key = cache?.key(text, file, asMigration, formatKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
@@ -113,7 +124,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   for (const { path: f, problem } of files) {
     const file = shown(f);
     if (sources.has(file)) continue;
-    if (!inMigrationsDir(f, config.migrationsDir)) {
+    if (!inMigrationsDir(f, config.migrationsDir, options.format)) {
       const text = readSqlBytes(f, file, 'script').toString('utf8');
       sources.set(file, text);
       findings.push(...(await lintCached(text, file, false)));
@@ -169,5 +180,15 @@ function readLossy(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/** The down a format reads from another file (Flyway's U file, Sqitch's revert script): part of a lint cache key. */
+function companionKey(text: string, file: string, options: LintOptions): string {
+  try {
+    const m = options.format!.parseText(text, file, path.basename(file), options.formatOptions ?? { placeholders: options.placeholders });
+    return m?.downFile ? `\0${m.down ?? ''}` : '';
+  } catch {
+    return ''; // the file's own error is its finding
   }
 }

@@ -21,6 +21,13 @@ export interface FormatOptions {
   displayRoot?: string;
   /** Flyway-style ${name} placeholders from the config ("placeholders"). */
   placeholders?: Record<string, string>;
+  /** The history table (config "history"): Flyway's ${flyway:defaultSchema} and ${flyway:table} name it. */
+  history?: { schema: string; table: string };
+  /**
+   * The migrations directory, for parseText: a file there may need its companions (Flyway's U file, Sqitch's
+   * sqitch.plan and revert script). Without it parseText reads the one file alone.
+   */
+  dir?: string;
 }
 
 export interface FormatRead {
@@ -41,4 +48,9 @@ export interface MigrationFormat {
    * script) comes back with up '' and the SQL in `down`.
    */
   parseText(text: string, file: string, baseName: string, options: FormatOptions): MigrationFile | null;
+  /**
+   * Whether a *.sql file at `relativePath` (inside the migrations directory, "/"-separated) is one of its migration
+   * scripts, for --lint and the editor. Absent: the files directly in the directory are.
+   */
+  ownsPath?(relativePath: string): boolean;
 }
