@@ -1,3 +1,4 @@
+import { missingDownAdvice } from '../../core/formats/down-advice';
 import type { Rule } from '../types';
 
 /** A migration without a down section, or with one that holds no statements. */
@@ -20,7 +21,8 @@ export const missingDownMigration: Rule = {
     const first = ctx.statements[0];
     if (!first) return; // nothing to undo
     if (ctx.migration.down === null) {
-      ctx.report({ statement: first, message: 'this migration has no "-- Down migration" section, so it cannot be rolled back' });
+      // In the format's words: Flyway lacks an undo script, Sqitch a revert script.
+      ctx.report({ statement: first, message: `this migration ${missingDownAdvice(ctx.migration).why}, so it cannot be rolled back` });
     } else if ((ctx.down ?? []).length === 0) {
       ctx.report({ statement: first, message: 'the "-- Down migration" section of this migration is empty, so rolling it back changes nothing' });
     }
