@@ -6,6 +6,7 @@ import { detectFormat, discoverMigrations, readMigrationSet } from '../../src/co
 import { sqitchFormat, sqitchScriptOf } from '../../src/core/formats/sqitch';
 import { parseSqitchPlan } from '../../src/core/formats/sqitch-plan';
 import { statementRanges, unwrapTransaction } from '../../src/core/formats/transaction-wrapper';
+import { migrationItems } from '../../src/extension/model/tree-model';
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) {
@@ -176,5 +177,36 @@ describe('Sqitch format', () => {
     assert.equal(sqitchFormat.parseText('SELECT 1;', 'verify/t.sql', 't.sql', {}), null);
     assert.equal(sqitchFormat.parseText('SELECT 1;', 'notes.sql', 'notes.sql', {}), null);
     assert.deepEqual(sqitchScriptOf('deploy/nested/name.sql'), { kind: 'deploy', name: 'nested/name' });
+  });
+});
+
+describe('extension tree with Flyway and Sqitch migrations', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-tree-')); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('items open the deploy (or V) script and name the revert (or U) script and the verify script', () => {
+    write(dir, {
+      'sqitch/sqitch.plan': `${HEAD}schema ${T}\nmissions [schema] ${T}\n`,
+      'sqitch/deploy/schema.sql': 'CREATE SCHEMA nasa;',
+      'sqitch/revert/schema.sql': 'DROP SCHEMA nasa;',
+      'sqitch/verify/schema.sql': 'SELECT 1;',
+      'sqitch/deploy/missions.sql': 'CREATE TABLE nasa.missions (id int);',
+      'flyway/V1__a.sql': 'CREATE TABLE a (id int);',
+      'flyway/U1__a.sql': 'DROP TABLE a;',
+    });
+    const sqitch = discoverMigrations(path.join(dir, 'sqitch'), { displayRoot: dir });
+    const flyway = discoverMigrations(path.join(dir, 'flyway'), { displayRoot: dir });
+    const items = migrationItems({ folderKey: 'k', environment: 'dev', root: dir, statuses: null, files: [...sqitch, ...flyway], edges: [] });
+    assert.deepEqual(items.map((i) => [i.label, i.file]), [
+      ['0001_schema', path.join(dir, 'sqitch', 'deploy', 'schema.sql')],
+      ['0002_missions', path.join(dir, 'sqitch', 'deploy', 'missions.sql')],
+      ['1_a', path.join(dir, 'flyway', 'V1__a.sql')],
+    ]);
+    assert.match(items[0]!.tooltip, /Down \| `sqitch\/revert\/schema\.sql`/);
+    assert.match(items[0]!.tooltip, /Verify \| `sqitch\/verify\/schema\.sql`/);
+    assert.match(items[1]!.tooltip, /Down \| none \(irreversible\)/);
+    assert.match(items[2]!.tooltip, /Down \| `flyway\/U1__a\.sql`/);
+    assert.equal(items[0]!.contextValue, 'migration.unknown.file.reversible');
   });
 });
