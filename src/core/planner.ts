@@ -271,7 +271,7 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
       const why = words ? (s.file!.down === null ? words.missing : words.empty) : 'has no stored down SQL';
       throw new MigrationError('E_IRREVERSIBLE', `${migrationId(s)} is irreversible: it ${why}`,
         `${words ? words.fix : 'write the statements that undo it in its file'}, or roll back to a later version with --to`,
-        s.file ? { file: s.file.file } : {});
+        s.file ? { file: (s.file.down !== null && s.file.downFile) || s.file.file } : {});
     }
     steps.push({ version: s.version, name: s.name, downSql, source: fromFile ? 'file' : 'history', file: s.file, transactional: s.file ? s.file.transactional : s.history!.transactional });
   }
