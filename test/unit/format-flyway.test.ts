@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectFormat, discoverMigrations, readMigrationSet } from '../../src/core/formats';
+import { detectFormat, discoverMigrations, FORMATS, readMigrationSet } from '../../src/core/formats';
 import { flywayFormat, parseFlywayName, readScriptConfig } from '../../src/core/formats/flyway';
 import { replacePlaceholders } from '../../src/core/formats/flyway-placeholders';
 import { checksumSql } from '../../src/core/migration-file';
@@ -165,5 +165,13 @@ describe('Flyway format', () => {
   it('readMigrationSet reports the format', () => {
     write(dir, { 'V1__a.sql': 'SELECT 1;' });
     assert.equal(readMigrationSet(dir).format, 'flyway');
+  });
+});
+
+describe('formats registry', () => {
+  it('registers Flyway and Sqitch after native', () => {
+    const names = FORMATS.map((f) => f.name);
+    assert.equal(names[0], 'native');
+    assert.ok(names.includes('flyway') && names.includes('sqitch'), names.join(', '));
   });
 });

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readSqlText } from '../discovery';
 import { MigrationError } from '../errors';
-import { checksumSql, compareVersions, DOWN_MARKER, readHeaderDirectives, repeatableVersion, type MigrationFile } from '../migration-file';
+import { checksumSql, compareVersions, DOWN_MARKER, readLeadingDirectives, repeatableVersion, type MigrationFile } from '../migration-file';
 import { replacePlaceholders } from './flyway-placeholders';
 import { readMigrationDir, shownPath, type SqlFileText } from './read-dir';
 import type { FormatOptions, FormatRead, MigrationFormat } from './types';
@@ -97,7 +97,7 @@ interface Sections {
 /** One script's text: header directives, placeholders replaced, split at our "-- Down migration" marker when it has one. */
 function readScript(text: string, file: string, baseName: string, repeatable: boolean, options: FormatOptions): Sections {
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
-  const header = readHeaderDirectives(src, file);
+  const header = readLeadingDirectives(src.split('\n'), file);
   const replaced = replacePlaceholders(src, file, {
     values: options.placeholders ?? {}, baseName, repeatable,
     history: options.history ?? { schema: 'public', table: 'database_migrations' },

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readSqlText } from '../discovery';
 import { MigrationError } from '../errors';
-import { checksumSql, readHeaderDirectives, type HeaderDirectives, type MigrationFile } from '../migration-file';
+import { checksumSql, readLeadingDirectives, type HeaderDirectives, type MigrationFile } from '../migration-file';
 import { shownPath } from './read-dir';
 import { parseSqitchPlan, type SqitchChange, type SqitchPlan } from './sqitch-plan';
 import type { FormatOptions, FormatRead, FormatWarning, MigrationFormat } from './types';
@@ -36,7 +36,8 @@ export function sqitchVersion(index: number): string {
 /** One script's text as it runs: BOM and CRs gone, its own BEGIN/COMMIT (or, for verify, BEGIN/ROLLBACK) blanked. */
 export function readSqitchScript(text: string, file: string, kind: ScriptKind): Script {
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
-  const header = readHeaderDirectives(src, file, SQITCH_COMMENT_KEYS);
+  const lines = src.split('\n');
+  const header = readLeadingDirectives(lines, file, 0, lines.length, SQITCH_COMMENT_KEYS);
   const u = unwrapTransaction(src, kind === 'verify');
   if (u.unpairedLine !== undefined) {
     throw new MigrationError('E_BAD_DIRECTIVE', `the ${kind} script has only one half of its BEGIN ... COMMIT pair`,
