@@ -152,6 +152,12 @@ describe('Flyway format: detection, built-in placeholders, lint', function () {
     assert.deepEqual(missingDown.map((f) => [f.file, f.message]), [['migrations/V1__create_agencies.sql', 'this migration has no undo script, so it cannot be rolled back']],
       'only V1 lacks an undo script; the repeatable view has its own down section');
     assert.ok(!findings.some((f) => f.ruleId === 'invalid-migration-file'), JSON.stringify(findings));
+    // An undo script without its versioned script is named at its file, as --up refuses it.
+    p.write('migrations/U9__gone.sql', 'DROP TABLE gone;\n');
+    const orphan = await lintFindings(p);
+    assert.deepEqual(orphan.findings.filter((f) => f.ruleId === 'invalid-migration-file').map((f) => [f.file, f.message]),
+      [['migrations/U9__gone.sql', 'undo script migrations/U9__gone.sql has no versioned migration V9__...sql']]);
+    p.remove('migrations/U9__gone.sql');
     // The U file's down counts for its V file: a down that leaves the index behind is reported.
     p.write('migrations/release2/U6__index_favorites_by_time.sql', 'SELECT 1;\n');
     const again = await lintFindings(p);

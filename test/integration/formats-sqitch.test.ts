@@ -147,6 +147,13 @@ describe('Sqitch format: detection, plan errors, lint', function () {
     assert.deepEqual(findings.filter((f) => f.ruleId === 'missing-down-migration').map((f) => [f.file, f.message]),
       [['migrations/deploy/agencies.sql', 'this migration has no revert script, so it cannot be rolled back']]);
     assert.ok(!findings.some((f) => /transaction|invalid-migration-file/.test(f.ruleId)), `BEGIN/COMMIT are Sqitch's wrapper, not findings: ${JSON.stringify(findings)}`);
+    // A plan --up refuses is one finding, at sqitch.plan and its line, not a finding on every script.
+    const plan = files['migrations/sqitch.plan']!;
+    p.write('migrations/sqitch.plan', `${plan}launches [other_project:rockets] ${PLANNER}\n`);
+    const broken = await lintFindings(p);
+    assert.deepEqual(broken.findings.filter((f) => f.ruleId === 'invalid-migration-file').map((f) => [f.file, f.line, f.message]),
+      [['migrations/sqitch.plan', plan.split('\n').length, 'dependency "other_project:rockets" names a change of another Sqitch project ("other_project")']]);
+    p.write('migrations/sqitch.plan', `${plan}favorites_by_time [favorites] ${PLANNER}\n`);
     // The revert script counts for its deploy script: a revert that leaves the index behind is reported.
     p.write('migrations/revert/favorites_by_time.sql', 'BEGIN;\nSELECT 1;\nCOMMIT;\n');
     const again = await lintFindings(p);

@@ -14,7 +14,7 @@ import { MigrationError } from '../errors';
 import { checksumSql, compareVersions, DOWN_MARKER, readLeadingDirectives, repeatableVersion, type MigrationFile } from '../migration-file';
 import { replacePlaceholders } from './flyway-placeholders';
 import { readMigrationDir, shownPath, type SqlFileText } from './read-dir';
-import type { FormatOptions, FormatRead, MigrationFormat } from './types';
+import type { FormatOptions, FormatRead, FormatSurvey, MigrationFormat } from './types';
 
 const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const REPEATABLE = /^R__(.+)\.sql$/;
@@ -157,10 +157,7 @@ function read(dir: string, options: FormatOptions): FormatRead {
     if (u.parsed.kind !== 'undo') continue;
     const version = u.parsed.version;
     const target = migrations.find((m) => !m.repeatable && compareVersions(m.version, version) === 0);
-    if (!target) {
-      throw new MigrationError('E_BAD_FILENAME', `undo script ${u.file} has no versioned migration V${version}__...sql`,
-        `add the versioned script it undoes, or rename or remove the undo script`, { file: u.file });
-    }
+    if (!target) throw orphanUndoError(u.file, version);
     const other = undone.get(target);
     if (other) {
       throw new MigrationError('E_DUPLICATE_VERSION', `version ${version} has two undo scripts: ${other.file} and ${u.file}`,
@@ -170,6 +167,33 @@ function read(dir: string, options: FormatOptions): FormatRead {
     attachUndo(target, u, options);
   }
   return { migrations, warnings: [] };
+}
+
+function orphanUndoError(file: string, version: string): MigrationError {
+  return new MigrationError('E_UNPAIRED_FILE', `undo script ${file} has no versioned migration V${version}__...sql`,
+    'add the versioned script it undoes, or rename or remove the undo script', { file });
+}
+
+/** Every *.sql name of the tree with its shown path (nothing is read). */
+function namesInTree(dir: string, options: FormatOptions): { name: string; file: string }[] {
+  const out: { name: string; file: string }[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...namesInTree(full, options));
+    else if (e.name.toLowerCase().endsWith('.sql')) out.push({ name: e.name, file: shownPath(full, options) });
+  }
+  return out;
+}
+
+/** What --lint reports beyond each file's own problems: undo scripts whose versioned script is missing. */
+function survey(_names: readonly string[], dir: string, options: FormatOptions): FormatSurvey {
+  if (!fs.existsSync(dir)) return { problems: [], warnings: [] };
+  const parsed = namesInTree(dir, options).map((n) => ({ ...n, m: VERSIONED.exec(n.name) }));
+  const versions = parsed.filter((n) => n.m?.[1] === 'V').map((n) => n.m![2]!.replace(/_/g, '.'));
+  const problems = parsed.filter((n) => n.m?.[1] === 'U').map((n) => ({ file: n.file, version: n.m![2]!.replace(/_/g, '.') }))
+    .filter((u) => !versions.some((v) => compareVersions(v, u.version) === 0)).map((u) => orphanUndoError(u.file, u.version));
+  return { problems, warnings: [] };
 }
 
 /** Where a script of that name lies in the directory tree (the shown path may be relative to another directory). */
@@ -213,6 +237,7 @@ export const flywayFormat: MigrationFormat = {
     return score === 0 ? 0 : score + 1;
   },
   read,
+  survey,
   // Every *.sql of the tree is a script (read() refuses what is not a migration), dot directories aside.
   ownsPath: (rel) => !rel.split('/').some((part) => part.startsWith('.') || part === 'node_modules'),
   parseText(text, file, baseName, options) {

@@ -13,7 +13,7 @@ import { MigrationError } from '../errors';
 import { checksumSql, readLeadingDirectives, type HeaderDirectives, type MigrationFile } from '../migration-file';
 import { shownPath } from './read-dir';
 import { parseSqitchPlan, type SqitchChange, type SqitchPlan } from './sqitch-plan';
-import type { FormatOptions, FormatRead, FormatWarning, MigrationFormat } from './types';
+import type { FormatOptions, FormatRead, FormatSurvey, FormatWarning, MigrationFormat } from './types';
 import { unwrapTransaction } from './transaction-wrapper';
 
 export const PLAN_FILE = 'sqitch.plan';
@@ -117,13 +117,33 @@ function read(dir: string, options: FormatOptions): FormatRead {
   const planFile = shownPath(path.join(dir, PLAN_FILE), options);
   const migrations = plan.changes.map((change, i) => {
     const deploy = readScript(dir, 'deploy', change, options);
-    if (!deploy) {
-      throw new MigrationError('E_BAD_PLAN', `change "${change.name}" has no deploy script ${shownPath(scriptPath(dir, 'deploy', change), options)}`,
-        `write the deploy script, or remove the change from ${PLAN_FILE}`, { file: planFile, line: change.line });
-    }
+    if (!deploy) throw missingDeployError(dir, change, planFile, options);
     return toMigration(plan, i, deploy, readScript(dir, 'revert', change, options), readScript(dir, 'verify', change, options));
   });
   return { migrations, warnings: unplannedScripts(dir, plan, options) };
+}
+
+/**
+ * What --lint reports about the project as a whole, at sqitch.plan: a plan --up refuses (its first error), changes
+ * without a deploy script, and deploy scripts the plan does not name (warnings).
+ */
+function survey(_names: readonly string[], dir: string, options: FormatOptions): FormatSurvey {
+  if (!fs.existsSync(path.join(dir, PLAN_FILE))) return { problems: [], warnings: [] };
+  let plan: SqitchPlan;
+  try {
+    plan = readSqitchPlan(dir, options);
+  } catch (err) {
+    if (err instanceof MigrationError) return { problems: [err], warnings: [] };
+    throw err;
+  }
+  const planFile = shownPath(path.join(dir, PLAN_FILE), options);
+  const problems = plan.changes.filter((c) => !fs.existsSync(scriptPath(dir, 'deploy', c))).map((c) => missingDeployError(dir, c, planFile, options));
+  return { problems, warnings: unplannedScripts(dir, plan, options) };
+}
+
+function missingDeployError(dir: string, change: SqitchChange, planFile: string, options: FormatOptions): MigrationError {
+  return new MigrationError('E_BAD_PLAN', `change "${change.name}" has no deploy script ${shownPath(scriptPath(dir, 'deploy', change), options)}`,
+    `write the deploy script, or remove the change from ${PLAN_FILE}`, { file: planFile, line: change.line });
 }
 
 /** Where a script lies: its kind and change name from the path ("deploy/foo/bar.sql": deploy, "foo/bar"), or null. */
@@ -138,12 +158,23 @@ export function sqitchScriptOf(file: string): { kind: ScriptKind; name: string }
   return null;
 }
 
+/** The plan, or null when there is none or it does not parse (survey() reports that at sqitch.plan). */
+function planIfReadable(dir: string, options: FormatOptions): SqitchPlan | null {
+  if (!fs.existsSync(path.join(dir, PLAN_FILE))) return null;
+  try {
+    return readSqitchPlan(dir, options);
+  } catch (err) {
+    if (err instanceof MigrationError) return null;
+    throw err;
+  }
+}
+
 /** One deploy or revert script for --lint and the editor: with the plan and its companion script when `options.dir` has them. */
 function parseText(text: string, file: string, _baseName: string, options: FormatOptions): MigrationFile | null {
   const where = sqitchScriptOf(file);
   if (!where || where.kind === 'verify') return null; // verify scripts are plain scripts
   const script = readSqitchScript(text, file, where.kind);
-  const plan = options.dir && fs.existsSync(path.join(options.dir, PLAN_FILE)) ? readSqitchPlan(options.dir, options) : null;
+  const plan = options.dir ? planIfReadable(options.dir, options) : null;
   let index = -1;
   if (plan) for (let i = plan.changes.length - 1; i >= 0 && index === -1; i--) if (plan.changes[i]!.scriptName === where.name) index = i;
   const change: SqitchChange = index === -1
@@ -167,5 +198,6 @@ export const sqitchFormat: MigrationFormat = {
   },
   read,
   parseText,
+  survey,
   ownsPath: (rel) => rel.startsWith('deploy/') || rel.startsWith('revert/'),
 };
