@@ -130,6 +130,18 @@ describe('Flyway format: detection, built-in placeholders, lint', function () {
     assert.match(r.stderr, /is not a migration file name/);
   });
 
+  it('a CONCURRENTLY script without its .conf file is refused, naming the script config file to write', async () => {
+    p = await makeProject('pglite', { ...fixtureTree('flyway'), 'migrations/V6__index_favorites.sql': 'CREATE INDEX CONCURRENTLY favorites_added_at_idx ON favorites (added_at);\n' }, CONFIG);
+    const r = await p.cli(['--up']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /migrations\/V6__index_favorites\.sql:1: CREATE INDEX CONCURRENTLY cannot run inside a transaction, and 6_index_favorites runs in one/);
+    assert.match(r.stderr, /fix: put "executeInTransaction=false" in migrations\/V6__index_favorites\.sql\.conf \(Flyway's script config file\)/);
+    assert.deepEqual(await userTables(p), [], 'nothing ran');
+    p.write('migrations/V6__index_favorites.sql.conf', 'executeInTransaction=false\n');
+    const ok = await p.cli(['--up']);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it('${flyway:user} is refused by name (it depends on the connection), unless the config gives it a value', async () => {
     p = await makeProject('pglite', { 'migrations/V1__grants.sql': 'CREATE TABLE t (id int);\nGRANT SELECT ON t TO ${flyway:user};\n' });
     const r = await p.cli(['--up']);

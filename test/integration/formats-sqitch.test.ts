@@ -120,6 +120,20 @@ describe('Sqitch format: detection, plan errors, lint', function () {
     assert.match(native.stdout, /No migrations|0 pending|no migrations/i);
   });
 
+  it('a deploy script the plan does not name is a warning (it is not run); a wrapped CONCURRENTLY script is refused with Sqitch\'s fix', async () => {
+    p = await makeProject('pglite', { ...fixtureTree('sqitch'), 'migrations/deploy/stray.sql': 'CREATE TABLE stray (id int);\n' });
+    const status = await p.cli(['--status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stderr, /warning: migrations\/deploy\/stray\.sql: deploy script stray\.sql is not in sqitch\.plan, so it is not run/);
+    // Wrapped in BEGIN/COMMIT (both scripts), the change is transactional: CONCURRENTLY cannot run there.
+    p.write('migrations/deploy/observations_time_idx.sql', 'BEGIN;\nCREATE INDEX CONCURRENTLY observations_observed_at_idx ON observations (observed_at);\nCOMMIT;\n');
+    p.write('migrations/revert/observations_time_idx.sql', 'BEGIN;\nDROP INDEX observations_observed_at_idx;\nCOMMIT;\n');
+    const up = await p.cli(['--up']);
+    assert.equal(up.code, 2);
+    assert.match(up.stderr, /migrations\/deploy\/observations_time_idx\.sql:2: CREATE INDEX CONCURRENTLY cannot run inside a transaction/);
+    assert.match(up.stderr, /take the BEGIN; \.\.\. COMMIT; wrapper off the deploy and revert scripts/);
+  });
+
   it('plan errors name sqitch.plan and the line', async () => {
     const files = fixtureTree('sqitch');
     const plan = files['migrations/sqitch.plan']!;

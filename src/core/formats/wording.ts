@@ -47,14 +47,14 @@ export function downSectionWords(m: Described): { missing: string; empty: string
 }
 
 /** How to mark a migration of this format to run outside a transaction. */
-export function transactionNoneFix(m: Pick<MigrationFile, 'format'> | null): string {
+export function transactionNoneFix(m: (Pick<MigrationFile, 'format'> & Partial<Pick<MigrationFile, 'file'>>) | null): string {
   switch (m?.format) {
     case 'golang-migrate':
       return 'add the line "-- transaction: none" at the top of the .up.sql file (what x-multi-statement did in golang-migrate: the statements then run one by one)';
     case 'dbmate':
       return 'write "-- migrate:up transaction:false" (dbmate\'s option; the migration then runs statement by statement)';
     case 'flyway':
-      return 'put "executeInTransaction=false" in a script config file next to the script (<script>.sql.conf, as in Flyway), or add the line "-- transaction: none" at the top of the script (the migration then runs statement by statement)';
+      return `put "executeInTransaction=false" in ${m.file ? `${m.file}.conf` : 'a script config file next to the script (<script>.sql.conf)'} (Flyway's script config file), or add the line "-- transaction: none" at the top of the script (the migration then runs statement by statement)`;
     case 'sqitch':
       return 'take the BEGIN; ... COMMIT; wrapper off the deploy and revert scripts (Sqitch then runs them without a transaction, and so do we), or add the line "-- transaction: none" at the top of the deploy script';
     case undefined:
