@@ -142,7 +142,8 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     }
     sources.set(file, text);
     // Two files with one version: --up refuses the directory, so each file of the pair carries its error.
-    duplicates ??= duplicateVersionsByFile(config.migrationsDir, shown);
+    // Another format's survey reports them (its names are not native ones).
+    duplicates ??= options.format?.survey ? new Map() : duplicateVersionsByFile(config.migrationsDir, shown);
     for (const err of duplicates.get(path.basename(f)) ?? []) findings.push(invalidMigrationFinding(err, text, file));
   }
   if (options.format?.survey) {

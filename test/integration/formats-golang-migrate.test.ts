@@ -83,6 +83,23 @@ describe('golang-migrate format: lint, detection and refused files', function ()
     assert.match(lint.stdout, /^migrations\/cleanup\.sql:1:1: error: "cleanup\.sql" is not a golang-migrate migration file name \[invalid-migration-file\]$/m);
   });
 
+  it('two pairs with one version are refused by --up and marked at both .up.sql files by --lint', async () => {
+    p = await makeProject('pglite', {
+      'migrations/1_create_missions.up.sql': 'CREATE TABLE missions (id bigint);\n',
+      'migrations/1_create_missions.down.sql': 'DROP TABLE missions;\n',
+      'migrations/01_create_probes.up.sql': 'CREATE TABLE probes (id bigint);\n',
+    });
+    const message = 'version 01 is used by two files: migrations/1_create_missions.up.sql and migrations/01_create_probes.up.sql';
+    const up = await p.cli(['--up']);
+    assert.equal(up.code, 2);
+    assert.ok(up.stderr.includes(message), up.stderr);
+    const lint = await p.cli(['--lint', '--format', 'gcc']);
+    for (const file of ['01_create_probes.up.sql', '1_create_missions.up.sql']) {
+      assert.ok(lint.stdout.includes(`migrations/${file}:1:1: error: ${message} [invalid-migration-file]`), lint.stdout);
+    }
+    assert.doesNotMatch(lint.stdout, /1_create_missions\.down\.sql:1:1: error/);
+  });
+
   it('statements that cannot run in a transaction need "-- transaction: none" (what x-multi-statement did), said in the format\'s words', async () => {
     p = await makeProject('pglite', {
       'migrations/001_a.up.sql': 'CREATE TABLE a (id int, b int);\nCREATE INDEX CONCURRENTLY a_id ON a (id);\nCREATE INDEX CONCURRENTLY a_b ON a (b);\n',

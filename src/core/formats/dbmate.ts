@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MigrationError } from '../errors';
 import { checksumSql, firstCodeOffset, readLeadingDirectives, repeatableVersion, textLines, type MigrationFile, type MigrationIdentity } from '../migration-file';
-import { badNameError, entryNames, isSqlName, readMigrationDir, shownPath } from './read-dir';
+import { badNameError, duplicateVersionProblems, entryNames, isSqlName, readMigrationDir, shownPath } from './read-dir';
 import type { FormatRead, FormatSurvey, FormatWarning, MigrationFormat } from './types';
 
 const FILE = /^(\d+)_(.+?)(\.sql)?\.sql$/;
@@ -131,9 +131,11 @@ export const dbmateFormat: MigrationFormat = {
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];
     const warnings: FormatWarning[] = [];
+    const migrations: { version: string; name: string; file: string }[] = [];
     for (const n of [...names].filter(isSqlName).sort()) {
       const file = shownPath(path.join(dir, n), options);
       const parsed = dbmateFileName(n);
+      if (parsed) migrations.push({ version: parsed.version, name: parsed.name, file });
       if (!parsed) problems.push(badNameError(n, file, 'dbmate', PATTERN, EXAMPLE));
       else if (parsed.doubled) {
         const fixed = n.slice(0, -'.sql'.length);
@@ -141,6 +143,7 @@ export const dbmateFormat: MigrationFormat = {
           hint: `rename it to ${fixed} ("dbmate new" adds ".sql" itself); the version stays ${parsed.version}, so the history still matches` });
       }
     }
+    problems.push(...duplicateVersionProblems(migrations));
     return { problems, warnings };
   },
   read(dir, options): FormatRead {

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { MigrationError } from '../errors';
 import { parseMarkedMigration, repeatableVersion, type MigrationFile, type MigrationIdentity } from '../migration-file';
-import { badNameError, entryNames, isSqlName, readMigrationDir, shownPath } from './read-dir';
+import { badNameError, duplicateVersionProblems, entryNames, isSqlName, readMigrationDir, shownPath } from './read-dir';
 import type { FormatOptions, FormatRead, FormatSurvey, MigrationFormat } from './types';
 
 const FILE = /^(\d+)_(.+)\.sql$/;
@@ -56,8 +56,11 @@ export const nodePgMigrateFormat: MigrationFormat = {
   },
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];
+    const migrations: { version: string; name: string; file: string }[] = [];
     for (const n of [...names].sort()) {
       const file = shownPath(path.join(dir, n), options);
+      const identity = isSqlName(n) ? nodePgMigrateFileName(n) : null;
+      if (identity) migrations.push({ ...identity, file });
       if (isScriptMigration(n)) {
         problems.push(new MigrationError('E_UNSUPPORTED_FILE', `"${n}" is a ${/ts$/i.test(n) ? 'TypeScript' : 'JavaScript'} migration, which cannot be run (only node-pg-migrate's SQL migrations can)`,
           CONVERT_HINT.replace('each one', 'it'), { file }));
@@ -65,6 +68,7 @@ export const nodePgMigrateFormat: MigrationFormat = {
         problems.push(badNameError(n, file, 'node-pg-migrate', PATTERN, EXAMPLE));
       }
     }
+    problems.push(...duplicateVersionProblems(migrations));
     return { problems, warnings: [] };
   },
   read(dir, options): FormatRead {
