@@ -123,10 +123,22 @@ function opensWithDbmateMarker(full: string): boolean {
 export const dbmateFormat: MigrationFormat = {
   name: 'dbmate',
   detect(names, dir) {
-    const candidates = names.filter((n) => dbmateFileName(n) !== null).sort();
-    // The first lines of a few files say it: "-- migrate:up" is dbmate's alone.
-    if (candidates.slice(0, 3).some((n) => opensWithDbmateMarker(path.join(dir, n)))) return 3;
-    return candidates.some((n) => dbmateFileName(n)!.doubled) ? 2 : 0;
+    // The first lines of the first few files say it: "-- migrate:up" is dbmate's alone. One pass, no sort (a
+    // native directory of 10,000 files is looked at by every command).
+    const first: string[] = [];
+    let doubled = false;
+    for (const n of names) {
+      const c = n.charCodeAt(0);
+      if (!((c >= 48 && c <= 57) || (c === 82 && n.charCodeAt(1) === 95)) || !n.endsWith('.sql')) continue;
+      if (n.endsWith('.sql.sql')) doubled = true;
+      if (first.length < 3) first.push(n);
+      else if (n < first[2]!) first[2] = n;
+      else continue;
+      first.sort();
+    }
+    const candidates = first.filter((n) => dbmateFileName(n) !== null);
+    if (candidates.some((n) => opensWithDbmateMarker(path.join(dir, n)))) return 3;
+    return doubled && names.some((n) => dbmateFileName(n)?.doubled) ? 2 : 0;
   },
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];

@@ -94,7 +94,7 @@ export const golangMigrateFormat: MigrationFormat = {
   name: 'golang-migrate',
   detect(names) {
     // Nothing else names files "*.up.sql" / "*.down.sql": one such file says golang-migrate.
-    return names.some((n) => golangMigrateFileName(n) !== null) ? 3 : 0;
+    return names.some((n) => (n.endsWith('.up.sql') || n.endsWith('.down.sql')) && golangMigrateFileName(n) !== null) ? 3 : 0;
   },
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];

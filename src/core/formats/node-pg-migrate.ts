@@ -27,6 +27,15 @@ export function nodePgMigrateFileName(baseName: string): MigrationIdentity | nul
   return r ? { version: repeatableVersion(r[1]!), name: r[1]!, repeatable: true } : null;
 }
 
+/** True when the first `count` characters of `s` are digits. */
+function allDigits(s: string, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** True for a JavaScript or TypeScript migration file (not a type declaration). */
 export function isScriptMigration(name: string): boolean {
   return SCRIPT_FILE.test(name) && !/\.d\.[cm]?ts$/i.test(name);
@@ -47,12 +56,25 @@ function scriptMigrationsError(scripts: readonly string[], dir: string, options:
 export const nodePgMigrateFormat: MigrationFormat = {
   name: 'node-pg-migrate',
   detect(names) {
-    if (names.some((n) => isScriptMigration(n) && /^\d+_/.test(n))) return 3;
-    const versioned = names.filter(isSqlName).map((n) => FILE.exec(n)).filter((m): m is RegExpExecArray => m !== null);
-    if (versioned.length === 0) return 0;
-    // node-pg-migrate's timestamps: 13 digits (milliseconds) or 17 (YYYYMMDDHHmmssSSS). Ours are 3 or 14 digits long.
-    if (versioned.every((m) => m[1]!.length === 13 || m[1]!.length === 17)) return 2;
-    return 0;
+    // node-pg-migrate's timestamps: 13 digits (milliseconds) or 17 (YYYYMMDDHHmmssSSS); ours are 3 or 14 digits long.
+    // One pass with string checks: every command looks at the directory, which may hold 10,000 files.
+    let versioned = 0;
+    let otherVersions = false;
+    for (const n of names) {
+      const c = n.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
+      const digits = n.indexOf('_');
+      if (digits <= 0) continue;
+      if (!n.endsWith('.sql')) {
+        if (isScriptMigration(n) && /^\d+_/.test(n)) return 3;
+        continue;
+      }
+      if (n.length > digits + 5 && allDigits(n, digits)) {
+        versioned++;
+        if (digits !== 13 && digits !== 17) otherVersions = true;
+      }
+    }
+    return versioned > 0 && !otherVersions ? 2 : 0;
   },
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];
