@@ -106,7 +106,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
     // A file whose migration spans others (golang-migrate's .down.sql beside an .up.sql) is only as fresh as they are.
-    const companions = asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
+    const companions = cache && asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
     const companionKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
     const key = cache?.key(text, file, asMigration, formatKey + companionKey);
     const hit = key === undefined ? undefined : cache!.get(key);

@@ -59,6 +59,10 @@ describe('golang-migrate format: lint, detection and refused files', function ()
     const lint = await p.cli(['--lint', '--format', 'gcc']);
     assert.match(lint.stdout, /^migrations\/001_a\.up\.sql:2:\d+: warning: table "b" created in up is not dropped in down \[down-does-not-reverse-up\]$/m);
     assert.doesNotMatch(lint.stdout, /missing-down-migration/);
+    // The lint cache knows the up file's result depends on its .down.sql: editing only the down file is seen.
+    p.write('migrations/001_a.down.sql', 'DROP TABLE b;\nDROP TABLE a;\n');
+    const again = await p.cli(['--lint', '--format', 'gcc']);
+    assert.doesNotMatch(again.stdout, /down-does-not-reverse-up/);
   });
 
   it('a .down.sql without its .up.sql is refused by every command and listed by --lint', async () => {
