@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
 import { resolveFormat, type MigrationFormat } from '../core/formats';
+import { entryNames } from '../core/formats/read-dir';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
 import { invalidMigrationFinding, lineLength, lintText, type LintOptions } from './linter';
@@ -166,7 +167,7 @@ function isInside(dir: string, ancestor: string): boolean {
  * linted, else for the files that were. A file the survey names that was not read yet (a .js file) joins `sources`.
  */
 function surveyFindings(format: MigrationFormat, dir: string, cwd: string, sources: Map<string, string>, covered: boolean): Finding[] {
-  const { problems, warnings } = format.survey!(entryNamesOf(dir), dir, { displayRoot: cwd });
+  const { problems, warnings } = format.survey!(entryNames(dir), dir, { displayRoot: cwd });
   const findings: Finding[] = [];
   const textOf = (file: string): string | null => {
     if (sources.has(file)) return sources.get(file)!;
@@ -188,14 +189,6 @@ function surveyFindings(format: MigrationFormat, dir: string, cwd: string, sourc
       line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file' });
   }
   return findings;
-}
-
-function entryNamesOf(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /** The duplicate-version errors --up could stop at, by the name of each file they name in the migrations directory. */
