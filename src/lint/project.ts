@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
-import { resolveFormat, type MigrationFormat } from '../core/formats';
+import { projectFormatOptions, resolveFormat, type MigrationFormat } from '../core/formats';
 import { entryNames } from '../core/formats/read-dir';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
@@ -31,7 +31,7 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
   const format = resolveFormat(config.migrationsDir, config.format);
   return {
     postgresVersion: config.lint.postgresVersion, severities: rules,
-    ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders, migrationsDir: config.migrationsDir }),
+    ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders, migrationsDir: config.migrationsDir, formatOptions: projectFormatOptions(config) }),
   };
 }
 
@@ -77,9 +77,19 @@ function sameDirectory(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b) || realPath(a) === realPath(b);
 }
 
-/** True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory). Lint it with asMigration. */
-export function inMigrationsDir(file: string, migrationsDir: string): boolean {
-  return isSql(file) && sameDirectory(path.dirname(file), migrationsDir);
+/**
+ * True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory), or, for a
+ * format that says which of its files are migration scripts (Flyway's subdirectories, Sqitch's deploy/ and
+ * revert/), one it owns. Lint it with asMigration.
+ */
+export function inMigrationsDir(file: string, migrationsDir: string, format?: MigrationFormat): boolean {
+  if (!isSql(file)) return false;
+  if (!format?.ownsPath) return sameDirectory(path.dirname(file), migrationsDir);
+  for (const [f, dir] of [[path.resolve(file), path.resolve(migrationsDir)], [realPath(file), realPath(migrationsDir)]] as const) {
+    const rel = path.relative(dir, f);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return format.ownsPath(rel.split(path.sep).join('/'));
+  }
+  return false;
 }
 
 /**
@@ -108,8 +118,10 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
     // A file whose migration spans others (golang-migrate's .down.sql beside an .up.sql) is only as fresh as they are.
     const companions = cache && asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
-    const companionKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
-    const key = cache?.key(text, file, asMigration, formatKey + companionKey);
+    const pairedKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
+    // Flyway's U file and Sqitch's revert script, found by the format itself (they may lie in other directories).
+    const readKey = cache && asMigration && options.format && !options.format.companions ? companionKey(text, file, options) : '';
+    const key = cache?.key(text, file, asMigration, formatKey + pairedKey + readKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
     const found = await lintText(text, file, asMigration ? { ...options, asMigration: true } : options);
@@ -120,7 +132,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   for (const { path: f, problem } of files) {
     const file = shown(f);
     if (sources.has(file)) continue;
-    if (!inMigrationsDir(f, config.migrationsDir)) {
+    if (!inMigrationsDir(f, config.migrationsDir, options.format)) {
       const text = readSqlBytes(f, file, 'script').toString('utf8');
       sources.set(file, text);
       findings.push(...(await lintCached(text, file, false)));
@@ -217,5 +229,15 @@ function readLossy(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/** The down a format reads from another file (Flyway's U file, Sqitch's revert script): part of a lint cache key. */
+function companionKey(text: string, file: string, options: LintOptions): string {
+  try {
+    const m = options.format!.parseText(text, file, path.basename(file), options.formatOptions ?? { placeholders: options.placeholders });
+    return m?.downFile ? `\0${m.down ?? ''}` : '';
+  } catch {
+    return ''; // the file's own error is its finding
   }
 }
