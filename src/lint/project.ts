@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
 import { projectFormatOptions, resolveFormat, type MigrationFormat } from '../core/formats';
+import { entryNames } from '../core/formats/read-dir';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
 import { invalidMigrationFinding, lineLength, lintText, type LintOptions } from './linter';
@@ -116,10 +117,10 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
     // A file whose migration spans others (golang-migrate's .down.sql beside an .up.sql) is only as fresh as they are.
-    const companions = asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
+    const companions = cache && asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
     const pairedKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
     // Flyway's U file and Sqitch's revert script, found by the format itself (they may lie in other directories).
-    const readKey = asMigration && options.format && !options.format.companions ? companionKey(text, file, options) : '';
+    const readKey = cache && asMigration && options.format && !options.format.companions ? companionKey(text, file, options) : '';
     const key = cache?.key(text, file, asMigration, formatKey + pairedKey + readKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
@@ -154,7 +155,8 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     }
     sources.set(file, text);
     // Two files with one version: --up refuses the directory, so each file of the pair carries its error.
-    duplicates ??= duplicateVersionsByFile(config.migrationsDir, shown);
+    // Another format's survey reports them (its names are not native ones).
+    duplicates ??= options.format?.survey ? new Map() : duplicateVersionsByFile(config.migrationsDir, shown);
     for (const err of duplicates.get(path.basename(f)) ?? []) findings.push(invalidMigrationFinding(err, text, file));
   }
   if (options.format?.survey) {
@@ -177,7 +179,7 @@ function isInside(dir: string, ancestor: string): boolean {
  * linted, else for the files that were. A file the survey names that was not read yet (a .js file) joins `sources`.
  */
 function surveyFindings(format: MigrationFormat, dir: string, cwd: string, sources: Map<string, string>, covered: boolean): Finding[] {
-  const { problems, warnings } = format.survey!(entryNamesOf(dir), dir, { displayRoot: cwd });
+  const { problems, warnings } = format.survey!(entryNames(dir), dir, { displayRoot: cwd });
   const findings: Finding[] = [];
   const textOf = (file: string): string | null => {
     if (sources.has(file)) return sources.get(file)!;
@@ -199,14 +201,6 @@ function surveyFindings(format: MigrationFormat, dir: string, cwd: string, sourc
       line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file' });
   }
   return findings;
-}
-
-function entryNamesOf(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /** The duplicate-version errors --up could stop at, by the name of each file they name in the migrations directory. */
