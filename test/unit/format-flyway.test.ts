@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectFormat, discoverMigrations, FORMATS, readMigrationSet } from '../../src/core/formats';
+import { detectFormat, discoverMigrations, FORMATS, readMigrationSet, readProjectMigrations } from '../../src/core/formats';
 import { flywayFormat, parseFlywayName, readScriptConfig } from '../../src/core/formats/flyway';
 import { replacePlaceholders } from '../../src/core/formats/flyway-placeholders';
 import { checksumSql } from '../../src/core/migration-file';
@@ -160,6 +160,13 @@ describe('Flyway format', () => {
     assert.deepEqual([u.up, u.down, u.upLine, u.downLine], ['', '\nDROP TABLE b;', 1, 1]);
     assert.equal(parseFlywayName('V1_2_3__x.sql', 'f').kind, 'versioned');
     assert.match(errorOf(() => flywayFormat.parseText('SELECT 1;', 'v1__x.sql', 'v1__x.sql', {})).message, /not a Flyway migration file name/);
+  });
+
+  it('${flyway:defaultSchema} and ${flyway:table} name the configured history table', () => {
+    write(dir, { 'R__grants.sql': 'GRANT SELECT ON ${flyway:defaultSchema}.${flyway:table} TO auditor;' });
+    const read = readProjectMigrations({ migrationsDir: dir, root: dir, format: 'auto', placeholders: {}, historySchema: 'ops', historyTable: 'schema_history' });
+    assert.equal(read.format, 'flyway');
+    assert.equal(read.migrations[0]!.up, 'GRANT SELECT ON ops.schema_history TO auditor;');
   });
 
   it('readMigrationSet reports the format', () => {
