@@ -150,6 +150,14 @@ describe('Sqitch format', () => {
     assert.deepEqual([e.location.file, e.location.line], [path.join('deploy', 'schema.sql'), 1]);
   });
 
+  it('a psql backslash command is refused at its line, saying why', () => {
+    project({ 'deploy/missions.sql': 'BEGIN;\n\\i deploy/shared.sql\nCOMMIT;\n' });
+    const e = errorOf(() => discoverMigrations(dir, { displayRoot: dir }));
+    assert.match(e.message, /^\\i is a psql command, not SQL/);
+    assert.match(e.hint, /paste the included file's SQL/);
+    assert.deepEqual([e.location.file, e.location.line], [path.join('deploy', 'missions.sql'), 2]);
+  });
+
   it('our header directives work in Sqitch scripts, "-- requires:" stays a comment', () => {
     project({ 'deploy/schema.sql': '-- requires: nothing\n-- environments: test\nBEGIN;\nCREATE SCHEMA nasa;\nCOMMIT;\n' });
     assert.deepEqual(discoverMigrations(dir)[0]!.environments, ['test']);

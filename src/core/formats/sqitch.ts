@@ -33,11 +33,22 @@ export function sqitchVersion(index: number): string {
   return String(index + 1).padStart(4, '0');
 }
 
+/** Sqitch runs scripts with psql; we send them to the server, which does not know psql's backslash commands. */
+function refusePsqlCommands(src: string, file: string): void {
+  const at = src.split('\n').findIndex((l) => /^\s*\\[a-zA-Z!?]/.test(l));
+  if (at === -1) return;
+  const command = src.split('\n')[at]!.trim().split(/\s/)[0]!;
+  throw new MigrationError('E_BAD_DIRECTIVE', `${command} is a psql command, not SQL: the script is sent to the server, which does not run it`,
+    command === '\\i' || command === '\\ir' ? 'paste the included file\'s SQL into the script instead' : 'remove the line, or write its effect in SQL (e.g. SET for \\set variables that configure the session)',
+    { file, line: at + 1 });
+}
+
 /** One script's text as it runs: BOM and CRs gone, its own BEGIN/COMMIT (or, for verify, BEGIN/ROLLBACK) blanked. */
 export function readSqitchScript(text: string, file: string, kind: ScriptKind): Script {
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   const lines = src.split('\n');
   const header = readLeadingDirectives(lines, file, 0, lines.length, SQITCH_COMMENT_KEYS);
+  refusePsqlCommands(src, file);
   const u = unwrapTransaction(src, kind === 'verify');
   if (u.unpairedLine !== undefined) {
     throw new MigrationError('E_BAD_DIRECTIVE', `the ${kind} script has only one half of its BEGIN ... COMMIT pair`,
