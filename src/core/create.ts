@@ -48,11 +48,12 @@ function timestampVersion(now: Date): string {
 export function nextVersion(existing: string[], numbering: Config['numbering'], now = new Date()): string {
   if (numbering === 'timestamp') {
     let v = timestampVersion(now);
-    const taken = new Set(existing.map((e) => BigInt(e)));
+    const taken = new Set(existing.filter((e) => /^\d+$/.test(e)).map((e) => BigInt(e)));
     while (taken.has(BigInt(v))) v = (BigInt(v) + 1n).toString();
     return v;
   }
-  const seq = existing.filter((e) => e.length < 14);
+  // A dotted version (1.2.10) counts by its first part; repeatable ones (R_name) have no number.
+  const seq = existing.filter((e) => /^\d+(\.\d+)*$/.test(e)).map((e) => e.split('.')[0]!).filter((e) => e.length < 14);
   const max = seq.reduce((m, e) => (BigInt(e) > m ? BigInt(e) : m), 0n);
   const width = Math.max(3, ...seq.map((e) => e.length));
   return (max + 1n).toString().padStart(width, '0');
