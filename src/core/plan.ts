@@ -55,7 +55,7 @@ const NO_ANALYSIS: MigrationAnalysis = { edges: [], nonTransactional: [], statem
 /** Plans a run in `direction` and checks every planned statement; throws a MigrationError naming file and line. */
 export async function planRun(direction: Direction, files: MigrationFile[], statuses: MigrationStatus[], options: PlanOptions, settings: PlanSettings): Promise<RunPlan> {
   // Parsing every file (for dependency edges) only matters when something can run.
-  const relevant = direction === 'up' ? statuses.some((s) => s.state === 'pending') : statuses.some((s) => s.history);
+  const relevant = direction === 'up' ? statuses.some((s) => s.state === 'pending' || s.state === 'outdated') : statuses.some((s) => s.history);
   // An --up plan runs up sections only: the down sections are not parsed (a third of the parsing for typical files).
   const analysis = relevant ? await analyseMigrations(files, settings.postgresVersion, { down: direction === 'down' }) : NO_ANALYSIS;
   const steps = direction === 'up'

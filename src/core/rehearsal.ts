@@ -137,6 +137,8 @@ export interface VerificationResult {
   /** Up failed when run again after down (usually because down left something behind). */
   reapplyError?: string;
   skippedReason?: string;
+  /** A repeatable migration without a down section: checked by applying it twice instead of up, down, up. */
+  repeatable?: boolean;
   ok: boolean;
 }
 
@@ -166,6 +168,12 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
         upSql = up.sql;
         downSql = down.sql;
         note = 'checked with CONCURRENTLY removed: it runs outside a transaction, and the schema effect is the same';
+      }
+      if (m.repeatable && (downSql === null || !downSql.trim())) {
+        const r = await verifyRepeatable(session, m, upSql, excludeTables);
+        results.push({ ...r, ...(note ? { note } : {}) });
+        if (!r.ok) break;
+        continue;
       }
       if (downSql === null || !downSql.trim()) {
         results.push({ id, downDifferences: [], reapplyDifferences: [], ok: false, skippedReason: 'has no down section, so it cannot be rolled back' });
@@ -206,14 +214,41 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
   return results;
 }
 
+/**
+ * A repeatable migration without a down section is checked for what it promises instead: applied again on top of
+ * itself (as every later --up does when it changes), it leaves the catalog exactly as the first application did.
+ */
+async function verifyRepeatable(session: Session, m: MigrationFile, upSql: string, excludeTables: string[]): Promise<VerificationResult> {
+  const id = migrationId(m);
+  try {
+    await rehearseStatements(session, upSql, m.upLine);
+  } catch (err) {
+    const f = describeStatementFailure(err, m.upLine);
+    throw new MigrationError('E_VERIFY_FAILED', `${id} failed during verification (up): ${f.text}`,
+      'fix the up section; nothing was changed (verification runs in a transaction that is rolled back)', { file: m.file, line: f.line, column: f.column }, { cause: err });
+  }
+  const applied = await snapshotCatalog(session, excludeTables);
+  await session.exec('SAVEPOINT dm_reapply');
+  try {
+    await rehearseStatements(session, upSql, m.upLine);
+  } catch (err) {
+    await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
+    const f = describeStatementFailure(err, m.upLine);
+    return { id, downDifferences: [], reapplyDifferences: [], ok: false, repeatable: true,
+      reapplyError: `line ${f.line}: ${f.text} (a repeatable migration must apply again on top of itself: use CREATE OR REPLACE, or DROP ... IF EXISTS first)` };
+  }
+  const reapplyDifferences = diffCatalog(applied, await snapshotCatalog(session, excludeTables));
+  return { id, downDifferences: [], reapplyDifferences, ok: reapplyDifferences.length === 0, repeatable: true };
+}
+
 export function verificationError(results: VerificationResult[]): MigrationError | null {
   const bad = results.filter((r) => !r.ok);
   if (bad.length === 0) return null;
   const lines = bad.flatMap((r) => [
     ...(r.skippedReason ? [`${r.id} ${r.skippedReason}`] : []),
     ...r.downDifferences.map((d) => `${r.id}: after down, ${describeDifference(d)}`),
-    ...r.reapplyDifferences.map((d) => `${r.id}: after down and up again, ${describeDifference(d)}`),
-    ...(r.reapplyError ? [`${r.id}: up fails when run again after down (${r.reapplyError})`] : []),
+    ...r.reapplyDifferences.map((d) => `${r.id}: ${r.repeatable ? 'applied again on top of itself' : 'after down and up again'}, ${describeDifference(d)}`),
+    ...(r.reapplyError ? [`${r.id}: up fails when run again ${r.repeatable ? 'on top of itself' : 'after down'} (${r.reapplyError})`] : []),
   ]);
   return new MigrationError('E_VERIFY_FAILED', `rollback verification failed:\n  ${lines.join('\n  ')}`,
     'make the down section drop or restore exactly what up changes (run --verify to re-check); nothing was applied');

@@ -30,7 +30,7 @@ export interface ImportedMigration {
   /** The migration file it matched, or null: recorded without one (status shows it missing). */
   file: string | null;
   /** What --status will show for it. */
-  state: 'applied' | 'dirty' | 'missing' | 'modified';
+  state: 'applied' | 'dirty' | 'missing' | 'modified' | 'outdated';
   checksum: string;
   appliedAt: string | null;
   appliedBy: string;
@@ -109,9 +109,9 @@ function plan(ctx: EngineContext, where: ToolTable, a: ToolApplied): Planned {
     state = 'missing';
     reasons.push(`no file for it in ${path.relative(ctx.config.root, ctx.config.migrationsDir) || '.'}: recorded so --status shows it missing`);
   } else if (a.checksumMatches === false) {
-    // Never our SHA-256 of the file: --status reports it modified (a repeatable one is applied again by --up).
+    // Never our SHA-256 of the file: --status reports it modified (a repeatable one outdated: --up applies it again).
     checksum = `${where.tool}:${a.toolChecksum}`;
-    state = 'modified';
+    state = f.repeatable ? 'outdated' : 'modified';
     reasons.push(`the file changed since ${where.tool} applied it (${where.tool}'s checksum ${a.toolChecksum} does not match the file)`);
   }
   if (a.dirty) {

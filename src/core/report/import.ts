@@ -7,7 +7,7 @@ import type { Style } from './style';
 const IMPORT_HEAD = ['version', 'name', 'state', 'applied at', 'duration', 'note'];
 
 function importRows(list: ImportedMigration[], style: Style): string[][] {
-  return list.map((m) => [m.version, m.name, m.state === 'applied' ? style.green(m.state) : style.red(m.state),
+  return list.map((m) => [m.version, m.name, m.state === 'applied' ? style.green(m.state) : m.state === 'outdated' ? style.yellow(m.state) : style.red(m.state),
     formatTimestamp(m.appliedAt ? new Date(m.appliedAt) : null), formatDuration(m.durationMs), m.reason ?? '']);
 }
 
@@ -37,7 +37,9 @@ function attention(list: ImportedMigration[], tool: string, style: Style): strin
   const missing = list.filter((m) => m.state === 'missing' || (m.file === null && m.state === 'dirty'));
   if (missing.length) out.push(style.yellow(`${plural(missing.length, 'migration')} ${tool} applied ${missing.length === 1 ? 'has' : 'have'} no file here and ${missing.length === 1 ? 'is' : 'are'} recorded so --status shows ${missing.length === 1 ? 'it' : 'them'} missing: ${missing.map((m) => m.id).join(', ')}.`));
   const modified = list.filter((m) => m.state === 'modified');
-  if (modified.length) out.push(style.yellow(`${plural(modified.length, 'file')} changed since ${tool} applied ${modified.length === 1 ? 'it' : 'them'} (--status shows modified; a repeatable one is applied again by --up): ${modified.map((m) => m.id).join(', ')}.`));
+  if (modified.length) out.push(style.yellow(`${plural(modified.length, 'file')} changed since ${tool} applied ${modified.length === 1 ? 'it' : 'them'} (--status shows modified): ${modified.map((m) => m.id).join(', ')}.`));
+  const outdated = list.filter((m) => m.state === 'outdated');
+  if (outdated.length) out.push(`${plural(outdated.length, 'repeatable migration')} changed since ${tool} last applied ${outdated.length === 1 ? 'it' : 'them'}: --up applies ${outdated.length === 1 ? 'it' : 'them'} again: ${outdated.map((m) => m.id).join(', ')}.`);
   for (const m of list.filter((x) => x.state === 'dirty')) {
     out.push(style.red(`${m.id} is dirty: ${m.reason}. Check the database, then run --mark-applied ${m.id} or --mark-rolled-back ${m.id}.`));
   }

@@ -9,7 +9,7 @@ import type { DependencyEdge } from '../../core/dependencies';
 import type { SeedFile } from '../../core/discovery';
 import type { MigrationFile } from '../../core/migration-file';
 import { migrationId } from '../../core/migration-file';
-import type { MigrationState, MigrationStatus } from '../../core/planner';
+import { isDue, type MigrationState, type MigrationStatus } from '../../core/planner';
 import { formatBytes, formatDuration, formatTimestamp, stateText } from '../../core/report';
 
 /** 'unknown': the files are read but the database was not asked yet. */
@@ -23,6 +23,7 @@ export const STATE_ICONS: Record<ItemState, { icon: string; color?: string }> = 
   missing: { icon: 'question', color: 'editorError.foreground' },
   dirty: { icon: 'warning', color: 'editorError.foreground' },
   skipped: { icon: 'debug-step-over', color: 'disabledForeground' },
+  outdated: { icon: 'sync', color: 'editorWarning.foreground' },
   unknown: { icon: 'circle-large-outline', color: 'disabledForeground' },
 };
 
@@ -122,7 +123,7 @@ export function migrationItems(input: TreeInput): MigrationItemModel[] {
 export function environmentItem(environment: string, database: string, statuses: MigrationStatus[] | null, isProtected: boolean): { label: string; description: string; icon: string; contextValue: string } {
   let description = database;
   if (statuses) {
-    const pending = statuses.filter((s) => s.state === 'pending').length;
+    const pending = statuses.filter((s) => isDue(s.state)).length;
     const applied = statuses.filter((s) => s.state === 'applied' || s.state === 'modified').length;
     description = `${applied} applied, ${pending} pending — ${database}`;
   }

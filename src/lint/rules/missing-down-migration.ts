@@ -15,6 +15,8 @@ export const missingDownMigration: Rule = {
   sections: ['up'],
   check(ctx) {
     if (!ctx.migration || ctx.section !== 'up') return;
+    // A repeatable migration (a view, a function) is replaced, not rolled back: a rollback only forgets it.
+    if (ctx.migration.repeatable) return;
     const first = ctx.statements[0];
     if (!first) return; // nothing to undo
     if (ctx.migration.down === null) {
