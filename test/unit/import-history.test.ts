@@ -82,13 +82,20 @@ describe('history import: reading the tools\' rows', () => {
     assert.equal(changed.checksumMatches, false, 'an edited repeatable no longer matches: it is applied again');
   });
 
-  it('Sqitch: a reworked change takes the row whose hash matches the file; a change not in the plan gets a version before every planned one', () => {
+  it('Sqitch: each deployed version of a reworked change takes the plan entry its hash names; a change not in the plan gets a version before every planned one', () => {
     const row = (id: string, change: string, hash: string, at: string) => ({ changeId: id, scriptHash: hash, change, project: 'p', committedAt: new Date(at), committerName: 'Ada' });
+    const reworked = [...files, file('4', 'a', 'SELECT 4;', { file: 'deploy/a@v1.sql' })];
     RAW['migrations/1_a.sql'] = 'SELECT 1;';
-    const hash = sqitchScriptHash(Buffer.from('SELECT 1;'));
-    const r = interpretToolRows({ tool: 'sqitch', rows: [row('x1', 'a', hash, '2024-01-01'), row('x2', 'a', 'old', '2024-01-02'), row('x3', 'dropped/thing', 'zz', '2024-01-03')] }, files, options);
-    assert.deepEqual(r.map((x) => [x.version, x.name, x.checksumMatches, /\((x\d)\)$/.exec(x.source)?.[1]]), [['1', 'a', true, 'x1'], ['0.1', 'dropped_thing', null, 'x3']]);
-    assert.throws(() => interpretToolRows({ tool: 'sqitch', rows: [row('x1', 'a', hash, '2024-01-01'), { ...row('y', 'b', 'h', '2024-01-01'), project: 'q' }] }, files, options),
+    RAW['deploy/a@v1.sql'] = 'SELECT 1; -- reworked';
+    const h1 = sqitchScriptHash(Buffer.from('SELECT 1;'));
+    const h4 = sqitchScriptHash(Buffer.from('SELECT 1; -- reworked'));
+    const rows = [row('x2', 'a', h4, '2024-01-02'), row('x1', 'a', h1, '2024-01-01'), row('x3', 'dropped/thing', 'zz', '2024-01-03')];
+    const r = interpretToolRows({ tool: 'sqitch', rows }, reworked, options);
+    assert.deepEqual(r.map((x) => [x.version, x.name, x.checksumMatches, /\((x\d)\)$/.exec(x.source)?.[1]]),
+      [['0.1', 'dropped_thing', null, 'x3'], ['1', 'a', true, 'x1'], ['4', 'a', true, 'x2']]);
+    const edited = interpretToolRows({ tool: 'sqitch', rows: [row('x1', 'a', 'other', '2024-01-01')] }, files, options);
+    assert.deepEqual(edited.map((x) => [x.version, x.checksumMatches]), [['1', false]]);
+    assert.throws(() => interpretToolRows({ tool: 'sqitch', rows: [row('x1', 'a', h1, '2024-01-01'), { ...row('y', 'b', 'h', '2024-01-01'), project: 'q' }] }, files, options),
       /changes of 2 projects \(p, q\) and sqitch\.plan names none/);
   });
 

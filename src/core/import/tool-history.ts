@@ -115,26 +115,30 @@ function sqitch(rows: SqitchRow[], files: MigrationFile[], options: ToolHistoryO
       'add "%project=NAME" to the top of sqitch.plan so the import takes only that project\'s changes');
   }
   const mine = project ? rows.filter((r) => r.project === project) : rows;
-  // A reworked change appears once per deployed version of it: the row whose hash matches the file wins, else the latest.
-  const byName = new Map<string, SqitchRow>();
-  for (const r of mine) {
-    const file = files.find((f) => f.name === r.change);
-    const prev = byName.get(r.change);
-    if (!prev || !file || !hashMatches(prev, file, options)) byName.set(r.change, r);
+  const hashOf = new Map<MigrationFile, string | null>();
+  const hash = (f: MigrationFile) => {
+    if (!hashOf.has(f)) { const raw = options.readRaw(f); hashOf.set(f, raw ? sqitchScriptHash(raw) : null); }
+    return hashOf.get(f)!;
+  };
+  // A reworked change is one plan entry (and one deployed row) per version of it: rows take the entry whose deploy
+  // script has their hash, then the remaining entries in plan order.
+  const paired = new Map<SqitchRow, MigrationFile | null>();
+  for (const name of new Set(mine.map((r) => r.change))) {
+    const free = files.filter((f) => f.name === name);
+    const named = mine.filter((r) => r.change === name);
+    for (const r of named) {
+      const i = free.findIndex((f) => r.scriptHash !== null && hash(f) === r.scriptHash);
+      if (i !== -1) paired.set(r, free.splice(i, 1)[0]!);
+    }
+    for (const r of named) if (!paired.has(r)) paired.set(r, free.shift() ?? null);
   }
   let missing = 0;
-  return [...byName.values()].map((r) => {
-    const file = files.find((f) => f.name === r.change) ?? null;
+  return mine.map((r) => {
+    const file = paired.get(r) ?? null;
     const id = file ? { version: file.version, name: file.name } : { version: `0.${++missing}`, name: r.change.replace(/[^A-Za-z0-9_-]+/g, '_') };
-    const raw = file ? options.readRaw(file) : null;
     return entry({ ...id, file, appliedAt: r.committedAt, appliedBy: r.committerName, source: `sqitch.changes "${r.change}" (${r.changeId.slice(0, 12)})`,
-      toolChecksum: r.scriptHash, checksumMatches: file && r.scriptHash ? raw !== null && sqitchScriptHash(raw) === r.scriptHash : null });
-  });
-}
-
-function hashMatches(r: SqitchRow, file: MigrationFile, options: ToolHistoryOptions): boolean {
-  const raw = options.readRaw(file);
-  return !!r.scriptHash && raw !== null && sqitchScriptHash(raw) === r.scriptHash;
+      toolChecksum: r.scriptHash, checksumMatches: file && r.scriptHash ? hash(file) === r.scriptHash : null });
+  }).sort((a, b) => compareVersions(a.version, b.version));
 }
 
 /**
