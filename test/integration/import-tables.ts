@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { flywayChecksum } from '../../src/core/import/checksums';
+import * as zlib from 'node:zlib';
 import type { TestProject } from './harness';
 
 /** golang-migrate's database/postgres driver. */
@@ -125,9 +125,16 @@ export async function fingerprint(p: TestProject, schema: string, table: string)
   return { columns, constraints, indexes, rows };
 }
 
-/** Flyway's checksum of a project file, as Flyway would have stored it. */
+/**
+ * Flyway's checksum of a project file, as Flyway would have stored it: java.util.zip.CRC32 over the UTF-8 bytes of
+ * each line read by BufferedReader.readLine (no line breaks), the first line without its BOM, stored as a signed int.
+ * Computed here with node's own CRC-32, not the implementation under test.
+ */
 export function flywaySum(p: TestProject, rel: string): number {
-  return flywayChecksum(fs.readFileSync(path.join(p.dir, rel), 'utf8'));
+  const text = fs.readFileSync(path.join(p.dir, rel), 'utf8').replace(/^\ufeff/, '');
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return (zlib as unknown as { crc32(data: Buffer): number }).crc32(Buffer.from(lines.join(''), 'utf8')) | 0;
 }
 
 /** Sqitch's script_hash of a project file. */
