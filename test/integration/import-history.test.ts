@@ -223,6 +223,20 @@ INSERT INTO app.migrations_done VALUES (1, false);`);
       assert.deepEqual(states(await statusOf(p)), ['001 applied', '002 pending', '003 pending', '004 pending']);
     });
 
+    it('a protected environment is imported only with --yes (a dry run needs none); --history lists the imports', async () => {
+      p = await makeProject(backend, NATIVE, { environments: { test: { protected: true } } });
+      await execScript(p, `${GOLANG_MIGRATE_DDL};\nINSERT INTO schema_migrations (version, dirty) VALUES (1, false);`);
+      const refused = await p.cli(['--import-history']);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /environment "test" is protected; refusing to import another tool's history into it without confirmation/);
+      assert.equal((await p.cli(['--import-history', '--dry-run'])).code, 0);
+      assert.deepEqual(states(await statusOf(p)), ['001 pending', '002 pending', '003 pending', '004 pending']);
+      const done = await p.cli(['--import-history', '--yes']);
+      assert.equal(done.code, 0, done.stderr);
+      const history = await p.cli(['--history']);
+      assert.match(history.stdout, /\bimport\s+001_create_agencies\b.*imported from golang-migrate \(schema_migrations version 1\)/);
+    });
+
     it('--convert --to native: a new folder whose files keep the imported checksums; it lints clean of file errors', async () => {
       p = await makeProject(backend, NATIVE);
       await execScript(p, `${GOLANG_MIGRATE_DDL};\nINSERT INTO schema_migrations (version, dirty) VALUES (4, false);`);
