@@ -212,6 +212,9 @@ INSERT INTO sqitch.changes VALUES ${change('c1', h1, 'create_agencies', 'portal'
       await execScript(p, `${DBMATE_DDL}`);
       const shape = await p.cli(['--import-history', 'golang-migrate']);
       assert.match(shape.stderr, /public\.schema_migrations is not golang-migrate's history table: it has no dirty column/);
+      await execScript(p, 'ALTER TABLE schema_migrations ADD COLUMN dirty boolean');
+      const other = await p.cli(['--import-history', 'dbmate']);
+      assert.match(other.stderr, /public\.schema_migrations has a "dirty" column: it is golang-migrate's history table, not dbmate's/);
     });
 
     it('reads a table in another schema when named TOOL:SCHEMA.TABLE', async () => {

@@ -111,6 +111,10 @@ export async function assertToolTable(session: Session, t: ToolTable): Promise<v
     throw new MigrationError('E_IMPORT_NO_TABLE', `no ${t.tool} history table ${tableLabel(t)} in this database`,
       `check the environment (--env / --url), or name where ${t.tool} keeps it: --import-history ${t.tool}:SCHEMA.TABLE`);
   }
+  if (t.tool === 'dbmate' && columns.includes('dirty')) {
+    throw new MigrationError('E_IMPORT_TABLE_SHAPE', `${tableLabel(t)} has a "dirty" column: it is golang-migrate's history table, not dbmate's`,
+      'import it with --import-history golang-migrate (it holds the current version only, not one row per migration)');
+  }
   const missing = COLUMNS[t.tool].filter((c) => !columns.includes(c));
   if (missing.length > 0) {
     throw new MigrationError('E_IMPORT_TABLE_SHAPE', `${tableLabel(t)} is not ${t.tool}'s history table: it has no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}`,
