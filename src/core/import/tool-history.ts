@@ -73,7 +73,7 @@ function golangMigrate(rows: GolangMigrateRow[], files: MigrationFile[]): ToolAp
   }
   const row = rows[0];
   if (!row || Number(row.version) < 0) return [];
-  const source = `schema_migrations version ${row.version}${row.dirty ? ' (dirty)' : ''}`;
+  const source = `schema_migrations version ${row.version}${row.dirty ? ', dirty' : ''}`;
   const out = versioned(files).filter((f) => compareVersions(f.version, row.version) <= 0).map((f) => {
     const current = sameVersion(f.version, row.version);
     return entry({ version: f.version, name: f.name, file: f, source,

@@ -24,7 +24,7 @@ export function renderImport(r: ImportResult, where: string, style: Style): stri
       ? `Nothing to import: ${from} records no applied migrations.`
       : `Nothing to import: the ${plural(r.alreadyRecorded.length, 'migration')} ${from} applied ${r.alreadyRecorded.length === 1 ? 'is' : 'are'} already recorded on ${where}.`);
   } else {
-    lines.push(style.green(`Imported ${plural(r.recorded.length, 'migration')} from ${from} into the history of ${where} (batch ${r.batch}); ${r.table} was left untouched.`));
+    lines.push(style.green(`Imported ${plural(r.recorded.length, 'migration')} from ${from} into the history of ${where} as batch ${r.batch}; ${r.table} was left untouched.`));
     if (r.alreadyRecorded.length) lines.push(`${plural(r.alreadyRecorded.length, 'migration')} ${r.alreadyRecorded.length === 1 ? 'was' : 'were'} already recorded.`);
   }
   if (r.recorded.length > 0) lines.push(style.table(IMPORT_HEAD, importRows(r.recorded, style)));
