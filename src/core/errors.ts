@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'E_MARKER_ORDER'
   | 'E_BAD_DIRECTIVE'
   | 'E_BAD_FILENAME'
+  | 'E_UNPAIRED_FILE'
+  | 'E_UNSUPPORTED_FILE'
   | 'E_DUPLICATE_VERSION'
   | 'E_UNREADABLE_FILE'
   | 'E_NOT_A_FILE'
@@ -74,6 +76,8 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_MARKER_ORDER: ExitCode.UsageOrConfig,
   E_BAD_DIRECTIVE: ExitCode.UsageOrConfig,
   E_BAD_FILENAME: ExitCode.UsageOrConfig,
+  E_UNPAIRED_FILE: ExitCode.UsageOrConfig,
+  E_UNSUPPORTED_FILE: ExitCode.UsageOrConfig,
   E_DUPLICATE_VERSION: ExitCode.UsageOrConfig,
   E_UNREADABLE_FILE: ExitCode.UsageOrConfig,
   E_NOT_A_FILE: ExitCode.UsageOrConfig,

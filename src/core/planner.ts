@@ -1,4 +1,5 @@
 import { MigrationError } from './errors';
+import { downSectionWords } from './formats/wording';
 import type { HistoryRow } from './history';
 import { compareVersions, isRepeatableVersion, isReversible, matchesMigrationRef, migrationId, type MigrationFile, type StatusFile } from './migration-file';
 
@@ -266,11 +267,11 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
     const fromFile = s.file && s.state === 'applied' && isReversible(s.file);
     const downSql = fromFile ? s.file!.down! : s.history!.downSql;
     if (!downSql || !isReversible({ down: downSql })) {
-      const why = s.file && s.file.down === null ? 'has no "-- Down migration" section'
-        : s.file ? 'has an empty "-- Down migration" section' : 'has no stored down SQL';
+      const words = s.file ? downSectionWords(s.file) : null;
+      const why = words ? (s.file!.down === null ? words.missing : words.empty) : 'has no stored down SQL';
       throw new MigrationError('E_IRREVERSIBLE', `${migrationId(s)} is irreversible: it ${why}`,
-        `write the statements that undo it under "-- Down migration" in ${s.file ? s.file.file : 'its file'}, or roll back to a later version with --to`,
-        s.file ? { file: s.file.file } : {});
+        `${words ? words.fix : 'write the statements that undo it in its file'}, or roll back to a later version with --to`,
+        s.file ? { file: (s.file.down !== null && s.file.downFile) || s.file.file } : {});
     }
     steps.push({ version: s.version, name: s.name, downSql, source: fromFile ? 'file' : 'history', file: s.file, transactional: s.file ? s.file.transactional : s.history!.transactional });
   }

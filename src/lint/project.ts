@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
-import { resolveFormat } from '../core/formats';
+import { resolveFormat, type MigrationFormat } from '../core/formats';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
-import { invalidMigrationFinding, lintText, type LintOptions } from './linter';
+import { invalidMigrationFinding, lineLength, lintText, type LintOptions } from './linter';
 import { ALL_RULES } from './rules';
 import type { Finding } from './types';
 
@@ -28,7 +28,10 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
     }
   }
   const format = resolveFormat(config.migrationsDir, config.format);
-  return { postgresVersion: config.lint.postgresVersion, severities: rules, ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders }) };
+  return {
+    postgresVersion: config.lint.postgresVersion, severities: rules,
+    ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders, migrationsDir: config.migrationsDir }),
+  };
 }
 
 /** A file to lint; `problem` is set for a link in the migrations directory that --up cannot follow. */
@@ -102,7 +105,10 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
-    const key = cache?.key(text, file, asMigration, formatKey);
+    // A file whose migration spans others (golang-migrate's .down.sql beside an .up.sql) is only as fresh as they are.
+    const companions = asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
+    const companionKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
+    const key = cache?.key(text, file, asMigration, formatKey + companionKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
     const found = await lintText(text, file, asMigration ? { ...options, asMigration: true } : options);
@@ -139,8 +145,56 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     duplicates ??= duplicateVersionsByFile(config.migrationsDir, shown);
     for (const err of duplicates.get(path.basename(f)) ?? []) findings.push(invalidMigrationFinding(err, text, file));
   }
+  if (options.format?.survey) {
+    const covered = targets.some((t) => sameDirectory(t, config.migrationsDir) || isInside(config.migrationsDir, t));
+    findings.push(...surveyFindings(options.format, config.migrationsDir, cwd, sources, covered));
+  }
   cache?.save();
   return { findings, files: [...sources.keys()], sources };
+}
+
+/** True when `dir` is below `ancestor`. */
+function isInside(dir: string, ancestor: string): boolean {
+  const rel = path.relative(realPath(ancestor), realPath(dir));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * What the format's survey of the migrations directory says (a name --up refuses, a .down.sql without its
+ * .up.sql, a JavaScript migration, a tolerated odd name), each at its file: for the whole directory when it was
+ * linted, else for the files that were. A file the survey names that was not read yet (a .js file) joins `sources`.
+ */
+function surveyFindings(format: MigrationFormat, dir: string, cwd: string, sources: Map<string, string>, covered: boolean): Finding[] {
+  const { problems, warnings } = format.survey!(entryNamesOf(dir), dir, { displayRoot: cwd });
+  const findings: Finding[] = [];
+  const textOf = (file: string): string | null => {
+    if (sources.has(file)) return sources.get(file)!;
+    if (!covered) return null;
+    const text = readLossy(path.resolve(cwd, file));
+    sources.set(file, text);
+    return text;
+  };
+  for (const err of problems) {
+    const file = err.location.file!;
+    const text = textOf(file);
+    if (text !== null) findings.push(invalidMigrationFinding(err, text, file));
+  }
+  for (const w of warnings) {
+    const text = textOf(w.file);
+    if (text === null) continue;
+    const line = w.line ?? 1;
+    findings.push({ ruleId: 'invalid-migration-file', severity: 'warning', message: w.message, help: w.hint, file: w.file,
+      line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file' });
+  }
+  return findings;
+}
+
+function entryNamesOf(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** The duplicate-version errors --up could stop at, by the name of each file they name in the migrations directory. */

@@ -8,13 +8,16 @@ import { duplicateVersionError, duplicateVersions } from '../discovery';
 import { MigrationError } from '../errors';
 import type { Config } from '../config';
 import { compareVersions, type MigrationFile } from '../migration-file';
+import { dbmateFormat } from './dbmate';
+import { golangMigrateFormat } from './golang-migrate';
 import { nativeFormat } from './native';
+import { nodePgMigrateFormat } from './node-pg-migrate';
 import { FORMAT_NAMES, type FormatName, type FormatOptions, type FormatRead, type FormatWarning, type MigrationFormat } from './types';
 
-export { FORMAT_NAMES, type FormatName, type FormatOptions, type FormatRead, type FormatWarning, type MigrationFormat } from './types';
+export { FORMAT_NAMES, type FormatName, type FormatOptions, type FormatRead, type FormatSurvey, type FormatWarning, type MigrationFormat } from './types';
 
 /** Every format, native first (it wins a tie). */
-export const FORMATS: readonly MigrationFormat[] = [nativeFormat];
+export const FORMATS: readonly MigrationFormat[] = [nativeFormat, golangMigrateFormat, dbmateFormat, nodePgMigrateFormat];
 
 export type FormatSetting = FormatName | 'auto';
 

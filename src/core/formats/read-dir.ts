@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readSqlText, sqlEntriesIn } from '../discovery';
+import { MigrationError } from '../errors';
 import type { FormatOptions } from './types';
 
 export interface SqlFileText {
@@ -32,4 +33,25 @@ export function readMigrationDir(dir: string, options: FormatOptions, keep: (nam
     out.push({ name: e.name, file, text: readSqlText(full, file) });
   }
   return out;
+}
+
+/** The names of a directory's entries, [] when it cannot be listed (read() then says why, through readMigrationDir). */
+export function entryNames(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** True for a name that readMigrationDir reads (*.sql, any letter case). */
+export function isSqlName(name: string): boolean {
+  return name.toLowerCase().endsWith('.sql');
+}
+
+/** "x is not a <format> migration file name", as native refuses a bad name: the expected pattern and an example in the hint. */
+export function badNameError(baseName: string, file: string, format: string, pattern: string, example: string): MigrationError {
+  return new MigrationError('E_BAD_FILENAME', `"${baseName}" is not a ${format} migration file name`,
+    `name ${format} migration files ${pattern} (for example ${example}), or move other files out of the migrations directory ` +
+    '(if the directory holds another tool\'s migrations, set "format" in database-migration.config.json)', { file });
 }

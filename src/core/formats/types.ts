@@ -3,6 +3,7 @@
  * teams adopt us from (golang-migrate, dbmate, Flyway, node-pg-migrate, Sqitch). A format turns a directory
  * into MigrationFile values; everything after that (plan, run, status, lint, verify) is format-blind.
  */
+import type { MigrationError } from '../errors';
 import type { MigrationFile } from '../migration-file';
 
 export const FORMAT_NAMES = ['native', 'golang-migrate', 'dbmate', 'flyway', 'node-pg-migrate', 'sqitch'] as const;
@@ -21,6 +22,18 @@ export interface FormatOptions {
   displayRoot?: string;
   /** Flyway-style ${name} placeholders from the config ("placeholders"). */
   placeholders?: Record<string, string>;
+  /**
+   * parseText only: the directory the file is in, when known. A format whose migration spans files (golang-migrate's
+   * .up.sql/.down.sql) reads the other file from it, so --lint can compare a down with its up.
+   */
+  dir?: string;
+}
+
+/** What a format finds in a directory's entry names, every problem at once (read() stops at the first). */
+export interface FormatSurvey {
+  /** What read() refuses: a name that does not fit the format, a file without its partner, an unsupported file. */
+  problems: MigrationError[];
+  warnings: FormatWarning[];
 }
 
 export interface FormatRead {
@@ -41,4 +54,11 @@ export interface MigrationFormat {
    * script) comes back with up '' and the SQL in `down`.
    */
   parseText(text: string, file: string, baseName: string, options: FormatOptions): MigrationFile | null;
+  /**
+   * The problems and warnings the directory's entry names alone show (no file is read); --lint reports each at its
+   * file. Formats without one report problems only through read() and parseText().
+   */
+  survey?(names: readonly string[], dir: string, options: FormatOptions): FormatSurvey;
+  /** The names of the other files parseText reads for this one (with options.dir), so a cached lint result can see them change. */
+  companions?(baseName: string): string[];
 }

@@ -87,6 +87,8 @@ export function migrationItems(input: TreeInput): MigrationItemModel[] {
     const lines = [`**${escapeMarkdown(id)}** — ${escapeMarkdown(stateLabel)}`, ''];
     const table: [string, string][] = [];
     if (r.file) table.push(['File', `\`${r.file.file}\``]);
+    // golang-migrate keeps the down in a file of its own: "open" opens the up file, the tooltip names both.
+    if (r.file?.downFile && r.file.downFile !== r.file.file) table.push(['Down file', `\`${r.file.downFile}\``]);
     const checksum = h?.checksum ?? r.file?.checksum;
     if (checksum) table.push(['Checksum', `\`${checksum.slice(0, 16)}…\``]);
     if (r.state === 'modified' && h && r.file) table.push(['File checksum', `\`${r.file.checksum.slice(0, 16)}…\` (changed since applied)`]);

@@ -1,0 +1,39 @@
+/**
+ * How messages name the parts of a migration in its own format: a golang-migrate down is a .down.sql file, a
+ * dbmate one is a "-- migrate:down" section. Pure (no I/O), so the planner can use it.
+ */
+import type { MigrationFile } from '../migration-file';
+
+type Described = Pick<MigrationFile, 'file' | 'format' | 'down'>;
+
+/** The down "section" of a migration as its format calls it, and where one is written. */
+export function downSectionWords(m: Described): { missing: string; empty: string; fix: string } {
+  switch (m.format) {
+    case 'golang-migrate': {
+      const downFile = m.file.replace(/\.up\.sql$/, '.down.sql');
+      return { missing: 'has no .down.sql file', empty: 'has an empty .down.sql file', fix: `write the statements that undo it in ${downFile}` };
+    }
+    case 'dbmate':
+      return { missing: 'has no "-- migrate:down" section', empty: 'has an empty "-- migrate:down" section',
+        fix: `write the statements that undo it under "-- migrate:down" in ${m.file}` };
+    default:
+      return { missing: 'has no "-- Down migration" section', empty: 'has an empty "-- Down migration" section',
+        fix: `write the statements that undo it under "-- Down migration" in ${m.file}` };
+  }
+}
+
+/** How to mark a migration of this format to run outside a transaction. */
+export function transactionNoneFix(m: Pick<MigrationFile, 'format'> | null): string {
+  switch (m?.format) {
+    case 'golang-migrate':
+      return 'add the line "-- transaction: none" at the top of the .up.sql file (what x-multi-statement did in golang-migrate: the statements then run one by one)';
+    case 'dbmate':
+      return 'write "-- migrate:up transaction:false" (dbmate\'s option; the migration then runs statement by statement)';
+    case undefined:
+    case 'native':
+    case 'node-pg-migrate':
+      return 'add the line "-- transaction: none" above "-- Up migration" (the migration then runs statement by statement)';
+    default:
+      return 'add the line "-- transaction: none" at the top of the file (the migration then runs statement by statement)';
+  }
+}
