@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'E_NAME_TOO_LONG'
   | 'E_HISTORY_PRIVILEGE'
   | 'E_BAD_ENCODING'
+  | 'E_UNKNOWN_PLACEHOLDER'
+  | 'E_BAD_PLAN'
   | 'E_NO_MIGRATIONS_DIR'
   | 'E_CONFIG_NOT_FOUND'
   | 'E_CONFIG_PARSE'
@@ -86,6 +88,8 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_NAME_TOO_LONG: ExitCode.UsageOrConfig,
   E_HISTORY_PRIVILEGE: ExitCode.UsageOrConfig,
   E_BAD_ENCODING: ExitCode.UsageOrConfig,
+  E_UNKNOWN_PLACEHOLDER: ExitCode.UsageOrConfig,
+  E_BAD_PLAN: ExitCode.UsageOrConfig,
   E_NO_MIGRATIONS_DIR: ExitCode.UsageOrConfig,
   E_CONFIG_NOT_FOUND: ExitCode.UsageOrConfig,
   E_CONFIG_PARSE: ExitCode.UsageOrConfig,

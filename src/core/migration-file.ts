@@ -37,8 +37,8 @@ export interface MigrationFile {
 /** What a status shows of a migration file: everything but the SQL text (see status-cache.ts). */
 export type StatusFile = Pick<MigrationFile, 'version' | 'name' | 'file' | 'checksum' | 'depends' | 'transactional' | 'environments'>;
 
-const UP_MARKER = /^--\s*up\s+migration\s*$/i;
-const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
+export const UP_MARKER = /^--\s*up\s+migration\s*$/i;
+export const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
 const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
 const LOOKS_LIKE_DIRECTIVE = /^--\s*([a-z][a-z_-]*)\s*:/i;
 const DIRECTIVES = ['depends', 'transaction', 'environments'];
@@ -219,13 +219,16 @@ function readHeaderLine(trimmed: string, header: Header, file: string, line: num
  * The directives in the comment lines that open a file (from line index `from`, before `to` and before the first
  * line that is not blank or a "--" comment): how every format reads "-- transaction: none", "-- depends:" and
  * "-- environments:" (golang-migrate and dbmate files have no header of their own). A misspelled directive is an error.
+ * `plainKeys` are comment keys a format writes itself (Sqitch's "-- requires:"): comments there, never misspelled directives.
  */
-export function readLeadingDirectives(lines: readonly string[], file: string, from = 0, to = lines.length): HeaderDirectives {
+export function readLeadingDirectives(lines: readonly string[], file: string, from = 0, to = lines.length, plainKeys: readonly string[] = []): HeaderDirectives {
   const header: Header = { depends: [], transactional: true, environments: null };
   for (let i = from; i < to; i++) {
     const trimmed = lines[i]!.trim();
     if (trimmed === '') continue;
     if (!trimmed.startsWith('--')) break;
+    const key = plainKeys.length ? LOOKS_LIKE_DIRECTIVE.exec(trimmed)?.[1]?.toLowerCase() : undefined;
+    if (key && plainKeys.includes(key)) continue;
     readHeaderLine(trimmed, header, file, i + 1);
   }
   return header;

@@ -136,10 +136,32 @@ export interface VerificationResult {
   note?: string;
   /** Up failed when run again after down (usually because down left something behind). */
   reapplyError?: string;
+  /** The migration's verify script (Sqitch's verify/) failed: the file, line and error. */
+  verifyError?: string;
+  /** The verify script that ran and passed, after up and after up again. */
+  verifiedBy?: string;
   skippedReason?: string;
   /** A repeatable migration without a down section: checked by applying it twice instead of up, down, up. */
   repeatable?: boolean;
   ok: boolean;
+}
+
+/**
+ * Runs a migration's verify script (Sqitch's verify/<change>.sql) and undoes whatever it did: null when it passes,
+ * else "file:line: error". Any error is a failure (verify scripts check with SELECT 1/COUNT(*) ... or by raising).
+ */
+async function runVerifyScript(session: Session, m: MigrationFile): Promise<string | null> {
+  if (!m.verify) return null;
+  await session.exec('SAVEPOINT dm_verify_script');
+  try {
+    await rehearseStatements(session, m.verify.sql, m.verify.line);
+    return null;
+  } catch (err) {
+    const f = describeStatementFailure(err, m.verify.line);
+    return `${m.verify.file}:${f.line}: ${f.text}`;
+  } finally {
+    await session.exec('ROLLBACK TO SAVEPOINT dm_verify_script');
+  }
 }
 
 /**
@@ -191,6 +213,11 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       };
       const before = await snapshotCatalog(session, excludeTables);
       await run(upSql, m.upLine, 'up');
+      const verifyError = await runVerifyScript(session, m);
+      if (verifyError) {
+        results.push({ id, downDifferences: [], reapplyDifferences: [], verifyError: `after up, ${verifyError}`, ok: false });
+        break;
+      }
       const applied = await snapshotCatalog(session, excludeTables);
       await run(downSql, m.downLine ?? m.upLine, 'down');
       const reverted = await snapshotCatalog(session, excludeTables);
@@ -206,8 +233,10 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       }
       const reapplied = await snapshotCatalog(session, excludeTables);
       const reapplyDifferences = diffCatalog(applied, reapplied);
-      const ok = downDifferences.length === 0 && reapplyDifferences.length === 0;
-      results.push({ id, downDifferences, reapplyDifferences, ok, ...(note ? { note } : {}) });
+      const reverifyError = await runVerifyScript(session, m);
+      const ok = downDifferences.length === 0 && reapplyDifferences.length === 0 && !reverifyError;
+      results.push({ id, downDifferences, reapplyDifferences, ok, ...(note ? { note } : {}),
+        ...(reverifyError ? { verifyError: `after down and up again, ${reverifyError}` } : m.verify ? { verifiedBy: m.verify.file } : {}) });
       if (!ok) break;
     }
   }, { rollback: true });
@@ -249,7 +278,11 @@ export function verificationError(results: VerificationResult[]): MigrationError
     ...r.downDifferences.map((d) => `${r.id}: after down, ${describeDifference(d)}`),
     ...r.reapplyDifferences.map((d) => `${r.id}: ${r.repeatable ? 'applied again on top of itself' : 'after down and up again'}, ${describeDifference(d)}`),
     ...(r.reapplyError ? [`${r.id}: up fails when run again ${r.repeatable ? 'on top of itself' : 'after down'} (${r.reapplyError})`] : []),
+    ...(r.verifyError ? [`${r.id}: verify script failed ${r.verifyError}`] : []),
   ]);
+  const verifyScripts = bad.some((r) => r.verifyError);
   return new MigrationError('E_VERIFY_FAILED', `rollback verification failed:\n  ${lines.join('\n  ')}`,
-    'make the down section drop or restore exactly what up changes (run --verify to re-check); nothing was applied');
+    verifyScripts
+      ? 'fix the migration (or its verify script) so the verify script passes after up; nothing was applied'
+      : 'make the down section drop or restore exactly what up changes (run --verify to re-check); nothing was applied');
 }

@@ -1,5 +1,5 @@
 import { isMigrationError, type MigrationError } from '../core/errors';
-import type { MigrationFormat } from '../core/formats/types';
+import type { FormatOptions, MigrationFormat } from '../core/formats/types';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
@@ -27,6 +27,8 @@ export interface LintOptions {
   format?: MigrationFormat;
   /** Placeholder values the format substitutes (Flyway's ${name}). */
   placeholders?: Record<string, string>;
+  /** Everything the format reads a file with (placeholders, history table, the migrations directory); wins over `placeholders`. */
+  formatOptions?: FormatOptions;
   /** The migrations directory, for a format whose migration spans files (golang-migrate reads the .down.sql beside an .up.sql). */
   migrationsDir?: string;
 }
@@ -80,7 +82,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const foreign = options.asMigration && options.format && options.format.name !== 'native' ? options.format : null;
   if (foreign) {
     try {
-      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, { placeholders: options.placeholders, dir: options.migrationsDir });
+      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, options.formatOptions ?? { placeholders: options.placeholders, dir: options.migrationsDir });
     } catch (err) {
       if (!isMigrationError(err)) throw err;
       return [invalidMigrationFinding(err, text, file)];

@@ -59,6 +59,10 @@ describe('golang-migrate format: lint, detection and refused files', function ()
     const lint = await p.cli(['--lint', '--format', 'gcc']);
     assert.match(lint.stdout, /^migrations\/001_a\.up\.sql:2:\d+: warning: table "b" created in up is not dropped in down \[down-does-not-reverse-up\]$/m);
     assert.doesNotMatch(lint.stdout, /missing-down-migration/);
+    // The lint cache knows the up file's result depends on its .down.sql: editing only the down file is seen.
+    p.write('migrations/001_a.down.sql', 'DROP TABLE b;\nDROP TABLE a;\n');
+    const again = await p.cli(['--lint', '--format', 'gcc']);
+    assert.doesNotMatch(again.stdout, /down-does-not-reverse-up/);
   });
 
   it('a .down.sql without its .up.sql is refused by every command and listed by --lint', async () => {
@@ -81,6 +85,23 @@ describe('golang-migrate format: lint, detection and refused files', function ()
     assert.match(up.stderr, /migrations\/cleanup\.sql: "cleanup\.sql" is not a golang-migrate migration file name\n  fix: name golang-migrate migration files NNN_name\.up\.sql/);
     const lint = await p.cli(['--lint', '--format', 'gcc']);
     assert.match(lint.stdout, /^migrations\/cleanup\.sql:1:1: error: "cleanup\.sql" is not a golang-migrate migration file name \[invalid-migration-file\]$/m);
+  });
+
+  it('two pairs with one version are refused by --up and marked at both .up.sql files by --lint', async () => {
+    p = await makeProject('pglite', {
+      'migrations/1_create_missions.up.sql': 'CREATE TABLE missions (id bigint);\n',
+      'migrations/1_create_missions.down.sql': 'DROP TABLE missions;\n',
+      'migrations/01_create_probes.up.sql': 'CREATE TABLE probes (id bigint);\n',
+    });
+    const message = 'version 01 is used by two files: migrations/1_create_missions.up.sql and migrations/01_create_probes.up.sql';
+    const up = await p.cli(['--up']);
+    assert.equal(up.code, 2);
+    assert.ok(up.stderr.includes(message), up.stderr);
+    const lint = await p.cli(['--lint', '--format', 'gcc']);
+    for (const file of ['01_create_probes.up.sql', '1_create_missions.up.sql']) {
+      assert.ok(lint.stdout.includes(`migrations/${file}:1:1: error: ${message} [invalid-migration-file]`), lint.stdout);
+    }
+    assert.doesNotMatch(lint.stdout, /1_create_missions\.down\.sql:1:1: error/);
   });
 
   it('statements that cannot run in a transaction need "-- transaction: none" (what x-multi-statement did), said in the format\'s words', async () => {

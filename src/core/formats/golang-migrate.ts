@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { readSqlText } from '../discovery';
 import { MigrationError } from '../errors';
 import { checksumSql, readLeadingDirectives, repeatableVersion, textLines, type MigrationFile } from '../migration-file';
-import { badNameError, entryNames, isSqlName, readMigrationDir, shownPath, type SqlFileText } from './read-dir';
+import { badNameError, duplicateVersionProblems, entryNames, isSqlName, readMigrationDir, shownPath, type SqlFileText } from './read-dir';
 import type { FormatOptions, FormatRead, FormatSurvey, MigrationFormat } from './types';
 
 const PAIR_FILE = /^(\d+)_(.+)\.(up|down)\.sql$/;
@@ -94,14 +94,16 @@ export const golangMigrateFormat: MigrationFormat = {
   name: 'golang-migrate',
   detect(names) {
     // Nothing else names files "*.up.sql" / "*.down.sql": one such file says golang-migrate.
-    return names.some((n) => golangMigrateFileName(n) !== null) ? 3 : 0;
+    return names.some((n) => (n.endsWith('.up.sql') || n.endsWith('.down.sql')) && golangMigrateFileName(n) !== null) ? 3 : 0;
   },
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];
     const present = new Set(names);
+    const migrations: { version: string; name: string; file: string }[] = [];
     for (const n of [...names].filter(isSqlName).sort()) {
       const file = shownPath(path.join(dir, n), options);
       const p = golangMigrateFileName(n);
+      if (p?.direction === 'up') migrations.push({ version: p.version, name: p.name, file });
       if (!p) {
         problems.push(badNameError(n, file, 'golang-migrate', PATTERN, EXAMPLE));
       } else if (p.direction === 'down' && !present.has(partnerName(p, 'up'))) {
@@ -111,6 +113,7 @@ export const golangMigrateFormat: MigrationFormat = {
           { file }));
       }
     }
+    problems.push(...duplicateVersionProblems(migrations));
     return { problems, warnings: [] };
   },
   read(dir: string, options: FormatOptions): FormatRead {

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { MigrationError } from '../errors';
 import { parseMarkedMigration, repeatableVersion, type MigrationFile, type MigrationIdentity } from '../migration-file';
-import { badNameError, entryNames, isSqlName, readMigrationDir, shownPath } from './read-dir';
+import { badNameError, duplicateVersionProblems, entryNames, isSqlName, readMigrationDir, shownPath } from './read-dir';
 import type { FormatOptions, FormatRead, FormatSurvey, MigrationFormat } from './types';
 
 const FILE = /^(\d+)_(.+)\.sql$/;
@@ -25,6 +25,15 @@ export function nodePgMigrateFileName(baseName: string): MigrationIdentity | nul
   if (m) return { version: m[1]!, name: m[2]! };
   const r = REPEATABLE_FILE.exec(baseName);
   return r ? { version: repeatableVersion(r[1]!), name: r[1]!, repeatable: true } : null;
+}
+
+/** True when the first `count` characters of `s` are digits. */
+function allDigits(s: string, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** True for a JavaScript or TypeScript migration file (not a type declaration). */
@@ -47,17 +56,33 @@ function scriptMigrationsError(scripts: readonly string[], dir: string, options:
 export const nodePgMigrateFormat: MigrationFormat = {
   name: 'node-pg-migrate',
   detect(names) {
-    if (names.some((n) => isScriptMigration(n) && /^\d+_/.test(n))) return 3;
-    const versioned = names.filter(isSqlName).map((n) => FILE.exec(n)).filter((m): m is RegExpExecArray => m !== null);
-    if (versioned.length === 0) return 0;
-    // node-pg-migrate's timestamps: 13 digits (milliseconds) or 17 (YYYYMMDDHHmmssSSS). Ours are 3 or 14 digits long.
-    if (versioned.every((m) => m[1]!.length === 13 || m[1]!.length === 17)) return 2;
-    return 0;
+    // node-pg-migrate's timestamps: 13 digits (milliseconds) or 17 (YYYYMMDDHHmmssSSS); ours are 3 or 14 digits long.
+    // One pass with string checks: every command looks at the directory, which may hold 10,000 files.
+    let versioned = 0;
+    let otherVersions = false;
+    for (const n of names) {
+      const c = n.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
+      const digits = n.indexOf('_');
+      if (digits <= 0) continue;
+      if (!n.endsWith('.sql')) {
+        if (isScriptMigration(n) && /^\d+_/.test(n)) return 3;
+        continue;
+      }
+      if (n.length > digits + 5 && allDigits(n, digits)) {
+        versioned++;
+        if (digits !== 13 && digits !== 17) otherVersions = true;
+      }
+    }
+    return versioned > 0 && !otherVersions ? 2 : 0;
   },
   survey(names, dir, options): FormatSurvey {
     const problems: MigrationError[] = [];
+    const migrations: { version: string; name: string; file: string }[] = [];
     for (const n of [...names].sort()) {
       const file = shownPath(path.join(dir, n), options);
+      const identity = isSqlName(n) ? nodePgMigrateFileName(n) : null;
+      if (identity) migrations.push({ ...identity, file });
       if (isScriptMigration(n)) {
         problems.push(new MigrationError('E_UNSUPPORTED_FILE', `"${n}" is a ${/ts$/i.test(n) ? 'TypeScript' : 'JavaScript'} migration, which cannot be run (only node-pg-migrate's SQL migrations can)`,
           CONVERT_HINT.replace('each one', 'it'), { file }));
@@ -65,6 +90,7 @@ export const nodePgMigrateFormat: MigrationFormat = {
         problems.push(badNameError(n, file, 'node-pg-migrate', PATTERN, EXAMPLE));
       }
     }
+    problems.push(...duplicateVersionProblems(migrations));
     return { problems, warnings: [] };
   },
   read(dir, options): FormatRead {

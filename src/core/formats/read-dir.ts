@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readSqlText, sqlEntriesIn } from '../discovery';
+import { duplicateVersionError, duplicateVersions, readSqlText, sqlEntriesIn } from '../discovery';
 import { MigrationError } from '../errors';
 import type { FormatOptions } from './types';
 
@@ -54,4 +54,17 @@ export function badNameError(baseName: string, file: string, format: string, pat
   return new MigrationError('E_BAD_FILENAME', `"${baseName}" is not a ${format} migration file name`,
     `name ${format} migration files ${pattern} (for example ${example}), or move other files out of the migrations directory ` +
     '(if the directory holds another tool\'s migrations, set "format" in database-migration.config.json)', { file });
+}
+
+/**
+ * For survey(): every two migrations that share a version (what readMigrationSet refuses), as one error at each
+ * of the two files (the one readMigrationSet would throw first), so --lint marks both.
+ */
+export function duplicateVersionProblems(named: { version: string; name: string; file: string }[]): MigrationError[] {
+  const out: MigrationError[] = [];
+  for (const [first, second] of duplicateVersions(named)) {
+    const err = duplicateVersionError(first, second);
+    out.push(err, new MigrationError(err.code, err.message, err.hint, { file: first.file }));
+  }
+  return out;
 }

@@ -22,9 +22,12 @@ export interface FormatOptions {
   displayRoot?: string;
   /** Flyway-style ${name} placeholders from the config ("placeholders"). */
   placeholders?: Record<string, string>;
+  /** The history table (config "history"): Flyway's ${flyway:defaultSchema} and ${flyway:table} name it. */
+  history?: { schema: string; table: string };
   /**
-   * parseText only: the directory the file is in, when known. A format whose migration spans files (golang-migrate's
-   * .up.sql/.down.sql) reads the other file from it, so --lint can compare a down with its up.
+   * parseText only: the migrations directory, when known. A format whose migration spans files (golang-migrate's
+   * .up.sql/.down.sql, Flyway's U file, Sqitch's sqitch.plan and revert script) reads the others from it, so --lint
+   * can compare a down with its up. Without it parseText reads the one file alone.
    */
   dir?: string;
 }
@@ -61,4 +64,9 @@ export interface MigrationFormat {
   survey?(names: readonly string[], dir: string, options: FormatOptions): FormatSurvey;
   /** The names of the other files parseText reads for this one (with options.dir), so a cached lint result can see them change. */
   companions?(baseName: string): string[];
+  /**
+   * Whether a *.sql file at `relativePath` (inside the migrations directory, "/"-separated) is one of its migration
+   * scripts, for --lint and the editor. Absent: the files directly in the directory are.
+   */
+  ownsPath?(relativePath: string): boolean;
 }

@@ -101,6 +101,8 @@ export function migrationItems(input: TreeInput): MigrationItemModel[] {
     if (r.file?.environments) table.push(['Environments', escapeMarkdown(r.file.environments.join(', '))]);
     table.push(['Depends on', deps.length ? deps.map(escapeMarkdown).join('<br>') : 'nothing']);
     if (r.file && r.file.down === null) table.push(['Down', 'none (irreversible)']);
+    else if (r.file?.downFile) table.push(['Down', `\`${r.file.downFile}\``]);
+    if (r.file?.verify) table.push(['Verify', `\`${r.file.verify.file}\``]);
     lines.push('| | |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`));
     const icon = STATE_ICONS[r.state];
     let contextValue = `migration.${r.state}`;
