@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKENDS, makeProject, type TestProject } from './harness';
-import { DBMATE_DDL, execScript, fingerprint, GOLANG_MIGRATE_DDL, NODE_PG_MIGRATE_DDL } from './import-tables';
+import { DBMATE_DDL, execScript, fingerprint, FLYWAY_DDL, flywaySum, GOLANG_MIGRATE_DDL, NODE_PG_MIGRATE_DDL, SQITCH_DDL, sqitchHash } from './import-tables';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'formats');
 
@@ -19,6 +19,36 @@ function fixture(format: string): Record<string, string> {
   for (const name of fs.readdirSync(dir)) out[`migrations/${name}`] = fs.readFileSync(path.join(dir, name), 'utf8');
   return out;
 }
+
+const FLYWAY = {
+  'migrations/V1__create_agencies.sql': 'CREATE TABLE agencies (id bigint PRIMARY KEY, name text NOT NULL);\n',
+  'migrations/V1_1__create_missions.sql': 'CREATE TABLE missions (id bigint PRIMARY KEY, agency_id bigint REFERENCES agencies (id));\r\nCREATE INDEX missions_agency_idx ON missions (agency_id);\r\n',
+  'migrations/U1_1__create_missions.sql': 'DROP TABLE missions;\n',
+  'migrations/V1.2__add_status.sql': 'ALTER TABLE missions ADD COLUMN status text NOT NULL DEFAULT ${status_default};\n',
+  'migrations/U1.2__add_status.sql': 'ALTER TABLE missions DROP COLUMN status;\n',
+  'migrations/V2__create_spacecraft.sql': '\ufeffCREATE TABLE spacecraft (id bigint PRIMARY KEY, mission_id bigint REFERENCES missions (id));\n',
+  'migrations/U2__create_spacecraft.sql': 'DROP TABLE spacecraft;\n',
+  'migrations/R__mission_overview.sql': 'CREATE OR REPLACE VIEW mission_overview AS SELECT m.id, count(s.id) AS spacecraft FROM missions m LEFT JOIN spacecraft s ON s.mission_id = m.id GROUP BY m.id;\n\n-- Down migration\nDROP VIEW mission_overview;\n',
+};
+
+const SQITCH_PLAN = `%syntax-version=1.0.0
+%project=portal
+
+agencies 2024-01-01T00:00:00Z Ada Lovelace <ada@example.org> # Agencies
+missions [agencies] 2024-01-02T00:00:00Z Ada Lovelace <ada@example.org> # Missions
+spacecraft [missions] 2024-01-03T00:00:00Z Ada Lovelace <ada@example.org> # Spacecraft
+`;
+
+const SQITCH = {
+  'migrations/sqitch.plan': SQITCH_PLAN,
+  'migrations/deploy/agencies.sql': '-- Deploy portal:agencies to pg\n\nBEGIN;\n\nCREATE TABLE agencies (id bigint PRIMARY KEY, name text NOT NULL);\n\nCOMMIT;\n',
+  'migrations/revert/agencies.sql': '-- Revert portal:agencies from pg\n\nBEGIN;\n\nDROP TABLE agencies;\n\nCOMMIT;\n',
+  'migrations/verify/agencies.sql': '-- Verify portal:agencies on pg\n\nSELECT id, name FROM agencies WHERE false;\n',
+  'migrations/deploy/missions.sql': '-- Deploy portal:missions to pg\n-- requires: agencies\n\nBEGIN;\n\nCREATE TABLE missions (id bigint PRIMARY KEY, agency_id bigint REFERENCES agencies (id));\n\nCOMMIT;\n',
+  'migrations/revert/missions.sql': '-- Revert portal:missions from pg\n\nBEGIN;\n\nDROP TABLE missions;\n\nCOMMIT;\n',
+  'migrations/deploy/spacecraft.sql': '-- Deploy portal:spacecraft to pg\n\nBEGIN;\n\nCREATE TABLE spacecraft (id bigint PRIMARY KEY, mission_id bigint REFERENCES missions (id));\n\nCOMMIT;\n',
+  'migrations/revert/spacecraft.sql': '-- Revert portal:spacecraft from pg\n\nBEGIN;\n\nDROP TABLE spacecraft;\n\nCOMMIT;\n',
+};
 
 interface StatusJson {
   drift: boolean;
@@ -111,6 +141,39 @@ for (const backend of BACKENDS) {
       await importAndCompare(p, ['public', 'pgmigrations'], expected);
       assert.equal((await p.cli(['--up'])).code, 0);
       await convertAndCompare(p, built);
+    });
+    it('Flyway: flyway_schema_history with dotted versions, CRC32 checksums of the scripts as written (placeholders, CRLF, BOM), a repeatable; converted keeping the dotted versions', async () => {
+      p = await makeProject(backend, FLYWAY, { placeholders: { status_default: "'planned'" } });
+      const built = await builtByAnotherTool(p);
+      const row = (rank: number, version: string | null, script: string) =>
+        `(${rank}, ${version === null ? 'NULL' : `'${version}'`}, '${script.replace(/^[VR][^_]*__|\.sql$/g, '').replace(/_/g, ' ')}', 'SQL', '${script}', ${flywaySum(p, `migrations/${script}`)}, 'flyway', now(), 12, true)`;
+      await execScript(p, `${FLYWAY_DDL}
+INSERT INTO flyway_schema_history VALUES (0, NULL, '<< Flyway Schema Creation >>', 'SCHEMA', '"public"', NULL, 'flyway', now(), 0, true),
+  ${row(1, '1', 'V1__create_agencies.sql')}, ${row(2, '1.1', 'V1_1__create_missions.sql')}, ${row(3, '1.2', 'V1.2__add_status.sql')},
+  ${row(4, '2', 'V2__create_spacecraft.sql')}, ${row(5, null, 'R__mission_overview.sql')};`);
+      assert.deepEqual(built.migrations.map((m) => m.version), ['1', '1.1', '1.2', '2', 'R_mission_overview']);
+      await importAndCompare(p, ['public', 'flyway_schema_history'], built);
+      await convertAndCompare(p, built);
+      assert.ok(fs.existsSync(path.join(p.dir, 'converted', '1.1_create_missions.sql')));
+      assert.match(fs.readFileSync(path.join(p.dir, 'converted', '1.2_add_status.sql'), 'utf8'), /DEFAULT 'planned';\n\n-- Down migration\nALTER TABLE missions DROP COLUMN status;/);
+    });
+
+    it('Sqitch: sqitch.changes with script_hash of each deploy script, imported; converted', async () => {
+      p = await makeProject(backend, SQITCH);
+      const built = await builtByAnotherTool(p);
+      const change = (id: string, name: string) =>
+        `('${id}', '${sqitchHash(p, `migrations/deploy/${name}.sql`)}', '${name}', 'portal', '', now(), 'Ada Lovelace', 'ada@example.org', '2024-01-01', 'Ada Lovelace', 'ada@example.org')`;
+      await execScript(p, `${SQITCH_DDL}
+INSERT INTO sqitch.releases VALUES (1.1, now(), 'Ada Lovelace', 'ada@example.org');
+INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ('portal', 'Ada Lovelace', 'ada@example.org');
+INSERT INTO sqitch.changes VALUES ${change('a1', 'agencies')}, ${change('b2', 'missions')}, ${change('c3', 'spacecraft')};`);
+      assert.deepEqual(built.migrations.map((m) => `${m.version} ${m.name}`), ['0001 agencies', '0002 missions', '0003 spacecraft']);
+      await importAndCompare(p, ['sqitch', 'changes'], built);
+      const st = await statusOf(p);
+      assert.ok(st.migrations.every((m) => m.state === 'applied'));
+      await convertAndCompare(p, built);
+      const c = fs.readFileSync(path.join(p.dir, 'converted', '0002_missions.sql'), 'utf8');
+      assert.match(c, /^-- depends: 0001_agencies$/m);
     });
   });
 }
