@@ -13,10 +13,12 @@ import { DBMATE_DDL, execScript, fingerprint, FLYWAY_DDL, flywaySum, GOLANG_MIGR
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'formats');
 
 /** Every file of a fixture directory, as project files under migrations/. */
-function fixture(format: string): Record<string, string> {
-  const dir = path.join(FIXTURES, format);
+function fixture(format: string, dir = path.join(FIXTURES, format), under = 'migrations'): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir)) out[`migrations/${name}`] = fs.readFileSync(path.join(dir, name), 'utf8');
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) Object.assign(out, fixture(format, path.join(dir, e.name), `${under}/${e.name}`));
+    else out[`${under}/${e.name}`] = fs.readFileSync(path.join(dir, e.name), 'utf8');
+  }
   return out;
 }
 
@@ -174,6 +176,35 @@ INSERT INTO sqitch.changes VALUES ${change('a1', 'agencies')}, ${change('b2', 'm
       await convertAndCompare(p, built);
       const c = fs.readFileSync(path.join(p.dir, 'converted', '0002_missions.sql'), 'utf8');
       assert.match(c, /^-- depends: 0001_agencies$/m);
+    });
+    it('Flyway fixture (versions in subfolders, a script config file, undo scripts, a placeholder): imported; converted', async () => {
+      p = await makeProject(backend, fixture('flyway'), { placeholders: { cache_ttl_hours: '6' } });
+      const built = await builtByAnotherTool(p);
+      const rows = built.migrations.map((m, i) => {
+        const script = path.relative('migrations', m.file!);
+        const version = m.version.startsWith('R_') ? 'NULL' : `'${m.version}'`;
+        return `(${i + 1}, ${version}, '${m.name.replace(/_/g, ' ')}', 'SQL', '${script}', ${flywaySum(p, m.file!)}, 'flyway', now(), 9, true)`;
+      });
+      await execScript(p, `${FLYWAY_DDL}\nINSERT INTO flyway_schema_history VALUES ${rows.join(',\n  ')};`);
+      await importAndCompare(p, ['public', 'flyway_schema_history'], built, ['flyway']);
+      await convertAndCompare(p, built);
+      assert.match(fs.readFileSync(path.join(p.dir, 'converted', '3.1_index_observations_by_time.sql'), 'utf8'), /^-- transaction: none$/m);
+    });
+
+    it('Sqitch fixture (a reworked change, requirements, verify scripts): each deployed change paired by its script hash; converted', async () => {
+      p = await makeProject(backend, fixture('sqitch'));
+      const built = await builtByAnotherTool(p);
+      const rows = built.migrations.map((m, i) =>
+        `('id${i}', '${sqitchHash(p, m.file!)}', '${m.name}', 'nasa_portal', '', now() + interval '${i} seconds', 'Ada Lovelace', 'ada@example.com', '2026-01-05', 'Ada Lovelace', 'ada@example.com')`);
+      await execScript(p, `${SQITCH_DDL}
+INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ('nasa_portal', 'Ada Lovelace', 'ada@example.com');
+INSERT INTO sqitch.changes VALUES ${rows.join(',\n  ')};`);
+      assert.equal(built.migrations.filter((m) => m.name === 'mission_summary').length, 2, 'the fixture reworks mission_summary');
+      await importAndCompare(p, ['sqitch', 'changes'], built);
+      const c = await p.cli(['--convert', '--to', 'native', '--out', 'converted-notes']);
+      assert.match(c.stdout, /Note: migrations\/verify\/agencies\.sql: verify scripts have no native counterpart and were not converted/);
+      fs.rmSync(path.join(p.dir, 'converted-notes'), { recursive: true });
+      await convertAndCompare(p, built);
     });
   });
 }
