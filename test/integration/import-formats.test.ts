@@ -191,14 +191,15 @@ INSERT INTO sqitch.changes VALUES ${change('a1', 'agencies')}, ${change('b2', 'm
       assert.match(fs.readFileSync(path.join(p.dir, 'converted', '3.1_index_observations_by_time.sql'), 'utf8'), /^-- transaction: none$/m);
     });
 
-    it('Sqitch fixture (a reworked change, requirements, verify scripts): each deployed change paired by its script hash; converted', async () => {
+    it('Sqitch fixture (a reworked change, requirements, verify scripts): each deployed change paired by its script hash, another project\'s changes left out; converted', async () => {
       p = await makeProject(backend, fixture('sqitch'));
       const built = await builtByAnotherTool(p);
       const rows = built.migrations.map((m, i) =>
         `('id${i}', '${sqitchHash(p, m.file!)}', '${m.name}', 'nasa_portal', '', now() + interval '${i} seconds', 'Ada Lovelace', 'ada@example.com', '2026-01-05', 'Ada Lovelace', 'ada@example.com')`);
       await execScript(p, `${SQITCH_DDL}
-INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ('nasa_portal', 'Ada Lovelace', 'ada@example.com');
-INSERT INTO sqitch.changes VALUES ${rows.join(',\n  ')};`);
+INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ('nasa_portal', 'Ada Lovelace', 'ada@example.com'), ('billing', 'Bob', 'bob@example.com');
+INSERT INTO sqitch.changes VALUES ${rows.join(',\n  ')},
+  ('other1', 'cafe', 'invoices', 'billing', '', now(), 'Bob', 'bob@example.com', '2026-01-05', 'Bob', 'bob@example.com');`);
       assert.equal(built.migrations.filter((m) => m.name === 'mission_summary').length, 2, 'the fixture reworks mission_summary');
       await importAndCompare(p, ['sqitch', 'changes'], built);
       const c = await p.cli(['--convert', '--to', 'native', '--out', 'converted-notes']);

@@ -135,7 +135,7 @@ INSERT INTO pgmigrations (name, run_on) VALUES ('001_create_agencies', '2023-05-
       assert.equal(gone[0]!.name, 'gone-file');
     });
 
-    it('Sqitch: changes matched by name, script_hash compared with the SHA-1 of the file, other projects left out', async () => {
+    it('Sqitch: changes matched by name, script_hash compared with the SHA-1 of the file; several projects without a plan naming one refused', async () => {
       p = await makeProject(backend, { ...NATIVE });
       const h1 = sqitchHash(p, 'migrations/001_create_agencies.sql');
       const change = (id: string, hash: string, name: string, project: string, at: string) =>
@@ -145,7 +145,11 @@ INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ('port
 INSERT INTO sqitch.changes VALUES ${change('c1', h1, 'create_agencies', 'portal', '2024-02-01 00:00:00+00')},
   ${change('c2', 'deadbeef', 'create_missions', 'portal', '2024-02-02 00:00:00+00')},
   ${change('c9', 'feedface', 'create_spacecraft', 'other', '2024-02-03 00:00:00+00')};`);
-      p.write('migrations/sqitch.plan', '%syntax-version=1.0.0\n%project=portal\n');
+      // Without a sqitch.plan naming the project, changes of two projects cannot be told apart.
+      const ambiguous = await importUntouched(p, 'sqitch', 'changes', ['sqitch']);
+      assert.equal(ambiguous.code, 2);
+      assert.match(ambiguous.stderr, /sqitch\.changes holds changes of 2 projects \(other, portal\) and sqitch\.plan names none/);
+      await execScript(p, `DELETE FROM sqitch.changes WHERE project = 'other'`);
       const r = await importUntouched(p, 'sqitch', 'changes', ['sqitch']);
       assert.equal(r.code, 0, r.stderr);
       const st = await statusOf(p);

@@ -108,7 +108,7 @@ function nodePgMigrate(rows: NodePgMigrateRow[], files: MigrationFile[]): ToolAp
 
 /** Sqitch: one row per deployed change (of this project), matched by change name; script_hash against the deploy script. */
 function sqitch(rows: SqitchRow[], files: MigrationFile[], options: ToolHistoryOptions): ToolApplied[] {
-  const projects = [...new Set(rows.map((r) => r.project))];
+  const projects = [...new Set(rows.map((r) => r.project))].sort();
   const project = options.sqitchProject ?? null;
   if (!project && projects.length > 1) {
     throw new MigrationError('E_IMPORT_AMBIGUOUS', `sqitch.changes holds changes of ${projects.length} projects (${projects.join(', ')}) and sqitch.plan names none`,
