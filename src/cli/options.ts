@@ -6,7 +6,7 @@ import type { EngineAction } from '../core/actions';
 import { MigrationError } from '../core/errors';
 import type { CliOptions } from './program';
 
-export const CLI_ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'verify',
+export const CLI_ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'importHistory', 'convert', 'verify',
   'refreshViews', 'partitions', 'perf', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
 export type CliAction = (typeof CLI_ACTIONS)[number];
 
@@ -28,23 +28,24 @@ export function chosenAction(opts: CliOptions): CliAction {
   return chosen[0]!;
 }
 
-type Modifier = 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'noCache' | 'format' | 'yes' | 'verify' | 'name';
+type Modifier = 'out' | 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'noCache' | 'format' | 'yes' | 'verify' | 'name';
 
 /** Where each modifier applies; `when` narrows it further (e.g. --dry-run with --partitions only for "maintain"). */
 const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) => string | null }> = {
-  dryRun: { actions: ['up', 'down', 'seed', 'partitions'], when: (o) => (o.partitions !== undefined && o.partitions !== 'maintain' ? '--partitions maintain' : null) },
+  out: { actions: ['convert'] },
+  dryRun: { actions: ['up', 'down', 'seed', 'partitions', 'importHistory'], when: (o) => (o.partitions !== undefined && o.partitions !== 'maintain' ? '--partitions maintain' : null) },
   singleTransaction: { actions: ['up'] },
   reset: { actions: ['seed'] },
   scale: { actions: ['seed'] },
   graph: { actions: ['status'] },
-  to: { actions: ['up', 'down'] },
+  to: { actions: ['up', 'down', 'convert'] },
   steps: { actions: ['up', 'down'] },
   template: { actions: ['create'] },
   allowDrift: { actions: ['up'] },
   noBackup: { actions: ['up', 'down'], when: (o) => (o.dryRun ? 'a real --up or --down (a dry run takes no backup)' : null) },
   format: { actions: ['lint'] },
   noCache: { actions: ['lint', 'status'] },
-  yes: { actions: ['up', 'down', 'seed', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'restore', 'refreshViews', 'partitions'] },
+  yes: { actions: ['up', 'down', 'seed', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'importHistory', 'restore', 'refreshViews', 'partitions'] },
   verify: { actions: ['up'], when: (o) => (o.dryRun ? '--up without --dry-run' : null) },
   name: { actions: ['create', 'up', 'down', 'verify', 'lint'] },
 };
@@ -54,6 +55,7 @@ const USED_WITH: Partial<Record<Modifier, string>> = { name: 'MigrationName', no
 /** Refuses any flag (or MigrationName) that the chosen action does not use. */
 export function assertFlagsApply(action: CliAction, opts: CliOptions, given: { name?: string; formatFromUser: boolean }): void {
   const present: Record<Modifier, boolean> = {
+    out: opts.out !== undefined,
     dryRun: !!opts.dryRun, singleTransaction: !!opts.singleTransaction, reset: !!opts.reset, scale: opts.scale !== undefined,
     graph: opts.graph !== undefined, to: opts.to !== undefined, steps: opts.steps !== undefined, template: opts.template !== undefined,
     allowDrift: !!opts.allowDrift, noBackup: opts.backup === false, noCache: opts.cache === false, format: given.formatFromUser, yes: !!opts.yes,
@@ -70,6 +72,10 @@ export function assertFlagsApply(action: CliAction, opts: CliOptions, given: { n
     const needs = rule.when?.(opts);
     if (needs) throw new MigrationError('E_USAGE', `${shown} does not apply here`, `drop ${shown}; it is used with ${needs}`);
   }
+  if (action === 'convert' && opts.to !== 'native') {
+    throw new MigrationError('E_USAGE', opts.to === undefined ? '--convert needs --to native' : `--convert --to ${opts.to}: only "native" can be converted to`,
+      'run database-migration --convert --to native [--out DIR]');
+  }
   if (action === 'up' && given.name !== undefined && opts.to !== undefined) throw new MigrationError('E_USAGE', 'give either MigrationName or --to, not both', 'drop one of them');
   if (action === 'down' && [given.name, opts.to, opts.steps].filter((v) => v !== undefined).length > 1) {
     throw new MigrationError('E_USAGE', 'give only one of MigrationName, --to and --steps with --down', 'drop the others');
@@ -79,7 +85,8 @@ export function assertFlagsApply(action: CliAction, opts: CliOptions, given: { n
 /** The engine action a command line runs, for the confirmation policy (null: it does not touch the database). */
 export function engineAction(action: CliAction, opts: CliOptions): EngineAction | null {
   switch (action) {
-    case 'create': case 'lint': case 'listRules': case 'listTemplates': return null;
+    case 'create': case 'lint': case 'listRules': case 'listTemplates': case 'convert': return null;
+    case 'importHistory': return opts.dryRun ? 'dryRun' : 'importHistory';
     case 'up': case 'down': return opts.dryRun ? 'dryRun' : action;
     case 'seed': return opts.dryRun ? 'dryRun' : 'seed';
     case 'partitions': return opts.partitions === 'maintain' ? (opts.dryRun ? 'dryRun' : 'maintainPartitions') : 'partitions';

@@ -14,6 +14,9 @@ export interface CliOptions {
   markRolledBack?: string;
   baseline?: string;
   repairChecksum?: string;
+  importHistory?: boolean | string;
+  convert?: boolean;
+  out?: string;
   listTemplates?: boolean;
   lint?: boolean | string[];
   listRules?: boolean;
@@ -65,7 +68,9 @@ Examples:
   database-migration --up
   database-migration --down --steps 2
   database-migration --status --json
-  database-migration --seed --env development`;
+  database-migration --seed --env development
+  database-migration --import-history flyway --dry-run
+  database-migration --convert --to native --out migrations-native`;
 
 function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -92,6 +97,9 @@ export function buildProgram(): Command {
     .option('--mark-rolled-back <version>', 'after checking by hand, record a dirty migration as not applied')
     .option('--baseline <version>', 'adopt an existing database: record migrations up to VERSION as applied without running them')
     .option('--repair-checksum <version>', 'accept an intentionally edited applied migration (record its new checksum)')
+    .option('--import-history [tool]', 'adopt a database another tool migrated: record what its history table says is applied (golang-migrate, dbmate, flyway, node-pg-migrate, sqitch; default: the project\'s format, else the table found; TOOL:SCHEMA.TABLE names another place), leaving that table untouched')
+    .option('--convert', 'with --to native: write every migration, in any format, as a native NNN_name.sql file into a new folder (--out), originals untouched')
+    .option('--out <dir>', 'with --convert: the new folder (default: migrations-native)')
     .addOption(new Option('--graph [format]', 'with --status: print the dependency graph (declared and inferred from the SQL)').choices(['text', 'mermaid']))
     .option('--single-transaction', 'with --up: apply all pending migrations in one transaction (all or nothing)')
     .option('--dry-run', 'with --up/--down/--seed/--partitions maintain: run inside a transaction and roll back, reporting what it would do')
@@ -107,7 +115,7 @@ export function buildProgram(): Command {
     .option('--no-cache', 'with --lint or --status: read every file again, without reading or writing .migrations/lint-cache.json or status-cache.json')
     .option('--list-templates', 'list the templates --create can use')
     .option('--list-rules', 'list the lint rules with their severity')
-    .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything applied after VERSION (0 = all)')
+    .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything applied after VERSION (0 = all); --convert: the format (native)')
     .option('--steps <n>', 'number of migrations to apply or roll back', parsePositiveInt)
     .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')
     .option('--config <path>', 'config file (default: ./database-migration.config.json)')

@@ -9,7 +9,7 @@ export type EngineAction =
   | 'status' | 'history' | 'graph'
   | 'up' | 'down' | 'seed'
   | 'dryRun' | 'verify'
-  | 'markApplied' | 'markRolledBack' | 'baseline' | 'repairChecksum'
+  | 'markApplied' | 'markRolledBack' | 'baseline' | 'repairChecksum' | 'importHistory'
   | 'backup' | 'backups' | 'restore'
   | 'refreshViews' | 'partitions' | 'maintainPartitions' | 'perf';
 
@@ -33,6 +33,7 @@ export const ACTION_POLICY: Readonly<Record<EngineAction, ActionPolicy>> = {
   markRolledBack: { changes: true, verb: 'mark a migration rolled back on' },
   baseline: { changes: true, verb: 'baseline' },
   repairChecksum: { changes: true, verb: 'repair a checksum on' },
+  importHistory: { changes: true, verb: 'import another tool\'s history into' },
   // A backup writes a file, not the database; it records a log row only.
   backup: { changes: false, verb: 'back up' },
   backups: { changes: false, verb: 'list the backups of' },

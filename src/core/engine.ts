@@ -14,6 +14,7 @@ import type { PerformanceReport } from './performance';
 import type { Direction, PlanOptions } from './plan';
 import type { MigrationStatus } from './planner';
 import type { MigrationRehearsal, VerificationResult } from './rehearsal';
+import { importHistory, type ImportOptions, type ImportResult } from './import/import-history';
 import { baseline, repairChecksum, resolveDirty } from './repair';
 import { backupNow, backupStore, restoreBackup } from './restore';
 import { seed, type SeedOptions, type SeedRun } from './seed';
@@ -26,6 +27,8 @@ export type { EngineEvent } from './events';
 export type { EngineOptions } from './context';
 export type { MigrationRun, RunOptions, StatusReport } from './migrate';
 export type { SeedOptions, SeedRun } from './seed';
+export type { ImportOptions, ImportResult } from './import/import-history';
+export { convertToNative, type ConvertResult } from './import/convert';
 
 export class MigrationEngine {
   private readonly ctx: EngineContext;
@@ -54,6 +57,8 @@ export class MigrationEngine {
   resolve(ref: string, as: 'applied' | 'rolled-back'): Promise<MigrationStatus> { return resolveDirty(this.ctx, ref, as); }
   baseline(ref: string): Promise<MigrationStatus[]> { return baseline(this.ctx, ref); }
   repairChecksum(ref: string): Promise<MigrationStatus> { return repairChecksum(this.ctx, ref); }
+  /** Records the migrations another tool applied (read from its history table, which stays untouched). */
+  importHistory(options: ImportOptions = {}): Promise<ImportResult> { return importHistory(this.ctx, options); }
 
   refreshViews(only: string[] = []): Promise<ViewRefresh[]> { return refreshViews(this.ctx, only); }
   partitions(): Promise<PartitionedTable[]> { return partitions(this.ctx); }

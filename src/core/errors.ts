@@ -57,6 +57,11 @@ export type ErrorCode =
   | 'E_DRIFT'
   | 'E_OUT_OF_ORDER'
   | 'E_DIRTY'
+  | 'E_IMPORT_NO_TABLE'
+  | 'E_IMPORT_AMBIGUOUS'
+  | 'E_IMPORT_TABLE_SHAPE'
+  | 'E_IMPORT_CONFLICT'
+  | 'E_CONVERT'
   | 'E_PROTECTED'
   | 'E_BACKUP_FAILED'
   | 'E_BACKUP_NOT_FOUND'
@@ -108,6 +113,11 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_DRIFT: ExitCode.DriftDetected,
   E_OUT_OF_ORDER: ExitCode.DriftDetected,
   E_DIRTY: ExitCode.DriftDetected,
+  E_IMPORT_NO_TABLE: ExitCode.UsageOrConfig,
+  E_IMPORT_AMBIGUOUS: ExitCode.UsageOrConfig,
+  E_IMPORT_TABLE_SHAPE: ExitCode.UsageOrConfig,
+  E_IMPORT_CONFLICT: ExitCode.UsageOrConfig,
+  E_CONVERT: ExitCode.UsageOrConfig,
   E_BACKUP_FAILED: ExitCode.BackupFailed,
   E_BACKUP_NOT_FOUND: ExitCode.UsageOrConfig,
   E_BACKUP_CORRUPT: ExitCode.BackupFailed,

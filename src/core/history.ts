@@ -32,7 +32,7 @@ export interface HistoryRow {
   error?: string | null;
 }
 
-export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore' | 'baseline' | 'repair' | 'slow' | 'maintenance';
+export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore' | 'baseline' | 'repair' | 'slow' | 'maintenance' | 'import';
 
 export interface LogEntry {
   id: number;
@@ -266,6 +266,18 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`;
       `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch]);
+  }
+
+  /**
+   * Records a migration another tool applied (--import-history): when, by whom and how long come from that tool's
+   * table where it kept them (now() and the importing user otherwise), a dirty one with the reason in "error".
+   */
+  async insertImported(session: Session, row: Omit<HistoryRow, 'appliedAt'> & { appliedAt: Date | null }): Promise<void> {
+    await session.query(
+      `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_at, applied_by, duration_ms, environment, batch, error)
+       VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()), $8, $9, $10, $11, $12)`,
+      [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedAt ? row.appliedAt.toISOString() : null,
+        row.appliedBy, row.durationMs, row.environment, row.batch, row.error ?? null]);
   }
 
   /** A repeatable migration applied again replaces its row: the old one goes first (in the caller's transaction, when there is one). */

@@ -60,7 +60,8 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
-const FILE_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
+// Digits, or dotted digits (1.2.10: a Flyway version kept by --convert), compared part by part.
+const FILE_NAME = /^(\d+(?:\.\d+)*)_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
 const REPEATABLE_FILE_NAME = /^R_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
 
 /** The version a repeatable migration is keyed by in the history table: "R_" and its name (sorts after every versioned one). */

@@ -1,6 +1,7 @@
 /** One small handler per action; main.ts picks one from this table. */
 import type { CliAction } from '../options';
 import { backup, baseline, markApplied, markRolledBack, refreshViews, repairChecksum, restore, seed } from './data';
+import { convert, importHistory } from './import';
 import { down, up, verify } from './migrate';
 import { create, lint, listRules, listTemplatesAction } from './project';
 import { backups, history, partitions, perf, status } from './status';
@@ -11,6 +12,7 @@ export const ACTION_HANDLERS: Record<CliAction, ActionHandler> = {
   up, down, verify, seed,
   status, history, perf, backups, partitions,
   backup, restore, markApplied, markRolledBack, baseline, repairChecksum, refreshViews,
+  importHistory, convert,
 };
 
 export type { ActionContext, ActionHandler, ActionResult } from './types';

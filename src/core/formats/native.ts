@@ -4,7 +4,7 @@ import { parseMigrationFile } from '../migration-file';
 import { readMigrationDir } from './read-dir';
 import type { FormatOptions, FormatRead, MigrationFormat } from './types';
 
-const NATIVE_NAME = /^(\d+|R)_[A-Za-z0-9][A-Za-z0-9_-]*\.sql$/;
+const NATIVE_NAME = /^(\d+(?:\.\d+)*|R)_[A-Za-z0-9][A-Za-z0-9_-]*\.sql$/;
 
 export const nativeFormat: MigrationFormat = {
   name: 'native',

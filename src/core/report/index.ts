@@ -7,3 +7,4 @@ export * from './verify';
 export * from './events';
 export * from './pool';
 export * from './results';
+export * from './import';
