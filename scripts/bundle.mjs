@@ -47,7 +47,9 @@ await Promise.all([
     // Packages that load files beside their code (the parser's and PGlite's WebAssembly) stay external, as do ajv
     // (used by dist/config-validator.js) and pg's optional native and Cloudflare back ends.
     external: ['libpg-query', '@electric-sql/*', 'ajv', 'ajv/*', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
-    banner: { js: '#!/usr/bin/env node' },
+    // "node --": Node scans its whole command line for --env-file (its own flag) and exits on a missing file before
+    // the CLI runs (nodejs/node#54232); after "--" it does not, so the CLI's --env-file is left to the CLI.
+    banner: { js: '#!/usr/bin/env -S node --' },
   }),
   esbuild.build({
     ...common,
