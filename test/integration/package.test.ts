@@ -71,6 +71,14 @@ describe('the installed npm package (packed tarball)', function () {
     assert.equal(r.stderr, '');
   });
 
+  it('--env-file reaches the installed CLI (Node itself does not take it: the bin runs "node --")', async () => {
+    const proj = path.join(work, 'env-file');
+    writeTinyProject(proj);
+    const r = await exec(bin, ['--status', '--env-file', 'nope.env'], proj);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /env file not found: .*nope\.env/);
+  });
+
   it('--up and --status from the installed bin on the embedded PGlite database, with a backup by the installed pg_dump', async () => {
     const proj = path.join(work, 'embedded');
     writeTinyProject(proj);
