@@ -26,6 +26,7 @@ describe('the installed npm package (packed tarball)', function () {
   let bin: string;
   let packed: PackedFile[];
   let pg: TestProject | undefined;
+  let embedded: TestProject | undefined;
 
   before(async () => {
     for (const built of ['dist/cli.js', 'dist/index.js', 'dist/types/api/index.d.ts']) {
@@ -44,6 +45,7 @@ describe('the installed npm package (packed tarball)', function () {
 
   after(async () => {
     await pg?.cleanup();
+    await embedded?.cleanup();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -79,14 +81,14 @@ describe('the installed npm package (packed tarball)', function () {
     assert.match(r.stderr, /env file not found: .*nope\.env/);
   });
 
-  it('--up and --status from the installed bin on the embedded PGlite database, with a backup by the installed pg_dump', async () => {
-    const proj = path.join(work, 'embedded');
-    writeTinyProject(proj);
-    const up = await exec(bin, ['--up'], proj);
+  it('--up and --status from the installed bin on the embedded PGlite database', async () => {
+    // The harness's project: an initialised PGlite data directory copied in (a fresh initdb costs seconds of CPU).
+    embedded = await makeProject('pglite', {});
+    writeTinyProject(embedded.dir);
+    const up = await exec(bin, ['--up'], embedded.dir);
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stdout + up.stderr, /001_create_launch_sites/);
-    assert.equal(fs.readdirSync(path.join(proj, '.migrations', 'backups', 'development')).filter((f) => f.endsWith('.dump')).length, 1, 'the backup before --up');
-    const status = await exec(bin, ['--status', '--json'], proj);
+    const status = await exec(bin, ['--status', '--json'], embedded.dir);
     assert.equal(status.code, 0, status.stderr);
     const report = JSON.parse(status.stdout) as { database: string; migrations: { version: string; state: string }[] };
     assert.match(report.database, /embedded PGlite/);
@@ -112,15 +114,16 @@ describe('the installed npm package (packed tarball)', function () {
   });
 
   it('require() of the installed package gives createEngine, whose status() and up() return typed results', async () => {
-    // The embedded project of the --up test (opening a fresh PGlite data directory costs seconds): one more migration.
-    const proj = path.join(work, 'embedded');
+    // The embedded project of the --up test, with one more migration.
+    assert.ok(embedded, 'runs after the --up test');
+    const proj = embedded.dir;
     fs.writeFileSync(path.join(proj, 'migrations', '003_create_payloads.sql'), migration('CREATE TABLE payloads (id bigint PRIMARY KEY);', 'DROP TABLE payloads;'));
     const api = require(path.join(app, 'node_modules', 'database-migration')) as typeof import('../../src/api');
     const events: string[] = [];
     const engine = api.createEngine({ cwd: proj, processEnv: {}, onEvent: (e) => events.push(e.type) });
     try {
       const report = await engine.status();
-      assert.equal(report.environment, 'development');
+      assert.equal(report.environment, 'test');
       assert.deepEqual(report.statuses.map((s) => [s.version, s.state]), [['001', 'applied'], ['002', 'applied'], ['003', 'pending']]);
       const done = await engine.up({ noBackup: true });
       assert.deepEqual(done.migrations.map((m) => m.version), ['003']);
