@@ -37,6 +37,7 @@ export interface AuditEntry {
 export class EngineContext {
   readonly store: HistoryStore;
   readonly appliedBy: string;
+  private warned = false;
 
   constructor(readonly project: Project, readonly db: Database, readonly options: EngineOptions = {}) {
     this.store = new HistoryStore({ schema: project.config.historySchema, table: project.config.historyTable });
@@ -65,8 +66,14 @@ export class EngineContext {
     this.options.onEvent?.(event);
   }
 
+  /** The project's migration files; what their format warns about is emitted once per run (the first read). */
   migrations(): MigrationFile[] {
-    return readProjectMigrations(this.project.config).migrations;
+    const read = readProjectMigrations(this.project.config);
+    if (!this.warned) {
+      this.warned = true;
+      for (const w of read.warnings) this.emit({ type: 'warning', ...w });
+    }
+    return read.migrations;
   }
 
   /** Refuses an action that changes a protected environment unless a person confirmed it (or --yes). */

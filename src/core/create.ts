@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from './config';
-import { discoverMigrations } from './formats';
+import { discoverMigrations, resolveFormat } from './formats';
 import { MigrationError } from './errors';
 import { packageRoot } from './package-root';
 
@@ -45,7 +45,9 @@ function timestampVersion(now: Date): string {
 }
 
 /** The next free version: max + 1 with the project's padding (3 digits by default), or a UTC timestamp. */
-export function nextVersion(existing: string[], numbering: Config['numbering'], now = new Date()): string {
+export function nextVersion(all: string[], numbering: Config['numbering'], now = new Date()): string {
+  // Repeatable (R_name) and dotted versions are not numbers the next one follows.
+  const existing = all.filter((e) => /^\d+$/.test(e));
   if (numbering === 'timestamp') {
     let v = timestampVersion(now);
     const taken = new Set(existing.map((e) => BigInt(e)));
@@ -96,6 +98,12 @@ export function createMigration(config: Config, rawName: string, options: { temp
   }
   const template = options.template ?? 'blank';
   const templatePath = findTemplate(config, template);
+  const format = resolveFormat(config.migrationsDir, config.format);
+  if (format.name !== 'native') {
+    throw new MigrationError('E_USAGE', `--create writes native migration files, and the migrations in ${config.migrationsDir} are in ${format.name} format`,
+      `write the new migration in ${format.name}'s own way (its tool's "new" command or by hand: every command here reads it), or convert the project with --convert --to native`,
+      { file: config.migrationsDir });
+  }
   const existing = discoverMigrations(config.migrationsDir, { format: config.format, placeholders: config.placeholders });
   const clash = existing.find((m) => m.name === name);
   if (clash) {

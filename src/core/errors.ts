@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'E_MARKER_ORDER'
   | 'E_BAD_DIRECTIVE'
   | 'E_BAD_FILENAME'
+  | 'E_UNPAIRED_FILE'
+  | 'E_UNSUPPORTED_FILE'
   | 'E_DUPLICATE_VERSION'
   | 'E_UNREADABLE_FILE'
   | 'E_NOT_A_FILE'
@@ -31,6 +33,8 @@ export type ErrorCode =
   | 'E_NAME_TOO_LONG'
   | 'E_HISTORY_PRIVILEGE'
   | 'E_BAD_ENCODING'
+  | 'E_UNKNOWN_PLACEHOLDER'
+  | 'E_BAD_PLAN'
   | 'E_NO_MIGRATIONS_DIR'
   | 'E_CONFIG_NOT_FOUND'
   | 'E_CONFIG_PARSE'
@@ -70,6 +74,8 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_MARKER_ORDER: ExitCode.UsageOrConfig,
   E_BAD_DIRECTIVE: ExitCode.UsageOrConfig,
   E_BAD_FILENAME: ExitCode.UsageOrConfig,
+  E_UNPAIRED_FILE: ExitCode.UsageOrConfig,
+  E_UNSUPPORTED_FILE: ExitCode.UsageOrConfig,
   E_DUPLICATE_VERSION: ExitCode.UsageOrConfig,
   E_UNREADABLE_FILE: ExitCode.UsageOrConfig,
   E_NOT_A_FILE: ExitCode.UsageOrConfig,
@@ -78,6 +84,8 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_NAME_TOO_LONG: ExitCode.UsageOrConfig,
   E_HISTORY_PRIVILEGE: ExitCode.UsageOrConfig,
   E_BAD_ENCODING: ExitCode.UsageOrConfig,
+  E_UNKNOWN_PLACEHOLDER: ExitCode.UsageOrConfig,
+  E_BAD_PLAN: ExitCode.UsageOrConfig,
   E_NO_MIGRATIONS_DIR: ExitCode.UsageOrConfig,
   E_CONFIG_NOT_FOUND: ExitCode.UsageOrConfig,
   E_CONFIG_PARSE: ExitCode.UsageOrConfig,

@@ -9,5 +9,7 @@ export type EngineEvent =
   | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
   | { type: 'seed-done'; file: string; durationMs: number }
   | { type: 'seed-progress'; table: string; rows: number; total: number }
+  /** Something the migrations' format read but did not like (a dbmate "x.sql.sql" name): said once per run. */
+  | { type: 'warning'; file: string; line?: number; message: string; hint: string }
   /** Each statement of a "-- transaction: none" migration, as it completes (they can run for long). */
   | { type: 'statement-done'; id: string; line: number; durationMs: number };

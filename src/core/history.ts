@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Session } from './db/database';
+import { isRepeatableVersion } from './migration-file';
 import { assertMayWriteHistory, currentRole, historyPrivilegeError, readHistoryAccess } from './history-access';
+
+/** Versions safe to write into SQL text unquoted-by-parameter: digits, dotted digits (Flyway), R_name (repeatable). */
+const SAFE_VERSION = /^(\d+(\.\d+)*|R_[A-Za-z0-9][A-Za-z0-9_-]*)$/;
 
 /** Double-quotes an identifier so configured schema and table names are always safe. */
 export function quoteIdent(name: string): string {
@@ -257,14 +261,21 @@ ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS error text;`;
   }
 
   async insert(session: Session, row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }): Promise<void> {
+    await this.replaceRepeatable(session, row.version);
     await session.query(
       `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch]);
   }
 
+  /** A repeatable migration applied again replaces its row: the old one goes first (in the caller's transaction, when there is one). */
+  private async replaceRepeatable(session: Session, version: string): Promise<void> {
+    if (isRepeatableVersion(version)) await session.query(`DELETE FROM ${this.table} WHERE version = $1`, [version]);
+  }
+
   /** Records an applied migration and its log entry in one statement, with bind parameters. */
   async insertWithLog(session: Session, row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction): Promise<void> {
+    await this.replaceRepeatable(session, row.version);
     await session.query(
       `WITH h AS (
   INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
@@ -286,9 +297,10 @@ SELECT $11, version, name, true, duration_ms, $9, $7 FROM h`,
    */
   batchRecordSql(row: Omit<HistoryRow, 'appliedAt' | 'appliedBy'> & { appliedBy: string }, action: LogAction,
     options: { commit: boolean }): { before: string; after: string } {
-    if (!/^\d+$/.test(row.version)) throw new Error(`migration version ${JSON.stringify(row.version)} is not digits only`);
+    if (!SAFE_VERSION.test(row.version)) throw new Error(`migration version ${JSON.stringify(row.version)} is not digits, dotted digits or R_name`);
     const v = [row.version, row.name, row.checksum, row.downSql, row.status, row.transactional, row.appliedBy, row.durationMs, row.environment, row.batch].map(literal);
-    const before = `INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
+    // A repeatable migration applied again replaces its row.
+    const before = `${isRepeatableVersion(row.version) ? `DELETE FROM ${this.table} WHERE version = ${v[0]};\n` : ''}INSERT INTO ${this.table} (version, name, checksum, down_sql, status, transactional, applied_by, duration_ms, environment, batch)
 VALUES (${v.join(', ')});\n`;
     // The server measures the time: clock_timestamp() advances, statement_timestamp() is when the query arrived.
     const after = `WITH h AS (

@@ -37,8 +37,8 @@ export interface MigrationFile {
 /** What a status shows of a migration file: everything but the SQL text (see status-cache.ts). */
 export type StatusFile = Pick<MigrationFile, 'version' | 'name' | 'file' | 'checksum' | 'depends' | 'transactional' | 'environments'>;
 
-const UP_MARKER = /^--\s*up\s+migration\s*$/i;
-const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
+export const UP_MARKER = /^--\s*up\s+migration\s*$/i;
+export const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
 const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
 const LOOKS_LIKE_DIRECTIVE = /^--\s*([a-z][a-z_-]*)\s*:/i;
 const DIRECTIVES = ['depends', 'transaction', 'environments'];
@@ -130,11 +130,13 @@ function splitList(value: string): string[] {
   return value.split(/[,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-interface Header {
+/** The header directives of a migration: "-- depends:", "-- transaction:", "-- environments:". */
+export interface HeaderDirectives {
   depends: string[];
   transactional: boolean;
   environments: string[] | null;
 }
+type Header = HeaderDirectives;
 
 interface Markers {
   upIdx: number;
@@ -212,6 +214,31 @@ function readHeaderLine(trimmed: string, header: Header, file: string, line: num
   }
 }
 
+/**
+ * The directives in the comment lines that open a file (from line index `from`, before `to` and before the first
+ * line that is not blank or a "--" comment): how every format reads "-- transaction: none", "-- depends:" and
+ * "-- environments:" (golang-migrate and dbmate files have no header of their own). A misspelled directive is an error.
+ * `plainKeys` are comment keys a format writes itself (Sqitch's "-- requires:"): comments there, never misspelled directives.
+ */
+export function readLeadingDirectives(lines: readonly string[], file: string, from = 0, to = lines.length, plainKeys: readonly string[] = []): HeaderDirectives {
+  const header: Header = { depends: [], transactional: true, environments: null };
+  for (let i = from; i < to; i++) {
+    const trimmed = lines[i]!.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('--')) break;
+    const key = plainKeys.length ? LOOKS_LIKE_DIRECTIVE.exec(trimmed)?.[1]?.toLowerCase() : undefined;
+    if (key && plainKeys.includes(key)) continue;
+    readHeaderLine(trimmed, header, file, i + 1);
+  }
+  return header;
+}
+
+/** A text's lines, without a leading byte-order mark, split at any line ending. */
+export function textLines(text: string): string[] {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return src.indexOf('\r') === -1 ? src.split('\n') : src.split(/\r\n|\n|\r/);
+}
+
 /** Refuse SQL above the "-- Up migration" marker, or a file without one. */
 function assertUpMarker(lines: string[], upIdx: number, file: string): void {
   const headerEnd = upIdx === -1 ? lines.length : upIdx;
@@ -232,9 +259,23 @@ function assertUpMarker(lines: string[], upIdx: number, file: string): void {
 
 export function parseMigrationFile(text: string, file: string, baseName?: string): MigrationFile {
   const base = baseName ?? file.split(/[\\/]/).pop()!;
-  const { version, name, repeatable } = parseMigrationFileName(base, file);
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = src.indexOf('\r') === -1 ? src.split('\n') : src.split(/\r\n|\n|\r/);
+  return parseMarkedMigration(text, file, parseMigrationFileName(base, file));
+}
+
+/** Who a migration is: what its file name says (the name's shape differs between formats). */
+export interface MigrationIdentity {
+  version: string;
+  name: string;
+  repeatable?: boolean;
+}
+
+/**
+ * A file split at its "-- Up migration" / "-- Down migration" markers (any letter case), with the header directives
+ * above the up marker; `identity` comes from the file name (native, node-pg-migrate).
+ */
+export function parseMarkedMigration(text: string, file: string, identity: MigrationIdentity): MigrationFile {
+  const { version, name, repeatable } = identity;
+  const lines = textLines(text);
   const markers: Markers = { upIdx: -1, downIdx: -1 };
   const header: Header = { depends: [], transactional: true, environments: null };
 

@@ -10,6 +10,7 @@ import { parseScriptSync, positionInScript, type ParsedStatement } from '../sql/
 import { transactionControl } from '../sql/transaction-control';
 import { analyseMigrations, type DependencyEdge, type MigrationAnalysis } from './dependencies';
 import { MigrationError } from './errors';
+import { transactionNoneFix } from './formats/wording';
 import { migrationId, type MigrationFile } from './migration-file';
 import { planDown, planUp, type DownOptions, type MigrationStatus, type UpOptions } from './planner';
 
@@ -55,7 +56,7 @@ const NO_ANALYSIS: MigrationAnalysis = { edges: [], nonTransactional: [], statem
 /** Plans a run in `direction` and checks every planned statement; throws a MigrationError naming file and line. */
 export async function planRun(direction: Direction, files: MigrationFile[], statuses: MigrationStatus[], options: PlanOptions, settings: PlanSettings): Promise<RunPlan> {
   // Parsing every file (for dependency edges) only matters when something can run.
-  const relevant = direction === 'up' ? statuses.some((s) => s.state === 'pending') : statuses.some((s) => s.history);
+  const relevant = direction === 'up' ? statuses.some((s) => s.state === 'pending' || s.state === 'outdated') : statuses.some((s) => s.history);
   // An --up plan runs up sections only: the down sections are not parsed (a third of the parsing for typical files).
   const analysis = relevant ? await analyseMigrations(files, settings.postgresVersion, { down: direction === 'down' }) : NO_ANALYSIS;
   const steps = direction === 'up'
@@ -90,7 +91,8 @@ async function downSteps(statuses: MigrationStatus[], options: PlanOptions, anal
       direction: 'down', id: migrationId(d), version: d.version, name: d.name, sql: d.downSql,
       statements: fromFile ? analysis.statements.get(d.version)?.down ?? [] : parseScriptSync(parser!, d.downSql),
       baseLine: fromFile && d.file!.downLine ? d.file!.downLine : 1, transactional: d.transactional,
-      file: d.file?.file ?? '', migration: d.file, source: d.source,
+      // A down section read from a file of its own (golang-migrate's .down.sql) is named by that file in messages.
+      file: (fromFile && d.file!.downFile) || (d.file?.file ?? ''), migration: d.file, source: d.source,
     };
   });
 }
@@ -119,7 +121,7 @@ function checkStep(step: PlanStep, postgresVersion: number): void {
     if (what) {
       throw new MigrationError('E_NON_TRANSACTIONAL',
         `${what} cannot run inside a transaction, and ${step.id} runs in one`,
-        'add the line "-- transaction: none" above "-- Up migration" (the migration then runs statement by statement), or move this statement into a migration of its own', where(st));
+        `${transactionNoneFix(step.migration)}, or move this statement into a migration of its own`, where(st));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { MigrationError } from './errors';
+import { downSectionWords } from './formats/wording';
 import type { HistoryRow } from './history';
-import { compareVersions, isReversible, matchesMigrationRef, migrationId, type MigrationFile, type StatusFile } from './migration-file';
+import { compareVersions, isRepeatableVersion, isReversible, matchesMigrationRef, migrationId, type MigrationFile, type StatusFile } from './migration-file';
 
 /**
  * The planner is pure: (files on disk, history rows, options) -> status and plans.
@@ -12,7 +13,13 @@ export type MigrationState =
   | 'modified'  // recorded, but the file's up section changed since
   | 'missing'   // recorded, but the file is gone
   | 'dirty'     // recorded as running: a non-transactional migration was interrupted
-  | 'skipped';  // pending, but its "-- environments:" excludes this environment
+  | 'skipped'   // pending, but its "-- environments:" excludes this environment
+  | 'outdated'; // a repeatable migration whose file changed since it was applied: --up applies it again
+
+/** A migration the next --up would apply: pending, or a repeatable one changed since it was applied. */
+export function isDue(state: MigrationState): boolean {
+  return state === 'pending' || state === 'outdated';
+}
 
 /** `F`: the full file (up, down, plan) or only what a status shows of it (--status, read through status-cache.ts). */
 export interface MigrationStatus<F extends StatusFile = MigrationFile> {
@@ -29,7 +36,8 @@ export function computeStatus<F extends StatusFile>(files: F[], history: History
   const byVersion = new Map<string, HistoryRow>();
   for (const h of history) byVersion.set(normaliseVersion(h.version), h);
   let newestApplied: string | null = null;
-  for (const h of history) if (newestApplied === null || compareVersions(h.version, newestApplied) > 0) newestApplied = h.version;
+  // Repeatable migrations always run after the versioned ones: they say nothing about what is out of order.
+  for (const h of history) if (!isRepeatableVersion(h.version) && (newestApplied === null || compareVersions(h.version, newestApplied) > 0)) newestApplied = h.version;
 
   const out: MigrationStatus<F>[] = [];
   const seen = new Set<string>();
@@ -38,10 +46,11 @@ export function computeStatus<F extends StatusFile>(files: F[], history: History
     seen.add(key);
     const h = byVersion.get(key) ?? null;
     let state: MigrationState;
-    if (h) state = h.status === 'running' ? 'dirty' : h.checksum === file.checksum ? 'applied' : 'modified';
+    const repeatable = isRepeatableVersion(file.version);
+    if (h) state = h.status === 'running' ? 'dirty' : h.checksum === file.checksum ? 'applied' : repeatable ? 'outdated' : 'modified';
     else if (file.environments && !file.environments.includes(options.environment)) state = 'skipped';
     else state = 'pending';
-    const outOfOrder = !h && newestApplied !== null && compareVersions(file.version, newestApplied) < 0;
+    const outOfOrder = !h && !repeatable && newestApplied !== null && compareVersions(file.version, newestApplied) < 0;
     out.push({ version: file.version, name: file.name, state, outOfOrder, file, history: h });
   }
   for (const h of history) {
@@ -110,7 +119,8 @@ function assertDependenciesMet(statuses: MigrationStatus[], candidates: Migratio
   for (const c of candidates) {
     for (const dep of c.file!.depends) assertDeclaredDependency(statuses, c, dep, ready);
     for (const e of edges) {
-      if (e.declared || compareVersions(e.from, c.version) !== 0 || ready(e.to)) continue;
+      // A versioned migration may use what a repeatable one made (a view): repeatables run after, and again whenever they change.
+      if (e.declared || compareVersions(e.from, c.version) !== 0 || ready(e.to) || isRepeatableVersion(e.to)) continue;
       const target = statuses.find((x) => compareVersions(x.version, e.to) === 0);
       const targetId = target ? migrationId(target) : e.to;
       throw new MigrationError('E_DEPENDENCY',
@@ -171,7 +181,8 @@ export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): Up
         'restore the file (git checkout), or roll it back first with --down (its down SQL is stored); run with --allow-drift to apply the pending migrations anyway');
     }
   }
-  let candidates = statuses.filter((s) => s.state === 'pending' && (limit === null || compareVersions(s.version, limit) <= 0));
+  let candidates = statuses.filter((s) => s.state === 'pending' && !isRepeatableVersion(s.version) && (limit === null || compareVersions(s.version, limit) <= 0));
+  candidates.push(...repeatablesToApply(statuses, candidates, limit));
   if (options.steps !== undefined) candidates = candidates.slice(0, Math.max(0, options.steps));
 
   if (!options.allowOutOfOrder) {
@@ -187,6 +198,19 @@ export function planUp(statuses: MigrationStatus[], options: UpOptions = {}): Up
 
   assertDependenciesMet(statuses, candidates, options.edges ?? []);
   return candidates.map((c) => ({ migration: c.file! }));
+}
+
+/**
+ * The repeatable migrations an --up applies after its versioned ones: those never applied or changed since
+ * ("outdated"), and only when the run brings every versioned migration up to date (a repeatable runs against the
+ * newest schema, as in Flyway). With --to naming a repeatable, only that one.
+ */
+function repeatablesToApply(statuses: MigrationStatus[], versioned: MigrationStatus[], limit: string | null): MigrationStatus[] {
+  const due = statuses.filter((s) => (s.state === 'pending' || s.state === 'outdated') && isRepeatableVersion(s.version));
+  if (limit !== null && isRepeatableVersion(limit)) return due.filter((s) => s.version === limit);
+  const planned = new Set(versioned.map((s) => s.version));
+  const leftBehind = statuses.some((s) => s.state === 'pending' && !isRepeatableVersion(s.version) && !planned.has(s.version));
+  return leftBehind ? [] : due;
 }
 
 export interface DownOptions {
@@ -214,15 +238,18 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
   if (dirty) throw dirtyError(dirty);
   // Rollbacks undo the most recently applied migration first, like a stack (an out-of-order apply is on top).
   const applied = statuses
-    .filter((s) => s.history && (s.state === 'applied' || s.state === 'modified' || s.state === 'missing'))
+    .filter((s) => s.history && !isRepeatableVersion(s.version) && (s.state === 'applied' || s.state === 'modified' || s.state === 'missing'))
     .sort(newestAppliedFirst);
+  // Repeatable migrations sit on top of the versioned ones: every rollback takes them off first (newest first),
+  // and the next --up applies them again on the schema it leaves.
+  const repeatables = statuses.filter((s) => s.history && isRepeatableVersion(s.version) && s.state !== 'dirty').sort(newestAppliedFirst);
 
   let chosen: MigrationStatus[];
   if (options.target !== undefined) {
     const t = resolveMigrationRef(statuses, options.target);
     if (!t.history) throw new MigrationError('E_UNKNOWN_VERSION', `${migrationId(t)} is not applied, so there is nothing to roll back`, 'run --status to see what is applied');
     // The target and everything applied after it.
-    chosen = applied.slice(0, applied.findIndex((s) => s.version === t.version) + 1);
+    chosen = isRepeatableVersion(t.version) ? [] : applied.slice(0, applied.findIndex((s) => s.version === t.version) + 1);
   } else if (options.to !== undefined) {
     if (/^0+$/.test(options.to.trim())) chosen = applied;
     else {
@@ -235,22 +262,23 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
     chosen = applied.slice(0, options.steps ?? 1);
   }
 
-  const steps: DownStep[] = [];
+  const steps: DownStep[] = repeatables.map(repeatableDownStep);
   for (const s of chosen) {
     const fromFile = s.file && s.state === 'applied' && isReversible(s.file);
     const downSql = fromFile ? s.file!.down! : s.history!.downSql;
     if (!downSql || !isReversible({ down: downSql })) {
-      const why = s.file && s.file.down === null ? 'has no "-- Down migration" section'
-        : s.file ? 'has an empty "-- Down migration" section' : 'has no stored down SQL';
+      const words = s.file ? downSectionWords(s.file) : null;
+      const why = words ? (s.file!.down === null ? words.missing : words.empty) : 'has no stored down SQL';
       throw new MigrationError('E_IRREVERSIBLE', `${migrationId(s)} is irreversible: it ${why}`,
-        `write the statements that undo it under "-- Down migration" in ${s.file ? s.file.file : 'its file'}, or roll back to a later version with --to`,
-        s.file ? { file: s.file.file } : {});
+        `${words ? words.fix : 'write the statements that undo it in its file'}, or roll back to a later version with --to`,
+        s.file ? { file: (s.file.down !== null && s.file.downFile) || s.file.file } : {});
     }
     steps.push({ version: s.version, name: s.name, downSql, source: fromFile ? 'file' : 'history', file: s.file, transactional: s.file ? s.file.transactional : s.history!.transactional });
   }
 
   // A migration that stays applied must not lose something it depends on.
   const reverting = new Set(chosen.map((s) => s.version));
+  if (chosen.length === 0 && steps.length > 0) return steps;
   for (const s of applied) {
     if (reverting.has(s.version) || !s.file) continue;
     for (const dep of s.file.depends) {
@@ -269,6 +297,16 @@ export function planDown(statuses: MigrationStatus[], options: DownOptions = {})
     }
   }
   return steps;
+}
+
+/** Taking a repeatable migration off: its down section (from the file, else the history) when it has one, else only its history row. */
+function repeatableDownStep(s: MigrationStatus): DownStep {
+  const fileDown = s.file && isReversible(s.file) ? s.file.down! : null;
+  const downSql = fileDown ?? (s.history!.downSql && isReversible({ down: s.history!.downSql }) ? s.history!.downSql : '');
+  return {
+    version: s.version, name: s.name, downSql, source: fileDown !== null || downSql === '' ? 'file' : 'history', file: s.file,
+    transactional: s.file ? s.file.transactional : s.history!.transactional,
+  };
 }
 
 /**

@@ -136,8 +136,32 @@ export interface VerificationResult {
   note?: string;
   /** Up failed when run again after down (usually because down left something behind). */
   reapplyError?: string;
+  /** The migration's verify script (Sqitch's verify/) failed: the file, line and error. */
+  verifyError?: string;
+  /** The verify script that ran and passed, after up and after up again. */
+  verifiedBy?: string;
   skippedReason?: string;
+  /** A repeatable migration without a down section: checked by applying it twice instead of up, down, up. */
+  repeatable?: boolean;
   ok: boolean;
+}
+
+/**
+ * Runs a migration's verify script (Sqitch's verify/<change>.sql) and undoes whatever it did: null when it passes,
+ * else "file:line: error". Any error is a failure (verify scripts check with SELECT 1/COUNT(*) ... or by raising).
+ */
+async function runVerifyScript(session: Session, m: MigrationFile): Promise<string | null> {
+  if (!m.verify) return null;
+  await session.exec('SAVEPOINT dm_verify_script');
+  try {
+    await rehearseStatements(session, m.verify.sql, m.verify.line);
+    return null;
+  } catch (err) {
+    const f = describeStatementFailure(err, m.verify.line);
+    return `${m.verify.file}:${f.line}: ${f.text}`;
+  } finally {
+    await session.exec('ROLLBACK TO SAVEPOINT dm_verify_script');
+  }
 }
 
 /**
@@ -167,6 +191,12 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
         downSql = down.sql;
         note = 'checked with CONCURRENTLY removed: it runs outside a transaction, and the schema effect is the same';
       }
+      if (m.repeatable && (downSql === null || !downSql.trim())) {
+        const r = await verifyRepeatable(session, m, upSql, excludeTables);
+        results.push({ ...r, ...(note ? { note } : {}) });
+        if (!r.ok) break;
+        continue;
+      }
       if (downSql === null || !downSql.trim()) {
         results.push({ id, downDifferences: [], reapplyDifferences: [], ok: false, skippedReason: 'has no down section, so it cannot be rolled back' });
         break;
@@ -183,6 +213,11 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       };
       const before = await snapshotCatalog(session, excludeTables);
       await run(upSql, m.upLine, 'up');
+      const verifyError = await runVerifyScript(session, m);
+      if (verifyError) {
+        results.push({ id, downDifferences: [], reapplyDifferences: [], verifyError: `after up, ${verifyError}`, ok: false });
+        break;
+      }
       const applied = await snapshotCatalog(session, excludeTables);
       await run(downSql, m.downLine ?? m.upLine, 'down');
       const reverted = await snapshotCatalog(session, excludeTables);
@@ -198,12 +233,41 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       }
       const reapplied = await snapshotCatalog(session, excludeTables);
       const reapplyDifferences = diffCatalog(applied, reapplied);
-      const ok = downDifferences.length === 0 && reapplyDifferences.length === 0;
-      results.push({ id, downDifferences, reapplyDifferences, ok, ...(note ? { note } : {}) });
+      const reverifyError = await runVerifyScript(session, m);
+      const ok = downDifferences.length === 0 && reapplyDifferences.length === 0 && !reverifyError;
+      results.push({ id, downDifferences, reapplyDifferences, ok, ...(note ? { note } : {}),
+        ...(reverifyError ? { verifyError: `after down and up again, ${reverifyError}` } : m.verify ? { verifiedBy: m.verify.file } : {}) });
       if (!ok) break;
     }
   }, { rollback: true });
   return results;
+}
+
+/**
+ * A repeatable migration without a down section is checked for what it promises instead: applied again on top of
+ * itself (as every later --up does when it changes), it leaves the catalog exactly as the first application did.
+ */
+async function verifyRepeatable(session: Session, m: MigrationFile, upSql: string, excludeTables: string[]): Promise<VerificationResult> {
+  const id = migrationId(m);
+  try {
+    await rehearseStatements(session, upSql, m.upLine);
+  } catch (err) {
+    const f = describeStatementFailure(err, m.upLine);
+    throw new MigrationError('E_VERIFY_FAILED', `${id} failed during verification (up): ${f.text}`,
+      'fix the up section; nothing was changed (verification runs in a transaction that is rolled back)', { file: m.file, line: f.line, column: f.column }, { cause: err });
+  }
+  const applied = await snapshotCatalog(session, excludeTables);
+  await session.exec('SAVEPOINT dm_reapply');
+  try {
+    await rehearseStatements(session, upSql, m.upLine);
+  } catch (err) {
+    await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
+    const f = describeStatementFailure(err, m.upLine);
+    return { id, downDifferences: [], reapplyDifferences: [], ok: false, repeatable: true,
+      reapplyError: `line ${f.line}: ${f.text} (a repeatable migration must apply again on top of itself: use CREATE OR REPLACE, or DROP ... IF EXISTS first)` };
+  }
+  const reapplyDifferences = diffCatalog(applied, await snapshotCatalog(session, excludeTables));
+  return { id, downDifferences: [], reapplyDifferences, ok: reapplyDifferences.length === 0, repeatable: true };
 }
 
 export function verificationError(results: VerificationResult[]): MigrationError | null {
@@ -212,9 +276,13 @@ export function verificationError(results: VerificationResult[]): MigrationError
   const lines = bad.flatMap((r) => [
     ...(r.skippedReason ? [`${r.id} ${r.skippedReason}`] : []),
     ...r.downDifferences.map((d) => `${r.id}: after down, ${describeDifference(d)}`),
-    ...r.reapplyDifferences.map((d) => `${r.id}: after down and up again, ${describeDifference(d)}`),
-    ...(r.reapplyError ? [`${r.id}: up fails when run again after down (${r.reapplyError})`] : []),
+    ...r.reapplyDifferences.map((d) => `${r.id}: ${r.repeatable ? 'applied again on top of itself' : 'after down and up again'}, ${describeDifference(d)}`),
+    ...(r.reapplyError ? [`${r.id}: up fails when run again ${r.repeatable ? 'on top of itself' : 'after down'} (${r.reapplyError})`] : []),
+    ...(r.verifyError ? [`${r.id}: verify script failed ${r.verifyError}`] : []),
   ]);
+  const verifyScripts = bad.some((r) => r.verifyError);
   return new MigrationError('E_VERIFY_FAILED', `rollback verification failed:\n  ${lines.join('\n  ')}`,
-    'make the down section drop or restore exactly what up changes (run --verify to re-check); nothing was applied');
+    verifyScripts
+      ? 'fix the migration (or its verify script) so the verify script passes after up; nothing was applied'
+      : 'make the down section drop or restore exactly what up changes (run --verify to re-check); nothing was applied');
 }

@@ -1,4 +1,5 @@
 /** Command implementations: each asks what it needs, then hands one call to the engine through ProjectRegistry.run(). */
+import { isDue } from '../core/planner';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -141,7 +142,7 @@ export class Commands {
     if (!r.ok) return;
     this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
     const n = r.value.run.migrations.length;
-    const pending = r.value.run.statuses.filter((s) => s.state === 'pending').length;
+    const pending = r.value.run.statuses.filter((s) => isDue(s.state)).length;
     void vscode.window.showInformationMessage(n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
       : `Applied ${plural(n, 'migration')}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
   }
@@ -328,7 +329,7 @@ export class Commands {
     const pf = this.registry.activeFolder();
     if (!pf) return;
     const s = this.registry.state(pf);
-    const pending = s.statuses?.filter((x) => x.state === 'pending').length;
+    const pending = s.statuses?.filter((x) => isDue(x.state)).length;
     const items = [
       { label: '$(arrow-swap) Switch Environment…', description: `current: ${s.environment}`, id: 'switch' },
       { label: '$(run-all) Run Pending Migrations', description: pending === undefined ? '' : `${pending} pending`, id: 'up' },

@@ -155,7 +155,8 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       const configFile = vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '');
       const { config } = openProject({ cwd: pf.cwd, configPath: configPathFor(configFile) });
       // A file of the migrations directory is read as --up reads it, as "lint workspace" and --lint do.
-      return { ...lintOptionsFromConfig(config), asMigration: inMigrationsDir(uri.fsPath, config.migrationsDir) };
+      const options = lintOptionsFromConfig(config);
+      return { ...options, asMigration: inMigrationsDir(uri.fsPath, config.migrationsDir, options.format) };
     } catch {
       return {}; // a broken config is reported by the views; lint with defaults meanwhile
     }

@@ -5,6 +5,7 @@
  * first lint, the database opens on the first status read (under a progress
  * indicator).
  */
+import { isDue } from '../core/planner';
 import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
@@ -56,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
       return;
     }
     const s = registry.cachedState(pf) ?? registry.state(pf);
-    const pending = s.statuses ? s.statuses.filter((x) => x.state === 'pending').length : null;
+    const pending = s.statuses ? s.statuses.filter((x) => isDue(x.state)).length : null;
     bar.text = statusBarText(s.environment, pending, s.isProtected);
     bar.tooltip = `Database Migration: ${pf.name} — environment "${s.environment}" (${s.database})${pending === null ? '' : `, ${pending} pending`}\nClick to switch environment or run pending migrations.`;
     bar.accessibilityInformation = { label: `Migration environment ${s.environment}${pending === null ? '' : `, ${pending} pending`}` };

@@ -1,5 +1,5 @@
 import { isMigrationError, type MigrationError } from '../core/errors';
-import type { MigrationFormat } from '../core/formats/types';
+import type { FormatOptions, MigrationFormat } from '../core/formats/types';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
@@ -27,6 +27,10 @@ export interface LintOptions {
   format?: MigrationFormat;
   /** Placeholder values the format substitutes (Flyway's ${name}). */
   placeholders?: Record<string, string>;
+  /** Everything the format reads a file with (placeholders, history table, the migrations directory); wins over `placeholders`. */
+  formatOptions?: FormatOptions;
+  /** The migrations directory, for a format whose migration spans files (golang-migrate reads the .down.sql beside an .up.sql). */
+  migrationsDir?: string;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -47,11 +51,20 @@ interface Section {
   statements: ParsedStatement[];
 }
 
-function addMigrationSections(parser: Parser, migration: MigrationFile, sections: Section[]): void {
+/**
+ * The sections of a migration file. A down section read from another file (golang-migrate's .down.sql beside the
+ * .up.sql being linted) is not this file's: it is linted as its own file, and only given to the rules that compare
+ * a down with its up (returned, as `otherDown`).
+ */
+function addMigrationSections(parser: Parser, migration: MigrationFile, sections: Section[], file?: string): ParsedStatement[] | null {
   sections.push({ name: 'up', text: migration.up, baseLine: migration.upLine, statements: parseScriptSync(parser, migration.up) });
+  if (migration.down !== null && migration.downFile !== undefined && migration.downFile !== (file ?? migration.file)) {
+    return parseScriptSync(parser, migration.down);
+  }
   if (migration.down !== null && migration.downLine !== null) {
     sections.push({ name: 'down', text: migration.down, baseLine: migration.downLine, statements: parseScriptSync(parser, migration.down) });
   }
+  return null;
 }
 
 /** Lints one file's text (a migration with up/down sections, or a plain SQL script). */
@@ -69,14 +82,15 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const foreign = options.asMigration && options.format && options.format.name !== 'native' ? options.format : null;
   if (foreign) {
     try {
-      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, { placeholders: options.placeholders });
+      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, options.formatOptions ?? { placeholders: options.placeholders, dir: options.migrationsDir });
     } catch (err) {
       if (!isMigrationError(err)) throw err;
       return [invalidMigrationFinding(err, text, file)];
     }
   }
+  let otherDown: ParsedStatement[] | null = null;
   if (migration) {
-    addMigrationSections(parser, migration, sections);
+    otherDown = addMigrationSections(parser, migration, sections, file);
   } else if (!foreign && (options.asMigration || looksLikeMigration(text))) {
     try {
       const base = file.split(/[\\/]/).pop()!;
@@ -113,7 +127,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         statements: section.statements,
         migration,
         up: upSection?.statements ?? null,
-        down: downSection?.statements ?? null,
+        down: downSection?.statements ?? otherDown,
         transactional: migration ? migration.transactional : false,
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
         report: (r: RuleReport) => {

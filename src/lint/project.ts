@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
-import { resolveFormat } from '../core/formats';
+import { projectFormatOptions, resolveFormat, type MigrationFormat } from '../core/formats';
+import { entryNames } from '../core/formats/read-dir';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
-import { invalidMigrationFinding, lintText, type LintOptions } from './linter';
+import { invalidMigrationFinding, lineLength, lintText, type LintOptions } from './linter';
 import { ALL_RULES } from './rules';
 import type { Finding } from './types';
 
@@ -28,7 +29,10 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
     }
   }
   const format = resolveFormat(config.migrationsDir, config.format);
-  return { postgresVersion: config.lint.postgresVersion, severities: rules, ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders }) };
+  return {
+    postgresVersion: config.lint.postgresVersion, severities: rules,
+    ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders, migrationsDir: config.migrationsDir, formatOptions: projectFormatOptions(config) }),
+  };
 }
 
 /** A file to lint; `problem` is set for a link in the migrations directory that --up cannot follow. */
@@ -73,9 +77,19 @@ function sameDirectory(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b) || realPath(a) === realPath(b);
 }
 
-/** True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory). Lint it with asMigration. */
-export function inMigrationsDir(file: string, migrationsDir: string): boolean {
-  return isSql(file) && sameDirectory(path.dirname(file), migrationsDir);
+/**
+ * True for a file --up reads: a *.sql directly in the migrations directory (not one in a subdirectory), or, for a
+ * format that says which of its files are migration scripts (Flyway's subdirectories, Sqitch's deploy/ and
+ * revert/), one it owns. Lint it with asMigration.
+ */
+export function inMigrationsDir(file: string, migrationsDir: string, format?: MigrationFormat): boolean {
+  if (!isSql(file)) return false;
+  if (!format?.ownsPath) return sameDirectory(path.dirname(file), migrationsDir);
+  for (const [f, dir] of [[path.resolve(file), path.resolve(migrationsDir)], [realPath(file), realPath(migrationsDir)]] as const) {
+    const rel = path.relative(dir, f);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return format.ownsPath(rel.split(path.sep).join('/'));
+  }
+  return false;
 }
 
 /**
@@ -102,7 +116,12 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
-    const key = cache?.key(text, file, asMigration, formatKey);
+    // A file whose migration spans others (golang-migrate's .down.sql beside an .up.sql) is only as fresh as they are.
+    const companions = cache && asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
+    const pairedKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
+    // Flyway's U file and Sqitch's revert script, found by the format itself (they may lie in other directories).
+    const readKey = cache && asMigration && options.format && !options.format.companions ? companionKey(text, file, options) : '';
+    const key = cache?.key(text, file, asMigration, formatKey + pairedKey + readKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
     const found = await lintText(text, file, asMigration ? { ...options, asMigration: true } : options);
@@ -113,7 +132,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   for (const { path: f, problem } of files) {
     const file = shown(f);
     if (sources.has(file)) continue;
-    if (!inMigrationsDir(f, config.migrationsDir)) {
+    if (!inMigrationsDir(f, config.migrationsDir, options.format)) {
       const text = readSqlBytes(f, file, 'script').toString('utf8');
       sources.set(file, text);
       findings.push(...(await lintCached(text, file, false)));
@@ -136,11 +155,52 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
     }
     sources.set(file, text);
     // Two files with one version: --up refuses the directory, so each file of the pair carries its error.
-    duplicates ??= duplicateVersionsByFile(config.migrationsDir, shown);
+    // Another format's survey reports them (its names are not native ones).
+    duplicates ??= options.format?.survey ? new Map() : duplicateVersionsByFile(config.migrationsDir, shown);
     for (const err of duplicates.get(path.basename(f)) ?? []) findings.push(invalidMigrationFinding(err, text, file));
+  }
+  if (options.format?.survey) {
+    const covered = targets.some((t) => sameDirectory(t, config.migrationsDir) || isInside(config.migrationsDir, t));
+    findings.push(...surveyFindings(options.format, config.migrationsDir, cwd, sources, covered));
   }
   cache?.save();
   return { findings, files: [...sources.keys()], sources };
+}
+
+/** True when `dir` is below `ancestor`. */
+function isInside(dir: string, ancestor: string): boolean {
+  const rel = path.relative(realPath(ancestor), realPath(dir));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * What the format's survey of the migrations directory says (a name --up refuses, a .down.sql without its
+ * .up.sql, a JavaScript migration, a tolerated odd name), each at its file: for the whole directory when it was
+ * linted, else for the files that were. A file the survey names that was not read yet (a .js file) joins `sources`.
+ */
+function surveyFindings(format: MigrationFormat, dir: string, cwd: string, sources: Map<string, string>, covered: boolean): Finding[] {
+  const { problems, warnings } = format.survey!(entryNames(dir), dir, { displayRoot: cwd });
+  const findings: Finding[] = [];
+  const textOf = (file: string): string | null => {
+    if (sources.has(file)) return sources.get(file)!;
+    if (!covered) return null;
+    const text = readLossy(path.resolve(cwd, file));
+    sources.set(file, text);
+    return text;
+  };
+  for (const err of problems) {
+    const file = err.location.file!;
+    const text = textOf(file);
+    if (text !== null) findings.push(invalidMigrationFinding(err, text, file));
+  }
+  for (const w of warnings) {
+    const text = textOf(w.file);
+    if (text === null) continue;
+    const line = w.line ?? 1;
+    findings.push({ ruleId: 'invalid-migration-file', severity: 'warning', message: w.message, help: w.hint, file: w.file,
+      line, column: 1, endLine: line, endColumn: lineLength(text, line) + 1, section: 'file' });
+  }
+  return findings;
 }
 
 /** The duplicate-version errors --up could stop at, by the name of each file they name in the migrations directory. */
@@ -169,5 +229,15 @@ function readLossy(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/** The down a format reads from another file (Flyway's U file, Sqitch's revert script): part of a lint cache key. */
+function companionKey(text: string, file: string, options: LintOptions): string {
+  try {
+    const m = options.format!.parseText(text, file, path.basename(file), options.formatOptions ?? { placeholders: options.placeholders });
+    return m?.downFile ? `\0${m.down ?? ''}` : '';
+  } catch {
+    return ''; // the file's own error is its finding
   }
 }

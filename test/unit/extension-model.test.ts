@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { withPassword, type ConnectionTarget } from '../../src/core/config';
 import { connectionError } from '../../src/core/db/pg-database';
 import type { HistoryRow, LogEntry } from '../../src/core/history';
 import { parseMigrationFile } from '../../src/core/migration-file';
+import { discoverMigrations } from '../../src/core/formats';
 import { computeStatus } from '../../src/core/planner';
 import { redactUrl } from '../../src/core/redact';
 import type { BackupEntry } from '../../src/core/backups';
@@ -182,6 +184,25 @@ describe('extension model: tree items', () => {
     const unread = migrationItems({ folderKey: 'k', environment: 'dev', root: '/p', statuses: null, files: [f1, f2], edges: [] });
     assert.deepEqual(unread.map((i) => [i.label, i.state, i.description]), [
       ['001_create_space_objects', 'unknown', 'state not loaded yet'], ['002_create_missions', 'unknown', 'state not loaded yet']]);
+  });
+
+  it('a golang-migrate pair is one item: "open" opens the .up.sql, the tooltip names the .down.sql; an up alone is irreversible', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-tree-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'migrations'));
+      fs.writeFileSync(path.join(dir, 'migrations', '001_create_missions.up.sql'), 'CREATE TABLE missions (id bigint);\n');
+      fs.writeFileSync(path.join(dir, 'migrations', '001_create_missions.down.sql'), 'DROP TABLE missions;\n');
+      fs.writeFileSync(path.join(dir, 'migrations', '002_seed.up.sql'), 'SELECT 1;\n');
+      const files = discoverMigrations(path.join(dir, 'migrations'), { displayRoot: dir });
+      const items = migrationItems({ folderKey: 'k', environment: 'dev', root: dir, statuses: computeStatus(files, [], { environment: 'dev' }), files, edges: [] });
+      assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['001_create_missions', 'migration.pending.file.reversible'], ['002_seed', 'migration.pending.file']]);
+      assert.equal(items[0]!.file, path.join(dir, 'migrations', '001_create_missions.up.sql'));
+      assert.match(items[0]!.tooltip, /\| Down file \| `migrations\/001_create_missions\.down\.sql` \|/);
+      assert.match(items[1]!.tooltip, /\| Down \| none \(irreversible\) \|/);
+      assert.doesNotMatch(items[1]!.tooltip, /Down file/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('summarises the environment and marks protected ones', () => {

@@ -142,6 +142,10 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderEvent({ type: 'seed-progress', table: 't', rows: 1, total: 2 }, PLAIN_STYLE), null);
     assert.equal(renderEventForLog({ type: 'migration-start', direction: 'up', id: '001_a' }), '  ↑ 001_a …');
     assert.equal(renderEventForLog({ type: 'lock-wait', message: 'waiting' }), '… waiting');
+    // A format's warning (a dbmate "x.sql.sql" name) goes to stderr as file: message, then the fix.
+    assert.deepEqual(renderEvent({ type: 'warning', file: 'db/20240101_a.sql.sql', message: 'ends in ".sql.sql"', hint: 'rename it' }, TAGGED),
+      { stream: 'err', text: '<yellow>warning:</yellow> db/20240101_a.sql.sql: ends in ".sql.sql"\n  fix: rename it' });
+    assert.equal(renderEventForLog({ type: 'warning', file: 'a.sql', line: 3, message: 'm', hint: 'h' }), 'warning: a.sql:3: m\n  fix: h');
   });
 
   it('describes where a run goes and how it connects', () => {

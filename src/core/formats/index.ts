@@ -8,13 +8,18 @@ import { duplicateVersionError, duplicateVersions } from '../discovery';
 import { MigrationError } from '../errors';
 import type { Config } from '../config';
 import { compareVersions, type MigrationFile } from '../migration-file';
+import { dbmateFormat } from './dbmate';
+import { flywayFormat } from './flyway';
+import { golangMigrateFormat } from './golang-migrate';
 import { nativeFormat } from './native';
+import { nodePgMigrateFormat } from './node-pg-migrate';
+import { sqitchFormat } from './sqitch';
 import { FORMAT_NAMES, type FormatName, type FormatOptions, type FormatRead, type FormatWarning, type MigrationFormat } from './types';
 
-export { FORMAT_NAMES, type FormatName, type FormatOptions, type FormatRead, type FormatWarning, type MigrationFormat } from './types';
+export { FORMAT_NAMES, type FormatName, type FormatOptions, type FormatRead, type FormatSurvey, type FormatWarning, type MigrationFormat } from './types';
 
 /** Every format, native first (it wins a tie). */
-export const FORMATS: readonly MigrationFormat[] = [nativeFormat];
+export const FORMATS: readonly MigrationFormat[] = [nativeFormat, golangMigrateFormat, dbmateFormat, nodePgMigrateFormat, flywayFormat, sqitchFormat];
 
 export type FormatSetting = FormatName | 'auto';
 
@@ -88,9 +93,17 @@ export function parseMigrationText(text: string, file: string, options: Discover
 }
 
 /** The settings of a project that say where and how its migrations are read. */
-export type MigrationSource = Pick<Config, 'migrationsDir' | 'root' | 'format' | 'placeholders'>;
+export type MigrationSource = Pick<Config, 'migrationsDir' | 'root' | 'format' | 'placeholders'> & Partial<Pick<Config, 'historySchema' | 'historyTable'>>;
+
+/** The options a project's files are read with (placeholders, history table names, paths relative to its root). */
+export function projectFormatOptions(config: MigrationSource): FormatOptions {
+  return {
+    displayRoot: config.root, placeholders: config.placeholders, dir: config.migrationsDir,
+    ...(config.historyTable ? { history: { schema: config.historySchema ?? 'public', table: config.historyTable } } : {}),
+  };
+}
 
 /** Reads a project's migrations with its configured format and placeholders, paths shown relative to its root. */
 export function readProjectMigrations(config: MigrationSource): FormatRead & { format: FormatName } {
-  return readMigrationSet(config.migrationsDir, { displayRoot: config.root, format: config.format, placeholders: config.placeholders });
+  return readMigrationSet(config.migrationsDir, { ...projectFormatOptions(config), format: config.format });
 }

@@ -3,6 +3,7 @@
  * teams adopt us from (golang-migrate, dbmate, Flyway, node-pg-migrate, Sqitch). A format turns a directory
  * into MigrationFile values; everything after that (plan, run, status, lint, verify) is format-blind.
  */
+import type { MigrationError } from '../errors';
 import type { MigrationFile } from '../migration-file';
 
 export const FORMAT_NAMES = ['native', 'golang-migrate', 'dbmate', 'flyway', 'node-pg-migrate', 'sqitch'] as const;
@@ -21,6 +22,21 @@ export interface FormatOptions {
   displayRoot?: string;
   /** Flyway-style ${name} placeholders from the config ("placeholders"). */
   placeholders?: Record<string, string>;
+  /** The history table (config "history"): Flyway's ${flyway:defaultSchema} and ${flyway:table} name it. */
+  history?: { schema: string; table: string };
+  /**
+   * parseText only: the migrations directory, when known. A format whose migration spans files (golang-migrate's
+   * .up.sql/.down.sql, Flyway's U file, Sqitch's sqitch.plan and revert script) reads the others from it, so --lint
+   * can compare a down with its up. Without it parseText reads the one file alone.
+   */
+  dir?: string;
+}
+
+/** What a format finds in a directory's entry names, every problem at once (read() stops at the first). */
+export interface FormatSurvey {
+  /** What read() refuses: a name that does not fit the format, a file without its partner, an unsupported file. */
+  problems: MigrationError[];
+  warnings: FormatWarning[];
 }
 
 export interface FormatRead {
@@ -41,4 +57,16 @@ export interface MigrationFormat {
    * script) comes back with up '' and the SQL in `down`.
    */
   parseText(text: string, file: string, baseName: string, options: FormatOptions): MigrationFile | null;
+  /**
+   * The problems and warnings the directory's entry names alone show (no file is read); --lint reports each at its
+   * file. Formats without one report problems only through read() and parseText().
+   */
+  survey?(names: readonly string[], dir: string, options: FormatOptions): FormatSurvey;
+  /** The names of the other files parseText reads for this one (with options.dir), so a cached lint result can see them change. */
+  companions?(baseName: string): string[];
+  /**
+   * Whether a *.sql file at `relativePath` (inside the migrations directory, "/"-separated) is one of its migration
+   * scripts, for --lint and the editor. Absent: the files directly in the directory are.
+   */
+  ownsPath?(relativePath: string): boolean;
 }

@@ -28,6 +28,7 @@ export function renderEvent(event: EngineEvent, style: Style, options: EventOpti
     case 'statement-done': return out(`      line ${event.line} done ${style.dim(formatDuration(event.durationMs))}`);
     case 'backup-done': return out(`  ⛁ backup ${event.entry.id} ${style.dim(`${formatBytes(event.entry.sizeBytes)}, ${event.entry.tool}`)}`);
     case 'backup-skipped': return err(style.yellow(`  ! no backup taken (${event.reason})`));
+    case 'warning': return err(`${style.yellow('warning:')} ${event.file}${event.line ? `:${event.line}` : ''}: ${event.message}\n  fix: ${event.hint}`);
     default: return null;
   }
 }

@@ -6,7 +6,7 @@ import type { MigrationState, MigrationStatus } from '../planner';
 export function summariseStatuses(statuses: MigrationStatus<StatusFile>[]): string {
   const counts = new Map<string, number>();
   for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
-  const order: MigrationState[] = ['applied', 'pending', 'modified', 'missing', 'dirty', 'skipped'];
+  const order: MigrationState[] = ['applied', 'pending', 'outdated', 'modified', 'missing', 'dirty', 'skipped'];
   const parts = order.filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k}`);
   return parts.length ? parts.join(', ') : 'no migrations';
 }

@@ -3,7 +3,7 @@ import type { BackupEntry } from '../backups';
 import type { MigrationRun, SeedRun } from '../engine';
 import type { PartitionChange, PartitionedTable, ViewRefresh } from '../maintenance';
 import type { PerformanceReport } from '../performance';
-import type { MigrationStatus } from '../planner';
+import { isDue, type MigrationStatus } from '../planner';
 import { formatBytes, formatDuration, formatTimestamp, plural } from './format';
 import type { Style } from './style';
 
@@ -17,7 +17,7 @@ export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrat
   options: MigrationRunOptions = {}): string {
   const n = run.migrations.length;
   if (options.stopped) {
-    const pending = (run.statuses ?? []).filter((s) => s.state === 'pending').length;
+    const pending = (run.statuses ?? []).filter((s) => isDue(s.state)).length;
     return run.direction === 'up'
       ? style.yellow(`Applied ${plural(n, 'migration')} to ${where}, then stopped as asked; ${pending} still pending.`)
       : style.yellow(`Rolled back ${plural(n, 'migration')} on ${where}, then stopped as asked.`);

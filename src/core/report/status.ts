@@ -12,7 +12,8 @@ export function styledState(s: Pick<MigrationStatus, 'state' | 'outOfOrder'>, st
   const text = stateText(s);
   switch (s.state) {
     case 'applied': return style.green(text);
-    case 'pending': return style.yellow(text);
+    case 'pending':
+    case 'outdated': return style.yellow(text);
     case 'skipped': return style.dim(text);
     default: return style.red(text);
   }

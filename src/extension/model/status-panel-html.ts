@@ -81,6 +81,7 @@ th { color: var(--vscode-descriptionForeground); font-weight: 600; }
 .state-modified { color: var(--vscode-editorWarning-foreground); }
 .state-missing, .state-dirty, .failed, .error { color: var(--vscode-errorForeground); }
 .state-skipped, .empty, #summary { color: var(--vscode-descriptionForeground); }
+.state-outdated { color: var(--vscode-editorWarning-foreground); }
 button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); padding: 0.2em 0.8em; cursor: pointer; font-family: inherit; }
 button:hover { background: var(--vscode-button-hoverBackground); }
 button:disabled { opacity: 0.5; cursor: default; }

@@ -9,7 +9,7 @@ import type { DependencyEdge } from '../../core/dependencies';
 import type { SeedFile } from '../../core/discovery';
 import type { MigrationFile } from '../../core/migration-file';
 import { migrationId } from '../../core/migration-file';
-import type { MigrationState, MigrationStatus } from '../../core/planner';
+import { isDue, type MigrationState, type MigrationStatus } from '../../core/planner';
 import { formatBytes, formatDuration, formatTimestamp, stateText } from '../../core/report';
 
 /** 'unknown': the files are read but the database was not asked yet. */
@@ -23,6 +23,7 @@ export const STATE_ICONS: Record<ItemState, { icon: string; color?: string }> = 
   missing: { icon: 'question', color: 'editorError.foreground' },
   dirty: { icon: 'warning', color: 'editorError.foreground' },
   skipped: { icon: 'debug-step-over', color: 'disabledForeground' },
+  outdated: { icon: 'sync', color: 'editorWarning.foreground' },
   unknown: { icon: 'circle-large-outline', color: 'disabledForeground' },
 };
 
@@ -86,6 +87,8 @@ export function migrationItems(input: TreeInput): MigrationItemModel[] {
     const lines = [`**${escapeMarkdown(id)}** — ${escapeMarkdown(stateLabel)}`, ''];
     const table: [string, string][] = [];
     if (r.file) table.push(['File', `\`${r.file.file}\``]);
+    // golang-migrate keeps the down in a file of its own: "open" opens the up file, the tooltip names both.
+    if (r.file?.downFile && r.file.downFile !== r.file.file) table.push(['Down file', `\`${r.file.downFile}\``]);
     const checksum = h?.checksum ?? r.file?.checksum;
     if (checksum) table.push(['Checksum', `\`${checksum.slice(0, 16)}…\``]);
     if (r.state === 'modified' && h && r.file) table.push(['File checksum', `\`${r.file.checksum.slice(0, 16)}…\` (changed since applied)`]);
@@ -98,6 +101,8 @@ export function migrationItems(input: TreeInput): MigrationItemModel[] {
     if (r.file?.environments) table.push(['Environments', escapeMarkdown(r.file.environments.join(', '))]);
     table.push(['Depends on', deps.length ? deps.map(escapeMarkdown).join('<br>') : 'nothing']);
     if (r.file && r.file.down === null) table.push(['Down', 'none (irreversible)']);
+    else if (r.file?.downFile) table.push(['Down', `\`${r.file.downFile}\``]);
+    if (r.file?.verify) table.push(['Verify', `\`${r.file.verify.file}\``]);
     lines.push('| | |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`));
     const icon = STATE_ICONS[r.state];
     let contextValue = `migration.${r.state}`;
@@ -122,7 +127,7 @@ export function migrationItems(input: TreeInput): MigrationItemModel[] {
 export function environmentItem(environment: string, database: string, statuses: MigrationStatus[] | null, isProtected: boolean): { label: string; description: string; icon: string; contextValue: string } {
   let description = database;
   if (statuses) {
-    const pending = statuses.filter((s) => s.state === 'pending').length;
+    const pending = statuses.filter((s) => isDue(s.state)).length;
     const applied = statuses.filter((s) => s.state === 'applied' || s.state === 'modified').length;
     description = `${applied} applied, ${pending} pending — ${database}`;
   }

@@ -1,3 +1,4 @@
+import { downSectionWords } from '../../core/formats/wording';
 import type { Rule } from '../types';
 
 /** A migration without a down section, or with one that holds no statements. */
@@ -15,12 +16,18 @@ export const missingDownMigration: Rule = {
   sections: ['up'],
   check(ctx) {
     if (!ctx.migration || ctx.section !== 'up') return;
+    // A repeatable migration (a view, a function) is replaced, not rolled back: a rollback only forgets it.
+    if (ctx.migration.repeatable) return;
     const first = ctx.statements[0];
     if (!first) return; // nothing to undo
+    // Other formats keep the down elsewhere (golang-migrate: a .down.sql file; dbmate: "-- migrate:down"): say so in their words.
+    const words = ctx.migration.format && ctx.migration.format !== 'native' ? downSectionWords(ctx.migration) : null;
+    const help = words ? { help: `${words.fix} (e.g. DROP TABLE for CREATE TABLE)` } : {};
     if (ctx.migration.down === null) {
-      ctx.report({ statement: first, message: 'this migration has no "-- Down migration" section, so it cannot be rolled back' });
+      ctx.report({ statement: first, message: `this migration ${words ? words.missing : 'has no "-- Down migration" section'}, so it cannot be rolled back`, ...help });
     } else if ((ctx.down ?? []).length === 0) {
-      ctx.report({ statement: first, message: 'the "-- Down migration" section of this migration is empty, so rolling it back changes nothing' });
+      ctx.report({ statement: first, ...help, message: words ? `this migration ${words.empty}, so rolling it back changes nothing`
+        : 'the "-- Down migration" section of this migration is empty, so rolling it back changes nothing' });
     }
   },
 };
