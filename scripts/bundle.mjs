@@ -1,4 +1,4 @@
-// Bundles the CLI and the extension into dist/, and transpiles src/ and test/ into out/ for mocha.
+// Bundles the CLI, the programmatic API and the extension into dist/, and transpiles src/ and test/ into out/ for mocha.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,17 @@ await Promise.all([
     // Packages that load files beside their code (the parser's and PGlite's WebAssembly) stay external, as do ajv
     // (used by dist/config-validator.js) and pg's optional native and Cloudflare back ends.
     external: ['libpg-query', '@electric-sql/*', 'ajv', 'ajv/*', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
-    banner: { js: '#!/usr/bin/env node' },
+    // "node --": Node scans its whole command line for --env-file (its own flag) and exits on a missing file before
+    // the CLI runs (nodejs/node#54232); after "--" it does not, so the CLI's --env-file is left to the CLI.
+    banner: { js: '#!/usr/bin/env -S node --' },
+  }),
+  // The programmatic API (package.json "main"; types from tsconfig.api.json in dist/types/): bundled as the CLI is.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/api/index.ts'],
+    outfile: 'dist/index.js',
+    bundle: true,
+    external: ['libpg-query', '@electric-sql/*', 'ajv', 'ajv/*', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
   }),
   esbuild.build({
     ...common,

@@ -4,13 +4,15 @@
 // and its WASM assets and nothing from src/, test/, bench/ or node_modules.
 //
 //   node scripts/package-extension.mjs [--out file.vsix] [--keep-stage]
-// Prints the .vsix path on the last line.
+// Prints the .vsix path on the last line. With --list: stages, prints the files the .vsix would hold (`vsce ls`),
+// and packs nothing.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleExtension, VENDOR, wasmAssets } from './bundle-extension.mjs';
+import { extensionManifest } from './extension-manifest.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -18,6 +20,7 @@ const args = process.argv.slice(2);
 const outArg = args.indexOf('--out');
 const vsixPath = resolve(outArg >= 0 ? args[outArg + 1] : join(root, `${manifest.name}-${manifest.version}.vsix`));
 const keepStage = args.includes('--keep-stage');
+const listOnly = args.includes('--list');
 
 // Folders the extension reads at run time or the manifest points into (whichever exist).
 const ASSET_DIRS = ['schema', 'migrations-templates', 'syntaxes', 'snippets', 'media', 'resources', 'images', 'icons'];
@@ -33,12 +36,6 @@ function referencedFiles(value, found = new Set()) {
   return found;
 }
 
-function stageManifest() {
-  const m = structuredClone(manifest);
-  // Bundled: nothing to install. The CLI entry and npm's "files" list are not part of the extension.
-  for (const key of ['scripts', 'dependencies', 'devDependencies', 'optionalDependencies', 'files', 'bin', 'private']) delete m[key];
-  return m;
-}
 
 function listVsix(file) {
   const py = 'import sys, zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(f"{i.file_size}\\t{i.filename}")';
@@ -49,11 +46,13 @@ function listVsix(file) {
 /** Throws unless the package holds what an installed extension needs and none of the sources. */
 export function checkVsixEntries(entries) {
   const names = new Set(entries.map((e) => e.name));
-  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/config-validator.js', 'extension/schema/config.schema.json',
+  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/dist/config-validator.js', 'extension/schema/config.schema.json',
     ...Object.values(VENDOR).map((f) => `extension/dist/${f}`),
     ...wasmAssets().map((f) => `extension/dist/${f.split(/[\\/]/).pop()}`)];
   const missing = required.filter((n) => !names.has(n));
-  const forbidden = [...names].filter((n) => /^extension\/(src|test|bench|out|scratch|node_modules|examples\/[^/]+\/\.migrations)\//.test(n) || /\.(ts|map)$/.test(n));
+  // The CLI bundle and the API's bundle and types are the npm package's: the extension loads none of them.
+  const forbidden = [...names].filter((n) => /^extension\/(src|test|bench|out|scratch|node_modules|dist\/types|examples\/[^/]+\/\.migrations)\//.test(n)
+    || /^extension\/dist\/(cli|index)\.js$/.test(n) || /\.(ts|map)$/.test(n));
   if (missing.length || forbidden.length) {
     throw new Error(`package-extension: bad .vsix content${missing.length ? `; missing: ${missing.join(', ')}` : ''}${forbidden.length ? `; must not contain: ${forbidden.slice(0, 10).join(', ')}` : ''}`);
   }
@@ -64,7 +63,7 @@ try {
   await bundleExtension(join(stage, 'dist'));
   rmSync(join(stage, 'dist', 'extension.js.map'), { force: true });
   for (const dir of ASSET_DIRS) if (existsSync(join(root, dir))) cpSync(join(root, dir), join(stage, dir), { recursive: true });
-  for (const file of [...ASSET_FILES, ...referencedFiles(stageManifest())]) {
+  for (const file of [...ASSET_FILES, ...referencedFiles(extensionManifest(manifest))]) {
     if (existsSync(join(root, file)) && !existsSync(join(stage, file))) cpSync(join(root, file), join(stage, file));
   }
   // Rule explanations: diagnostics link their code to docs/rules.md inside the extension (screenshots stay out).
@@ -73,12 +72,16 @@ try {
   if (existsSync(join(root, 'examples'))) {
     cpSync(join(root, 'examples'), join(stage, 'examples'), { recursive: true, filter: (src) => !/[\\/]\.migrations$/.test(src) });
   }
-  writeFileSync(join(stage, 'package.json'), JSON.stringify(stageManifest(), null, 2) + '\n');
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(extensionManifest(manifest), null, 2) + '\n');
   writeFileSync(join(stage, '.vscodeignore'), '**/*.map\n**/*.ts\n.vscodeignore\n');
 
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // No LICENSE file in the repository yet (package.json says MIT): --skip-license instead of a prompt.
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', vsixPath], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (listOnly) {
+    // What the .vsix would hold, without packing it: `vsce ls` in the stage (paths relative to the extension folder).
+    process.stdout.write(execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: stage, encoding: 'utf8' }));
+    process.exit(0);
+  }
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsixPath], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
 
   const entries = listVsix(vsixPath);
   checkVsixEntries(entries);

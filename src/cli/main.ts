@@ -54,7 +54,7 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
   const action = chosenAction(opts);
   assertFlagsApply(action, opts, { name, formatFromUser: program.getOptionValueSource('format') === 'cli' });
   const cwd = ctx.cwd ?? process.cwd();
-  const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: opts.url, processEnv: ctx.env ?? process.env });
+  const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: opts.url, envFile: opts.envFile, processEnv: ctx.env ?? process.env });
   const style = terminalStyle(output.tty);
   const engineOptions: EngineOptions = {
     confirmed: false,

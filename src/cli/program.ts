@@ -39,6 +39,7 @@ export interface CliOptions {
   env?: string;
   config?: string;
   url?: string;
+  envFile?: string[];
   json?: boolean;
   yes?: boolean;
   template?: string;
@@ -61,7 +62,9 @@ Exit codes:
 Database selection (first match wins):
   --url, then the --env environment's "url" in the config, then DATABASE_URL,
   then the default environment's "url", else the embedded PGlite database in
-  .migrations/pglite/<environment>.
+  .migrations/pglite/<environment>. DATABASE_URL, DATABASE_MIGRATION_ENV and
+  \${env:VAR} in the config may come from .env in the project folder (or
+  --env-file); variables already set in the environment win.
 
 Examples:
   database-migration create_space_objects --create --template create-table
@@ -71,6 +74,10 @@ Examples:
   database-migration --seed --env development
   database-migration --import-history flyway --dry-run
   database-migration --convert --to native --out migrations-native`;
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -120,6 +127,7 @@ export function buildProgram(): Command {
     .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')
     .option('--config <path>', 'config file (default: ./database-migration.config.json)')
     .option('--url <url>', 'connect to this PostgreSQL URL instead of the configured one')
+    .option('--env-file <path>', 'read variables from this file instead of the project\'s .env (repeatable; set variables win)', collect)
     .option('--template <name>', 'template for --create (default: blank)')
     .option('--allow-drift', 'with --up: apply pending migrations even though an applied one was modified or its file is missing')
     .option('--json', 'print machine-readable JSON')

@@ -327,7 +327,7 @@ export function substituteEnv(value: string, env: NodeJS.ProcessEnv, where: { fi
     if (v !== undefined && v !== '') return v;
     if (fallback !== undefined) return fallback;
     throw new MigrationError('E_ENV_VAR_MISSING', `"${where.key}" uses \${env:${name}} but ${name} is not set`,
-      `export ${name} before running, or write \${env:${name}:-default} to give a fallback`, { file: where.file ?? undefined });
+      `export ${name} (or set it in the project's .env) before running, or write \${env:${name}:-default} to give a fallback`, { file: where.file ?? undefined });
   });
 }
 

@@ -70,4 +70,7 @@ export class MigrationEngine {
   findBackup(ref: string): BackupEntry { return this.backups.find(ref, this.db.description); }
   backup(): Promise<BackupEntry> { return backupNow(this.ctx); }
   restore(ref: string): Promise<{ restored: BackupEntry; safety: BackupEntry }> { return restoreBackup(this.ctx, ref); }
+
+  /** Closes the database (the connection pool, or the embedded database and its data-directory lock). */
+  close(): Promise<void> { return this.db.close(); }
 }

@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'E_CONFIG_INVALID'
   | 'E_UNKNOWN_ENVIRONMENT'
   | 'E_ENV_VAR_MISSING'
+  | 'E_ENV_FILE_NOT_FOUND'
   | 'E_BAD_URL'
   | 'E_USAGE'
   | 'E_TEMPLATE_NOT_FOUND'
@@ -96,6 +97,7 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_CONFIG_INVALID: ExitCode.UsageOrConfig,
   E_UNKNOWN_ENVIRONMENT: ExitCode.UsageOrConfig,
   E_ENV_VAR_MISSING: ExitCode.UsageOrConfig,
+  E_ENV_FILE_NOT_FOUND: ExitCode.UsageOrConfig,
   E_BAD_URL: ExitCode.UsageOrConfig,
   E_USAGE: ExitCode.UsageOrConfig,
   E_TEMPLATE_NOT_FOUND: ExitCode.UsageOrConfig,

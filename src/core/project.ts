@@ -3,18 +3,35 @@ import { loadConfig, resolveEnvironment, describeTarget, withPassword, type Conf
 import type { Database } from './db/database';
 import { PGliteDatabase } from './db/pglite-database';
 import { PostgresDatabase } from './db/pg-database';
+import { loadEnvFiles } from './env-file';
 
 export interface Project {
   config: Config;
   environment: ResolvedEnvironment;
+  /** The .env files read for this run (absolute paths; their values are never shown). */
+  envFiles: string[];
 }
 
-export function openProject(options: { cwd?: string; configPath?: string; env?: string; url?: string; processEnv?: NodeJS.ProcessEnv; password?: string } = {}): Project {
-  const config = loadConfig({ cwd: options.cwd ?? process.cwd(), configPath: options.configPath });
-  const environment = resolveEnvironment(config, { env: options.env, url: options.url, processEnv: options.processEnv });
+export interface OpenProjectOptions {
+  cwd?: string;
+  configPath?: string;
+  env?: string;
+  url?: string;
+  processEnv?: NodeJS.ProcessEnv;
+  /** .env files to read instead of the project's own `.env` (relative to cwd); false reads none. */
+  envFile?: string | readonly string[] | false;
+  password?: string;
+}
+
+export function openProject(options: OpenProjectOptions = {}): Project {
+  const cwd = options.cwd ?? process.cwd();
+  const config = loadConfig({ cwd, configPath: options.configPath });
+  // The project's .env fills in what the process environment does not set (DATABASE_URL, ${env:VAR}).
+  const loaded = loadEnvFiles({ root: config.root, cwd, envFile: options.envFile, processEnv: options.processEnv ?? process.env });
+  const environment = resolveEnvironment(config, { env: options.env, url: options.url, processEnv: loaded.env });
   // A password from the editor's secret storage goes into the URL in memory only (never printed: URLs are redacted).
   if (options.password) environment.target = withPassword(environment.target, options.password);
-  return { config, environment };
+  return { config, environment, envFiles: loaded.files };
 }
 
 export function connectProject(project: Project): Database {

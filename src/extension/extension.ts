@@ -65,8 +65,9 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   };
   context.subscriptions.push(registry.onDidChange(updateBar), vscode.window.onDidChangeActiveTextEditor(updateBar));
 
-  // Files and folders change: re-read from disk (the database is read again only when asked or after a run).
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.sql,database-migration.config.json}');
+  // Files and folders change: re-read from disk (the database is read again only when asked or after a run). A .env
+  // may change which database DATABASE_URL or an ${env:VAR} in the config names.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.sql,database-migration.config.json,.env}');
   let pendingRefresh: NodeJS.Timeout | undefined;
   const onFiles = () => {
     if (pendingRefresh) clearTimeout(pendingRefresh);
