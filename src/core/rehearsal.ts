@@ -222,13 +222,9 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
       await run(downSql, m.downLine ?? m.upLine, 'down');
       const reverted = await snapshotCatalog(session, excludeTables);
       const downDifferences = diffCatalog(before, reverted);
-      await session.exec('SAVEPOINT dm_reapply');
-      try {
-        await rehearseStatements(session, upSql, m.upLine);
-      } catch (err) {
-        await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
-        const f = describeStatementFailure(err, m.upLine);
-        results.push({ id, downDifferences, reapplyDifferences: [], reapplyError: `line ${f.line}: ${f.text}`, ok: false });
+      const reapplyError = await applyAgain(session, upSql, m.upLine);
+      if (reapplyError) {
+        results.push({ id, downDifferences, reapplyDifferences: [], reapplyError, ok: false });
         break; // later migrations would build on a state that is not what production will have
       }
       const reapplied = await snapshotCatalog(session, excludeTables);
@@ -241,6 +237,19 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
     }
   }, { rollback: true });
   return results;
+}
+
+/** Runs the up section again behind a savepoint; the failure ("line N: message") when it does not apply, else null. */
+async function applyAgain(session: Session, upSql: string, upLine: number): Promise<string | null> {
+  await session.exec('SAVEPOINT dm_reapply');
+  try {
+    await rehearseStatements(session, upSql, upLine);
+    return null;
+  } catch (err) {
+    await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
+    const f = describeStatementFailure(err, upLine);
+    return `line ${f.line}: ${f.text}`;
+  }
 }
 
 /**
@@ -257,14 +266,10 @@ async function verifyRepeatable(session: Session, m: MigrationFile, upSql: strin
       'fix the up section; nothing was changed (verification runs in a transaction that is rolled back)', { file: m.file, line: f.line, column: f.column }, { cause: err });
   }
   const applied = await snapshotCatalog(session, excludeTables);
-  await session.exec('SAVEPOINT dm_reapply');
-  try {
-    await rehearseStatements(session, upSql, m.upLine);
-  } catch (err) {
-    await session.exec('ROLLBACK TO SAVEPOINT dm_reapply');
-    const f = describeStatementFailure(err, m.upLine);
+  const reapplyError = await applyAgain(session, upSql, m.upLine);
+  if (reapplyError) {
     return { id, downDifferences: [], reapplyDifferences: [], ok: false, repeatable: true,
-      reapplyError: `line ${f.line}: ${f.text} (a repeatable migration must apply again on top of itself: use CREATE OR REPLACE, or DROP ... IF EXISTS first)` };
+      reapplyError: `${reapplyError} (a repeatable migration must apply again on top of itself: use CREATE OR REPLACE, or DROP ... IF EXISTS first)` };
   }
   const reapplyDifferences = diffCatalog(applied, await snapshotCatalog(session, excludeTables));
   return { id, downDifferences: [], reapplyDifferences, ok: reapplyDifferences.length === 0, repeatable: true };
