@@ -37,7 +37,7 @@ export interface MigrationFile {
 /** What a status shows of a migration file: everything but the SQL text (see status-cache.ts). */
 export type StatusFile = Pick<MigrationFile, 'version' | 'name' | 'file' | 'checksum' | 'depends' | 'transactional' | 'environments'>;
 
-export const UP_MARKER = /^--\s*up\s+migration\s*$/i;
+const UP_MARKER = /^--\s*up\s+migration\s*$/i;
 export const DOWN_MARKER = /^--\s*down\s+migration\s*$/i;
 const DIRECTIVE = /^--\s*(depends|transaction|environments)\s*:(.*)$/i;
 const LOOKS_LIKE_DIRECTIVE = /^--\s*([a-z][a-z_-]*)\s*:/i;

@@ -25,12 +25,11 @@ export interface LintOptions {
    * as migrations (asMigration) are split into sections by it. A name the format does not own is a plain script.
    */
   format?: MigrationFormat;
-  /** Placeholder values the format substitutes (Flyway's ${name}). */
-  placeholders?: Record<string, string>;
-  /** Everything the format reads a file with (placeholders, history table, the migrations directory); wins over `placeholders`. */
+  /**
+   * What the format reads a file with: placeholders, the history table, and the migrations directory (golang-migrate
+   * reads the .down.sql beside an .up.sql from it; Flyway its U file; Sqitch its plan and revert script).
+   */
   formatOptions?: FormatOptions;
-  /** The migrations directory, for a format whose migration spans files (golang-migrate reads the .down.sql beside an .up.sql). */
-  migrationsDir?: string;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -82,7 +81,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const foreign = options.asMigration && options.format && options.format.name !== 'native' ? options.format : null;
   if (foreign) {
     try {
-      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, options.formatOptions ?? { placeholders: options.placeholders, dir: options.migrationsDir });
+      migration = foreign.parseText(text, file, file.split(/[\\/]/).pop()!, options.formatOptions ?? {});
     } catch (err) {
       if (!isMigrationError(err)) throw err;
       return [invalidMigrationFinding(err, text, file)];

@@ -31,7 +31,7 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
   const format = resolveFormat(config.migrationsDir, config.format);
   return {
     postgresVersion: config.lint.postgresVersion, severities: rules,
-    ...(format.name === 'native' ? {} : { format, placeholders: config.placeholders, migrationsDir: config.migrationsDir, formatOptions: projectFormatOptions(config) }),
+    ...(format.name === 'native' ? {} : { format, formatOptions: projectFormatOptions(config) }),
   };
 }
 
@@ -115,13 +115,10 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const cache = run.cache ? LintCache.open(config.root, options) : null;
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
-    const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.placeholders ?? {})}` : 'native';
-    // A file whose migration spans others (golang-migrate's .down.sql beside an .up.sql) is only as fresh as they are.
-    const companions = cache && asMigration && options.format?.companions ? options.format.companions(path.basename(file)) : [];
-    const pairedKey = companions.map((n) => `\0${n}\0${readLossy(path.join(config.migrationsDir, n))}`).join('');
-    // Flyway's U file and Sqitch's revert script, found by the format itself (they may lie in other directories).
-    const readKey = cache && asMigration && options.format && !options.format.companions ? companionKey(text, file, options) : '';
-    const key = cache?.key(text, file, asMigration, formatKey + pairedKey + readKey);
+    const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.formatOptions?.placeholders ?? {})}` : 'native';
+    // A migration whose down is another file (golang-migrate's .down.sql, Flyway's U file, Sqitch's revert script) is only as fresh as it.
+    const downKey = cache && asMigration && options.format ? companionKey(text, file, options) : '';
+    const key = cache?.key(text, file, asMigration, formatKey + downKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;
     const found = await lintText(text, file, asMigration ? { ...options, asMigration: true } : options);
@@ -232,10 +229,10 @@ function readLossy(file: string): string {
   }
 }
 
-/** The down a format reads from another file (Flyway's U file, Sqitch's revert script): part of a lint cache key. */
+/** The down a format reads from another file (golang-migrate's .down.sql, Flyway's U file, Sqitch's revert script): part of a lint cache key. */
 function companionKey(text: string, file: string, options: LintOptions): string {
   try {
-    const m = options.format!.parseText(text, file, path.basename(file), options.formatOptions ?? { placeholders: options.placeholders });
+    const m = options.format!.parseText(text, file, path.basename(file), options.formatOptions ?? {});
     return m?.downFile ? `\0${m.down ?? ''}` : '';
   } catch {
     return ''; // the file's own error is its finding

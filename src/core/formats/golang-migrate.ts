@@ -130,10 +130,6 @@ export const golangMigrateFormat: MigrationFormat = {
     const migrations = [...pairs.values()].map((pair) => pairMigration(pair.name, pair.up!, pair.down ?? null));
     return { migrations, warnings: [] };
   },
-  companions(baseName) {
-    const p = golangMigrateFileName(baseName);
-    return p && p.direction === 'up' ? [partnerName(p, 'down')] : [];
-  },
   parseText(text, file, baseName, options) {
     const p = golangMigrateFileName(baseName);
     if (!p) return null;

@@ -3,7 +3,6 @@
  * migrations through (discoverMigrations). Format modules live beside this file, one per tool.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { duplicateVersionError, duplicateVersions } from '../discovery';
 import { MigrationError } from '../errors';
 import type { Config } from '../config';
@@ -80,16 +79,6 @@ export function readMigrationSet(dir: string, options: DiscoverOptions = {}): Fo
 /** Reads every migration of `dir` (see readMigrationSet), without the warnings. */
 export function discoverMigrations(dir: string, options: DiscoverOptions = {}): MigrationFile[] {
   return readMigrationSet(dir, options).migrations;
-}
-
-/**
- * One file as --lint and the editor read it: in the directory's format (or the one configured); null when the
- * file is not a migration of that format (it is then linted as a plain script).
- */
-export function parseMigrationText(text: string, file: string, options: DiscoverOptions & { dir?: string } = {}): MigrationFile | null {
-  const dir = options.dir ?? path.dirname(file);
-  const format = resolveFormat(dir, options.format);
-  return format.parseText(text, file, path.basename(file), options);
 }
 
 /** The settings of a project that say where and how its migrations are read. */

@@ -62,8 +62,6 @@ export interface MigrationFormat {
    * file. Formats without one report problems only through read() and parseText().
    */
   survey?(names: readonly string[], dir: string, options: FormatOptions): FormatSurvey;
-  /** The names of the other files parseText reads for this one (with options.dir), so a cached lint result can see them change. */
-  companions?(baseName: string): string[];
   /**
    * Whether a *.sql file at `relativePath` (inside the migrations directory, "/"-separated) is one of its migration
    * scripts, for --lint and the editor. Absent: the files directly in the directory are.
