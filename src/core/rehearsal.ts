@@ -201,16 +201,7 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
         results.push({ id, downDifferences: [], reapplyDifferences: [], ok: false, skippedReason: 'has no down section, so it cannot be rolled back' });
         break;
       }
-      const run = async (sql: string, line: number, direction: 'up' | 'down') => {
-        try {
-          await rehearseStatements(session, sql, line);
-        } catch (err) {
-          const f = describeStatementFailure(err, line);
-          throw new MigrationError('E_VERIFY_FAILED', `${id} failed during verification (${direction}): ${f.text}`,
-            `fix the ${direction} section; nothing was changed (verification runs in a transaction that is rolled back)`,
-            { file: m.file, line: f.line, column: f.column }, { cause: err });
-        }
-      };
+      const run = (sql: string, line: number, direction: 'up' | 'down') => rehearseSection(session, m, sql, line, direction);
       const before = await snapshotCatalog(session, excludeTables);
       await run(upSql, m.upLine, 'up');
       const verifyError = await runVerifyScript(session, m);
@@ -239,6 +230,18 @@ export async function verifyMigrations(session: Session, migrations: MigrationFi
   return results;
 }
 
+/** Runs a section of `m` during verification; a failure is E_VERIFY_FAILED naming the migration, the section and where. */
+async function rehearseSection(session: Session, m: MigrationFile, sql: string, line: number, direction: 'up' | 'down'): Promise<void> {
+  try {
+    await rehearseStatements(session, sql, line);
+  } catch (err) {
+    const f = describeStatementFailure(err, line);
+    throw new MigrationError('E_VERIFY_FAILED', `${migrationId(m)} failed during verification (${direction}): ${f.text}`,
+      `fix the ${direction} section; nothing was changed (verification runs in a transaction that is rolled back)`,
+      { file: m.file, line: f.line, column: f.column }, { cause: err });
+  }
+}
+
 /** Runs the up section again behind a savepoint; the failure ("line N: message") when it does not apply, else null. */
 async function applyAgain(session: Session, upSql: string, upLine: number): Promise<string | null> {
   await session.exec('SAVEPOINT dm_reapply');
@@ -258,13 +261,7 @@ async function applyAgain(session: Session, upSql: string, upLine: number): Prom
  */
 async function verifyRepeatable(session: Session, m: MigrationFile, upSql: string, excludeTables: string[]): Promise<VerificationResult> {
   const id = migrationId(m);
-  try {
-    await rehearseStatements(session, upSql, m.upLine);
-  } catch (err) {
-    const f = describeStatementFailure(err, m.upLine);
-    throw new MigrationError('E_VERIFY_FAILED', `${id} failed during verification (up): ${f.text}`,
-      'fix the up section; nothing was changed (verification runs in a transaction that is rolled back)', { file: m.file, line: f.line, column: f.column }, { cause: err });
-  }
+  await rehearseSection(session, m, upSql, m.upLine, 'up');
   const applied = await snapshotCatalog(session, excludeTables);
   const reapplyError = await applyAgain(session, upSql, m.upLine);
   if (reapplyError) {
