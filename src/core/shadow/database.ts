@@ -22,6 +22,8 @@ export interface ShadowDatabase {
   fresh: boolean;
   exec(sql: string): Promise<void>;
   dumpDataDir(): Promise<Buffer>;
+  /** PGlite's pg_dump (from @electric-sql/pglite-tools) with `args`: a plain SQL script. Run outside a transaction. */
+  pgDump(args: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,16 @@ export async function openShadowDatabase(store: ShadowStore, snapshotKey: string
     session, serverVersion: version.split(' ')[0]!, fresh,
     async exec(sql: string) { await db.exec(sql); },
     async dumpDataDir() { return Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer()); },
+    async pgDump(args: string[]) {
+      const { pgDump } = (await import('@electric-sql/pglite-tools/pg_dump')) as unknown as {
+        pgDump(o: { pg: unknown; args?: string[] }): Promise<{ text(): Promise<string> }>;
+      };
+      const text = await (await pgDump({ pg: db, args })).text();
+      // pg_dump shares the one connection: end its snapshot transaction and drop the settings it left.
+      await db.exec('ROLLBACK');
+      await db.exec('RESET ALL');
+      return text;
+    },
     close: () => db.close(),
   };
 }

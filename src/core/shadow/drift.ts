@@ -12,6 +12,8 @@ import { MigrationError } from '../errors';
 import { compareVersions, type MigrationFile } from '../migration-file';
 import type { MigrationStatus } from '../planner';
 import type { ShadowService } from './service';
+import { loadParser, type Parser } from '../../sql/parser';
+import { parseScriptSync } from '../../sql/parse';
 import type { ShadowSchema } from './types';
 
 export type DriftChange = 'added' | 'removed' | 'changed';
@@ -71,14 +73,38 @@ export function ignorePattern(patterns: string[]): (object: string) => boolean {
   return (object) => res.some((re) => re.test(object));
 }
 
-export function diffSchemas(expected: CatalogSnapshot, actual: CatalogSnapshot, ignore: (object: string) => boolean): { items: DriftItem[]; ignored: number } {
+/**
+ * A view's query in a form both versions print alike: its parse tree without positions, and with column references
+ * reduced to the column's name (PostgreSQL 16+ leaves out the table name where 15 prints "table.column").
+ */
+function viewQueryForm(parser: Parser, def: string): string {
+  const st = parseScriptSync(parser, def)[0];
+  if (!st?.node) return def;
+  return JSON.stringify(st.node, (key, value: unknown) => {
+    if (key === 'location' || key === 'stmt_location' || key === 'stmt_len') return undefined;
+    if (key === 'ColumnRef' && value && typeof value === 'object') {
+      const fields = (value as { fields?: unknown[] }).fields ?? [];
+      return { fields: fields.slice(-1) };
+    }
+    return value;
+  });
+}
+
+function sameDefinition(parser: Parser | null, object: string, e: string | undefined, a: string | undefined): boolean {
+  if (e === a) return true;
+  if (e === undefined || a === undefined || !parser) return false;
+  if (object.startsWith('view ') || object.startsWith('materialized view ')) return viewQueryForm(parser, e) === viewQueryForm(parser, a);
+  return false;
+}
+
+export function diffSchemas(expected: CatalogSnapshot, actual: CatalogSnapshot, ignore: (object: string) => boolean, parser: Parser | null = null): { items: DriftItem[]; ignored: number } {
   const items: DriftItem[] = [];
   let ignored = 0;
   const keys = new Set([...expected.keys(), ...actual.keys()]);
   for (const object of [...keys].sort()) {
     const e = expected.get(object);
     const a = actual.get(object);
-    if (e === a) continue;
+    if (sameDefinition(parser, object, e, a)) continue;
     if (ignore(object)) { ignored++; continue; }
     items.push({ object, change: e === undefined ? 'added' : a === undefined ? 'removed' : 'changed', expected: e ?? null, actual: a ?? null });
   }
@@ -105,7 +131,7 @@ export async function checkDrift(ctx: EngineContext, shadow: ShadowService): Pro
   }
   const settings = shadowSettings(config);
   const builtIn = config.historySchema !== 'public' ? [`schema ${config.historySchema}`] : [];
-  const { items, ignored } = diffSchemas(normaliseForDrift(expectedCatalog(schema)), normaliseForDrift(live), ignorePattern([...builtIn, ...settings.ignore]));
+  const { items, ignored } = diffSchemas(normaliseForDrift(expectedCatalog(schema)), normaliseForDrift(live), ignorePattern([...builtIn, ...settings.ignore]), await loadParser());
   return {
     environment: ctx.environmentName, database: ctx.db.description, replayed: files.length,
     shadowVersion: schema.serverVersion, serverVersion: version, items, ignored, notes,

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { Config } from '../config';
 import { shadowSettings } from '../config';
-import { snapshotCatalog } from '../catalog';
+import { catalogFingerprint, snapshotCatalog } from '../catalog';
 import { MigrationError } from '../errors';
 import { readProjectMigrations } from '../formats';
 import type { MigrationFile } from '../migration-file';
@@ -20,6 +20,14 @@ import { openShadowDatabase, type ShadowDatabase } from './database';
 import type { ShadowPosition, ShadowSchema } from './types';
 
 const ROOT_KEY = 'shadow-1';
+/** The embedded database build the cached snapshots were made with (a different build cannot read them). */
+const PGLITE_BUILD = 'pglite-0.5.8';
+
+function chainKeys(migrations: readonly MigrationFile[]): string[] {
+  const keys: string[] = [];
+  for (const m of migrations) keys.push(chainKey(keys[keys.length - 1] ?? ROOT_KEY, m));
+  return keys;
+}
 
 export interface ShadowServiceOptions {
   /** Where the cache lives (default <project>/.migrations/shadow). */
@@ -45,7 +53,7 @@ export class ShadowService {
 
   constructor(readonly config: Config, private readonly options: ShadowServiceOptions = {}) {
     const skip = [...shadowSettings(config).skipExtensions].sort().join(',');
-    this.store = new ShadowStore(options.cacheDir ?? path.join(config.root, '.migrations', 'shadow'), `${ROOT_KEY};pglite-0.5;skip=${skip}`);
+    this.store = new ShadowStore(options.cacheDir ?? path.join(config.root, '.migrations', 'shadow'), `${ROOT_KEY};${PGLITE_BUILD};catalog=${catalogFingerprint()};skip=${skip}`, PGLITE_BUILD);
   }
 
   /** The project's migrations as the files say now, in the order they apply. */
@@ -65,14 +73,37 @@ export class ShadowService {
 
   /** Replays `migrations` (in this order) and returns the catalog after each. Builds run one at a time. */
   build(migrations: readonly MigrationFile[]): Promise<ShadowSchema> {
-    const run = this.building.then(() => this.buildNow(migrations));
+    return this.enqueue(() => this.buildNow(migrations));
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.building.then(work);
     this.building = run.catch(() => {});
     return run;
   }
 
+  /** The schema after `migrations` as SQL, from the embedded database's own pg_dump (schema only, no owners). */
+  schemaSql(migrations: readonly MigrationFile[]): Promise<string> {
+    return this.enqueue(async () => {
+      const keys = chainKeys(migrations);
+      try {
+        await this.replay(migrations, keys);
+        const warm = this.warm!;
+        // pg_dump reads committed state in a transaction of its own: commit what the open transaction holds.
+        await warm.db.exec('COMMIT');
+        warm.committed = keys.slice();
+        warm.tail = [];
+        const sql = await warm.db.pgDump(['--schema-only', '--no-owner']);
+        await warm.db.exec('BEGIN');
+        return sql;
+      } finally {
+        if (!this.options.keepWarm) await this.close();
+      }
+    });
+  }
+
   private async buildNow(migrations: readonly MigrationFile[]): Promise<ShadowSchema> {
-    const keys: string[] = [];
-    for (const m of migrations) keys.push(chainKey(keys[keys.length - 1] ?? ROOT_KEY, m));
+    const keys = chainKeys(migrations);
     const stored = keys.map((k) => this.store.position(k));
     if (this.store.serverVersion && stored.every((p) => p)) {
       this.last = this.schemaOf(migrations, keys, stored.map((p) => p!));

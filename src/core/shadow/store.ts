@@ -5,6 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeCacheFile } from '../cache-file';
 import type { MigrationFile } from '../migration-file';
@@ -35,11 +36,17 @@ export function chainKey(previous: string, migration: Pick<MigrationFile, 'versi
   return crypto.createHash('sha256').update(`${previous}\n${migration.version}\n${migration.checksum}\n${migration.upLine}\n${path.basename(migration.file)}`).digest('hex').slice(0, 32);
 }
 
+/** The user's cache directory for what every project can share (XDG_CACHE_HOME, else ~/.cache). */
+export function machineCacheDir(): string {
+  const base = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+  return path.join(base, 'database-migration');
+}
+
 export class ShadowStore {
   private manifest: Manifest;
 
   /** `engine` names the embedded database build and the replay settings: a cache written by another is not read. */
-  constructor(readonly dir: string, readonly engine: string) {
+  constructor(readonly dir: string, readonly engine: string, private readonly baseName = 'pglite') {
     this.manifest = this.read();
   }
 
@@ -79,6 +86,8 @@ export class ShadowStore {
   }
 
   private snapshotFile(key: string): string {
+    // The fresh cluster is the same for every project: one per machine (and PGlite build), in the user's cache.
+    if (key === 'base') return path.join(machineCacheDir(), `shadow-base-${this.baseName}.tar.gz`);
     return path.join(this.dir, 'snapshots', `${key}.tar.gz`);
   }
 
@@ -102,7 +111,7 @@ export class ShadowStore {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, file);
-      this.prune(new Set([...keep, key]));
+      if (key !== 'base') this.prune(new Set([...keep, key]));
     } catch {
       fs.rmSync(tmp, { force: true });
     }
