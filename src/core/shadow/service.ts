@@ -83,7 +83,7 @@ export class ShadowService {
   }
 
   /** The schema after `migrations` as SQL, from the embedded database's own pg_dump (schema only, no owners). */
-  schemaSql(migrations: readonly MigrationFile[]): Promise<string> {
+  schemaSql(migrations: readonly MigrationFile[], extraArgs: string[] = []): Promise<string> {
     return this.enqueue(async () => {
       const keys = chainKeys(migrations);
       try {
@@ -93,7 +93,7 @@ export class ShadowService {
         await warm.db.exec('COMMIT');
         warm.committed = keys.slice();
         warm.tail = [];
-        const sql = await warm.db.pgDump(['--schema-only', '--no-owner']);
+        const sql = await warm.db.pgDump(['--schema-only', '--no-owner', ...extraArgs]);
         await warm.db.exec('BEGIN');
         return sql;
       } finally {
