@@ -82,7 +82,9 @@ export class MigrationEngine {
   /** The history replayed on the embedded shadow database (opened on first use). */
   shadow(): ShadowService { return (this.shadowService ??= new ShadowService(this.project.config)); }
   /** The live catalog compared with the shadow's after the applied migrations. */
-  drift(): Promise<DriftReport> { return checkDrift(this.ctx, this.shadow()); }
+  drift(): Promise<DriftReport> { return checkDrift(this.ctx, this.shadow()) as Promise<DriftReport>; }
+  /** Drift when the shadow's cache already knows the applied migrations (cheap enough for --status); else null. */
+  cachedDrift(): Promise<DriftReport | null> { return checkDrift(this.ctx, this.shadow(), { cachedOnly: true }); }
   /** Writes the expected schema (after every migration file) as SQL. */
   schemaDump(file?: string): Promise<SchemaDumpResult> { return writeSchemaDump(this.project.config, this.shadow(), file); }
   /** Fails with E_SCHEMA_DUMP_STALE when the schema dump file is not what the migrations build. */

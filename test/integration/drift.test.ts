@@ -71,6 +71,12 @@ for (const backend of BACKENDS) {
       assert.match(text.stdout, /changed column public\.missions\.name: expected text not null, found character varying\(300\) not null/);
       assert.match(text.stdout, /added {3}index public\.idx_missions_by_hand: CREATE INDEX/);
       assert.match(text.stdout, /Schema drift: \d+ added, \d+ removed, \d+ changed\./);
+
+      // --status compares the schema too, now that the shadow's cache knows the applied migrations.
+      const status = await p.cli(['--status']);
+      assert.equal(status.code, 4, status.stdout + status.stderr);
+      assert.match(status.stdout, /removed table public\.saved_searches|removed column public\.saved_searches\./);
+      assert.match(status.stdout, /Schema drift: /);
     });
   });
 }

@@ -116,16 +116,20 @@ export function expectedCatalog(schema: ShadowSchema): [string, string][] {
   return schema.positions.length ? schema.positions[schema.positions.length - 1]!.catalog : schema.baseline;
 }
 
-/** Compares the live database with the shadow after the applied migrations. */
-export async function checkDrift(ctx: EngineContext, shadow: ShadowService): Promise<DriftReport> {
+/**
+ * Compares the live database with the shadow after the applied migrations. With `cachedOnly`, only when the
+ * shadow's cache already has them (no embedded database started: what --status can afford); null otherwise.
+ */
+export async function checkDrift(ctx: EngineContext, shadow: ShadowService, options: { cachedOnly?: boolean } = {}): Promise<DriftReport | null> {
   const config = ctx.config;
-  const { live, version, statuses } = await ctx.withSession(async (session) => ({
-    statuses: await ctx.readStatuses(session, ctx.migrations()),
+  const statuses = await ctx.withSession((session) => ctx.readStatuses(session, ctx.migrations()));
+  const { files, notes } = appliedInOrder(statuses, config.root);
+  const schema = options.cachedOnly ? shadow.cached(files) : await shadow.build(files);
+  if (!schema) return null;
+  const { live, version } = await ctx.withSession(async (session) => ({
     live: await snapshotCatalog(session, ctx.historyTableNames),
     version: (await serverVersion(session)).text,
   }));
-  const { files, notes } = appliedInOrder(statuses, config.root);
-  const schema = await shadow.build(files);
   for (const p of schema.positions) {
     for (const e of p.errors) notes.push(`${path.relative(config.root, p.file)}:${e.line}:${e.column}: the embedded PostgreSQL ${schema.serverVersion} could not run this statement (${e.message}); objects it makes may show as drift`);
   }

@@ -82,6 +82,14 @@ export class ShadowService {
     return run;
   }
 
+  /** The schema of `migrations` when the cache already holds every position (no database is started); else null. */
+  cached(migrations: readonly MigrationFile[]): ShadowSchema | null {
+    const keys = chainKeys(migrations);
+    const stored = keys.map((k) => this.store.position(k));
+    if (!this.store.serverVersion || !stored.every((p) => p)) return null;
+    return this.schemaOf(migrations, keys, stored.map((p) => p!));
+  }
+
   /** The schema after `migrations` as SQL, from the embedded database's own pg_dump (schema only, no owners). */
   schemaSql(migrations: readonly MigrationFile[], extraArgs: string[] = []): Promise<string> {
     return this.enqueue(async () => {
