@@ -12,6 +12,7 @@ import { MigrationError } from '../errors';
 import { compareVersions, type MigrationFile } from '../migration-file';
 import type { MigrationStatus } from '../planner';
 import type { ShadowService } from './service';
+import { parityWarnings } from './replay';
 import { loadParser, type Parser } from '../../sql/parser';
 import { parseScriptSync } from '../../sql/parse';
 import type { ShadowSchema } from './types';
@@ -128,16 +129,21 @@ export async function checkDrift(ctx: EngineContext, shadow: ShadowService, opti
   if (!schema) return null;
   const { live, version } = await ctx.withSession(async (session) => ({
     live: await snapshotCatalog(session, ctx.historyTableNames),
-    version: (await serverVersion(session)).text,
+    version: await serverVersion(session),
   }));
+  const parser = await loadParser();
+  const shadowMajor = Number(schema.serverVersion.split('.')[0]) || 18;
+  for (const file of files) {
+    for (const w of parityWarnings(parser, file, version.major, shadowMajor)) notes.push(`${path.relative(config.root, path.resolve(config.root, file.file))}:${w.line}:${w.column}: ${w.message}`);
+  }
   for (const p of schema.positions) {
     for (const e of p.errors) notes.push(`${path.relative(config.root, p.file)}:${e.line}:${e.column}: the embedded PostgreSQL ${schema.serverVersion} could not run this statement (${e.message}); objects it makes may show as drift`);
   }
   const settings = shadowSettings(config);
   const builtIn = config.historySchema !== 'public' ? [`schema ${config.historySchema}`] : [];
-  const { items, ignored } = diffSchemas(normaliseForDrift(expectedCatalog(schema)), normaliseForDrift(live), ignorePattern([...builtIn, ...settings.ignore]), await loadParser());
+  const { items, ignored } = diffSchemas(normaliseForDrift(expectedCatalog(schema)), normaliseForDrift(live), ignorePattern([...builtIn, ...settings.ignore]), parser);
   return {
     environment: ctx.environmentName, database: ctx.db.description, replayed: files.length,
-    shadowVersion: schema.serverVersion, serverVersion: version, items, ignored, notes,
+    shadowVersion: schema.serverVersion, serverVersion: version.text, items, ignored, notes,
   };
 }

@@ -13,6 +13,7 @@ import { transactionControl } from '../../sql/transaction-control';
 import { transactionalEquivalent } from '../../sql/transactional';
 import { nonTransactionalReason } from '../../sql/objects';
 import type { ShadowStatementError } from './types';
+import { versionParityWarnings } from './parity';
 
 export interface ReplayOptions {
   /** Extensions whose CREATE EXTENSION statements are skipped (not available to the shadow). */
@@ -85,13 +86,23 @@ function placeError(parser: Parser, migration: MigrationFile, st: ParsedStatemen
       end = tokenEnd(parser, st.text, at);
     }
   }
+  return { message: e.message, code: e.code, hint: e.hint, ...fileRange(migration, st, start, end) };
+}
+
+/** File line/column of a range of a statement of `migration`'s up section. */
+function fileRange(migration: MigrationFile, st: ParsedStatement, start: number, end: number): Pick<ShadowStatementError, 'line' | 'column' | 'endLine' | 'endColumn'> {
   const from = positionInScript(st, start);
   const to = positionInScript(st, end);
   const lineBase = migration.upLine - 1;
-  return {
-    message: e.message, code: e.code, hint: e.hint,
-    line: from.line + lineBase, column: from.column, endLine: to.line + lineBase, endColumn: to.column,
-  };
+  return { line: from.line + lineBase, column: from.column, endLine: to.line + lineBase, endColumn: to.column };
+}
+
+/** What `migration` uses that the server's older PostgreSQL lacks (the shadow's newer one accepts it). */
+export function parityWarnings(parser: Parser, migration: MigrationFile, serverMajor: number, shadowMajor: number): ShadowStatementError[] {
+  if (serverMajor >= shadowMajor) return [];
+  return versionParityWarnings(parseScriptSync(parser, migration.up), serverMajor, shadowMajor).map((w) => ({
+    message: w.message, ...fileRange(migration, w.statement, w.offset, tokenEnd(parser, w.statement.text, w.offset)),
+  }));
 }
 
 function firstLineEnd(text: string): number {

@@ -12,9 +12,9 @@ import { catalogFingerprint, snapshotCatalog } from '../catalog';
 import { MigrationError } from '../errors';
 import { readProjectMigrations } from '../formats';
 import type { MigrationFile } from '../migration-file';
-import { loadParser } from '../../sql/parser';
+import { loadParser, type Parser } from '../../sql/parser';
 import { extensionsCreatedBy, unavailableExtensions, unavailableExtensionsMessage } from './extensions';
-import { replayMigration } from './replay';
+import { parityWarnings, replayMigration } from './replay';
 import { ShadowStore, chainKey } from './store';
 import { openShadowDatabase, type ShadowDatabase } from './database';
 import type { ShadowPosition, ShadowSchema } from './types';
@@ -34,6 +34,8 @@ export interface ShadowServiceOptions {
   cacheDir?: string;
   /** Keep the embedded database open between builds (the editor); a CLI run closes it after each build. */
   keepWarm?: boolean;
+  /** The server's PostgreSQL major version, for version-parity warnings (default: the config's lint.postgresVersion, else 15). */
+  serverMajor?: number;
 }
 
 interface WarmState {
@@ -50,6 +52,7 @@ export class ShadowService {
   private warm: WarmState | null = null;
   private last: ShadowSchema | null = null;
   private building: Promise<unknown> = Promise.resolve();
+  private parser: Parser | null = null;
 
   constructor(readonly config: Config, private readonly options: ShadowServiceOptions = {}) {
     const skip = [...shadowSettings(config).skipExtensions].sort().join(',');
@@ -111,6 +114,7 @@ export class ShadowService {
   }
 
   private async buildNow(migrations: readonly MigrationFile[]): Promise<ShadowSchema> {
+    this.parser ??= await loadParser();
     const keys = chainKeys(migrations);
     const stored = keys.map((k) => this.store.position(k));
     if (this.store.serverVersion && stored.every((p) => p)) {
@@ -131,8 +135,11 @@ export class ShadowService {
   }
 
   private schemaOf(migrations: readonly MigrationFile[], keys: string[], stored: { catalog: [string, string][]; errors: ShadowPosition['errors'] }[]): ShadowSchema {
+    const shadowMajor = Number(this.store.serverVersion.split('.')[0]) || 18;
+    const serverMajor = this.options.serverMajor ?? this.config.lint?.postgresVersion ?? 15;
     const positions: ShadowPosition[] = migrations.map((m, i) => ({
       version: m.version, name: m.name, file: path.resolve(this.config.root, m.file), checksum: m.checksum, key: keys[i]!, catalog: stored[i]!.catalog, errors: stored[i]!.errors,
+      warnings: this.parser ? parityWarnings(this.parser, m, serverMajor, shadowMajor) : [],
     }));
     return { serverVersion: this.store.serverVersion, baseline: this.store.baseline, positions };
   }
