@@ -126,3 +126,30 @@ describe('embedded database: bundled extensions', function () {
     }
   });
 });
+
+describe('lint with the replayed schema', function () {
+  this.timeout(240000);
+  let p: TestProject;
+  afterEach(async () => { await p?.cleanup(); });
+
+  it('changing-column-type takes the old type from the shadow, not from the down section', async () => {
+    p = await makeProject('pglite', {
+      'migrations/001_planets.sql': migration('CREATE TABLE planets (id bigint PRIMARY KEY, name varchar(100) NOT NULL, moons integer);', 'DROP TABLE planets;'),
+      // No down section that restores the old types: the linter cannot know them from this file alone.
+      'migrations/002_widen.sql': migration('ALTER TABLE planets ALTER COLUMN name TYPE varchar(200);\nALTER TABLE planets ALTER COLUMN moons TYPE bigint;', null),
+    });
+    const before = await p.cli(['--lint', '--format', 'json']);
+    const guessed = (JSON.parse(before.stdout) as { findings: { ruleId: string; message: string }[] }).findings.filter((f) => f.ruleId === 'changing-column-type');
+    assert.deepEqual(guessed.map((f) => f.message), [
+      'changing column "name" of "planets" to varchar(200) rewrites the table and its indexes while reads and writes are blocked (unless the old type only gets a wider limit or is varchar and becomes text)',
+      'changing column "moons" of "planets" to bigint rewrites the table and its indexes while reads and writes are blocked',
+    ]);
+    // Once the shadow knows the history (here from --schema-dump), the real old types decide.
+    assert.equal((await p.cli(['--schema-dump'])).code, 0);
+    const after = await p.cli(['--lint', '--format', 'json']);
+    const known = (JSON.parse(after.stdout) as { findings: { ruleId: string; message: string }[] }).findings.filter((f) => f.ruleId === 'changing-column-type');
+    assert.deepEqual(known.map((f) => f.message), [
+      'changing column "moons" of "planets" from integer to bigint rewrites the table and its indexes while reads and writes are blocked',
+    ]);
+  });
+});

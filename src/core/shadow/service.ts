@@ -98,7 +98,10 @@ export class ShadowService {
     return this.enqueue(async () => {
       const keys = chainKeys(migrations);
       try {
+        this.parser ??= await loadParser();
         await this.replay(migrations, keys);
+        this.last = this.schemaOf(migrations, keys, keys.map((k) => this.store.position(k)!));
+        this.store.save();
         const warm = this.warm!;
         // pg_dump reads committed state in a transaction of its own: commit what the open transaction holds.
         await warm.db.exec('COMMIT');
