@@ -85,7 +85,12 @@ for (const backend of BACKENDS) {
 describe('drift: ignore patterns and the shadow cache', function () {
   this.timeout(240000);
   let p: TestProject;
-  afterEach(async () => { await p?.cleanup(); });
+  let sharedShadowDir: string | undefined;
+  afterEach(async () => {
+    if (sharedShadowDir !== undefined) process.env['DATABASE_MIGRATION_SHADOW_DIR'] = sharedShadowDir;
+    sharedShadowDir = undefined;
+    await p?.cleanup();
+  });
 
   it('leaves out objects "shadow.ignore" names, counting them', async () => {
     p = await makeProject('postgres', {
@@ -102,6 +107,9 @@ describe('drift: ignore patterns and the shadow cache', function () {
   });
 
   it('a second run reads the replayed catalog from .migrations/shadow; editing a migration replays again', async () => {
+    // This test looks at the project's own cache: not the one npm test shares between projects.
+    sharedShadowDir = process.env['DATABASE_MIGRATION_SHADOW_DIR'];
+    delete process.env['DATABASE_MIGRATION_SHADOW_DIR'];
     p = await makeProject('pglite', {
       'migrations/001_planets.sql': migration('CREATE TABLE planets (id bigint PRIMARY KEY, name text NOT NULL);', 'DROP TABLE planets;'),
       'migrations/002_moons.sql': migration('CREATE TABLE moons (id bigint PRIMARY KEY, planet_id bigint REFERENCES planets);', 'DROP TABLE moons;'),

@@ -56,7 +56,9 @@ export class ShadowService {
 
   constructor(readonly config: Config, private readonly options: ShadowServiceOptions = {}) {
     const skip = [...shadowSettings(config).skipExtensions].sort().join(',');
-    this.store = new ShadowStore(options.cacheDir ?? path.join(config.root, '.migrations', 'shadow'), `${ROOT_KEY};${PGLITE_BUILD};catalog=${catalogFingerprint()};skip=${skip}`, PGLITE_BUILD);
+    // The cache is keyed by content, so projects may share one (DATABASE_MIGRATION_SHADOW_DIR: CI caches, test runs).
+    const dir = options.cacheDir ?? (process.env['DATABASE_MIGRATION_SHADOW_DIR'] || path.join(config.root, '.migrations', 'shadow'));
+    this.store = new ShadowStore(dir, `${ROOT_KEY};${PGLITE_BUILD};catalog=${catalogFingerprint()};skip=${skip}`, PGLITE_BUILD);
   }
 
   /** The project's migrations as the files say now, in the order they apply. */
