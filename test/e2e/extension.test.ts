@@ -22,6 +22,9 @@ const UI = {
   appliedIcon: 'codicon-pass-filled',
   lintRule: 'require-concurrent-index-creation',
   quickFix: 'Add CONCURRENTLY',
+  completedColumn: 'launch_date',
+  misspeltColumn: 'lauch_date',
+  schemaSource: 'database-migration (schema)',
 };
 const RESULTS = path.join(REPO, 'bench', 'extension-results.json');
 
@@ -252,6 +255,64 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.page.keyboard.press('Control+S');
       await waitFor('the fix to be saved', async () => /CREATE INDEX CONCURRENTLY idx_missions_agency/.test(fs.readFileSync(file, 'utf8')) || undefined);
       await waitFor('the finding to leave the Problems panel', async () => ((await finding.count()) === 0 ? true : undefined));
+    });
+
+    it('a new migration completes columns from earlier migrations, and a misspelt column squiggles on save (the shadow schema)', async () => {
+      const name = `${nextVersion()}_mission_launch_report.sql`;
+      const file = path.join(migrationsDir(), name);
+      fs.writeFileSync(file, ['-- Launch dates for the mission report.', '-- Up migration', '', '', '-- Down migration', ''].join('\n'));
+      await wb.openFile(name);
+      await wb.page.locator('.monaco-editor .view-lines').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('ArrowDown');
+      // missions.launch_date comes from 002_create_missions: the shadow replays the history into the embedded database.
+      await wb.page.keyboard.type('SELECT missions.');
+      const suggestion = wb.page.locator('.editor-widget.suggest-widget .monaco-list-row').filter({ hasText: UI.completedColumn });
+      const started = Date.now();
+      await waitFor(`"${UI.completedColumn}" in the completion list`, async () => {
+        await wb.page.keyboard.press('Escape');
+        await wb.page.keyboard.press('Control+Space');
+        await wb.page.keyboard.type('lau');
+        if (await suggestion.first().isVisible({ timeout: 5000 }).catch(() => false)) return true;
+        for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Backspace');
+        return undefined;
+      }, 150000, 500);
+      figures.schemaCompletionFirstMs = Date.now() - started;
+      assert.match(await suggestion.first().innerText(), /launch_date/);
+      await wb.screenshot('schema-completion');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type(' FROM missions;');
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type(`UPDATE missions SET ${UI.misspeltColumn} = NULL WHERE false;`);
+      await wb.page.keyboard.press('Escape');
+      const squiggles = wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error');
+      assert.equal(await squiggles.count(), 0, 'no error before the save');
+      const saved = Date.now();
+      await wb.page.keyboard.press('Control+S');
+      await squiggles.first().waitFor({ timeout: 60000 });
+      figures.schemaSaveToSquiggleMs = Date.now() - saved;
+      await waitFor('the file to be saved', async () => fs.readFileSync(file, 'utf8').includes(UI.misspeltColumn) || undefined);
+      assert.match(fs.readFileSync(file, 'utf8'), /SELECT missions\.launch_date FROM missions;/, 'the completion was accepted into the text');
+      const row = wb.page.locator('.markers-panel .monaco-list-row').filter({ hasText: UI.misspeltColumn });
+      await wb.problems();
+      await row.first().waitFor({ timeout: 30000 });
+      const text = await row.first().innerText();
+      assert.match(text, new RegExp(`column "${UI.misspeltColumn}" of relation "missions" does not exist`));
+      assert.ok(text.includes(UI.schemaSource), `the problem comes from "${UI.schemaSource}": ${text}`);
+      assert.match(text, /Ln 4\b/, 'at the UPDATE statement (line 4)');
+      await wb.screenshot('schema-diagnostics');
+      // Fixed and saved: the squiggle goes.
+      await wb.page.locator('.monaco-editor .view-lines').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      for (let i = 0; i < 3; i++) await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('Home');
+      await wb.page.keyboard.press('Shift+End');
+      await wb.page.keyboard.type(`UPDATE missions SET ${UI.completedColumn} = NULL WHERE false;`);
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Control+S');
+      await waitFor('the schema problem to go after the fix is saved', async () => ((await row.count()) === 0 && (await squiggles.count()) === 0 ? true : undefined), 60000);
     });
   });
 });
