@@ -66,7 +66,6 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
       vscode.languages.registerHoverProvider(SchemaFeatures.selector, this),
       vscode.languages.registerDefinitionProvider(SchemaFeatures.selector, this),
       vscode.workspace.onDidSaveTextDocument((d) => this.onSave(d)),
-      vscode.workspace.onDidOpenTextDocument((d) => { if (this.projectOf(d)) void this.schemaOf(this.projectOf(d)!); }),
       vscode.workspace.onDidDeleteFiles((e) => { for (const uri of e.files) this.collection.delete(uri); }),
     );
   }
@@ -102,11 +101,15 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
     return created;
   }
 
-  /** The last refreshed schema, or the first refresh's (completions right after opening wait for it once). */
-  private async schemaOf(pf: ProjectFolder): Promise<{ entry: ShadowEntry; schema: ShadowSchema } | null> {
+  /**
+   * The last refreshed schema. The first build (the embedded database starting, the history replayed) runs on the
+   * extension host's thread: a save or a completion request starts it (and a completion waits for it); a hover or a
+   * go-to-definition (the mouse resting on the text while the author types) does not, and shows nothing until then.
+   */
+  private async schemaOf(pf: ProjectFolder, build: boolean): Promise<{ entry: ShadowEntry; schema: ShadowSchema } | null> {
     const entry = this.entry(pf);
     if (!entry) return null;
-    const schema = entry.schema ?? (await this.refresh(pf, entry));
+    const schema = entry.schema ?? (build ? await this.refresh(pf, entry) : null);
     return schema ? { entry, schema } : null;
   }
 
@@ -173,10 +176,10 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
   }
 
   /** The shadow's view at this document's position in the history. */
-  private async viewFor(doc: vscode.TextDocument): Promise<MigrationView | null> {
+  private async viewFor(doc: vscode.TextDocument, build: boolean): Promise<MigrationView | null> {
     const pf = this.projectOf(doc);
     if (!pf) return null;
-    const found = await this.schemaOf(pf);
+    const found = await this.schemaOf(pf, build);
     if (!found) return null;
     const index = found.entry.source.positionOf(doc.uri.fsPath);
     let byIndex = this.views.get(found.schema);
@@ -187,7 +190,7 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
   }
 
   async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
-    const view = await this.viewFor(doc);
+    const view = await this.viewFor(doc, true);
     if (!view) return undefined;
     const parser = await loadParser();
     const ctx = cursorContext(parser, doc.getText(), doc.offsetAt(position));
@@ -203,7 +206,7 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
   }
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const view = await this.viewFor(doc);
+    const view = await this.viewFor(doc, false);
     if (!view) return undefined;
     const name = nameAt(await loadParser(), doc.getText(), doc.offsetAt(position));
     const text = name ? hoverMarkdown(view, name) : null;
@@ -211,7 +214,7 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
   }
 
   async provideDefinition(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location | undefined> {
-    const view = await this.viewFor(doc);
+    const view = await this.viewFor(doc, false);
     if (!view) return undefined;
     const parser = await loadParser();
     const name = nameAt(parser, doc.getText(), doc.offsetAt(position));
