@@ -115,6 +115,17 @@ describe('incremental parse of an edited script', () => {
     }), { numRuns: 300, seed: 1313 });
   });
 
+  it('text typed after the last statement, before its ";", continues that statement (not a new one)', () => {
+    const head = 'SELECT 1;\nUPDATE missions SET launch_date = NULL WHERE ';
+    const tail = '\n\n-- Down migration\n';
+    for (const [from, to] of [['fal', 'false;'], ['false ', 'false AND true;']]) {
+      clearParseCache();
+      parseScriptSync(parser, head + from + tail);
+      const edited = head + to + tail;
+      assert.deepEqual(shape(parseScriptSync(parser, edited)), fresh(edited), `${from} -> ${to}`);
+    }
+  });
+
   it('lint findings after an edit are the same as from a fresh start', () => {
     const sql = `-- Up migration\n${parsingScripts()[1]}CREATE INDEX idx_t_1 ON t_1 (note);\n\n-- Down migration\nDROP TABLE t_1;\n`;
     clearParseCache();
