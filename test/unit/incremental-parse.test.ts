@@ -36,7 +36,8 @@ function corpus(): string {
 function parsingScripts(): string[] {
   const tables = Array.from({ length: 12 }, (_, i) => `CREATE TABLE t_${i} (\n  id bigint PRIMARY KEY, -- key; not ';'\n  note text DEFAULT 'a;b'\n);\n`).join('\n');
   const fn = "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\nSELECT 1; SELECT 'é'; /* c; */ SELECT 2;\n";
-  const out = [tables, fn + tables, tables + fn];
+  // The last statement without its ";" (being typed), followed by a comment: typing at its end continues it.
+  const out = [tables, fn + tables, tables + fn, `${tables}UPDATE t_1 SET note = 'x' WHERE fal\n\n-- Down migration\n`];
   const c = corpus();
   try { parser.parseSync(c); out.push(c); } catch { /* a fixture with a syntax error: the generated scripts suffice */ }
   return out;
