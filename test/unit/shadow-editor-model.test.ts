@@ -44,6 +44,8 @@ describe('shadow/editor-model', function () {
       assert.deepEqual(rel('INSERT INTO missions ('), ['missions']);
       assert.deepEqual(rel('SELECT * FROM a, b AS x, c WHERE '), ['a', 'b/x', 'c']);
       assert.deepEqual(rel('SELECT * FROM a JOIN b USING (id) WHERE '), ['a', 'b']);
+      assert.deepEqual(rel('SELECT * FROM a;\n'), [], 'after the ";" a new statement starts');
+      assert.deepEqual(rel('SELECT * FROM a;\nSELECT * FROM b;\nUPDATE c SET '), ['c'], 'only the statement at the cursor');
     });
 
     it('is null inside a string, a comment or an unterminated string', () => {

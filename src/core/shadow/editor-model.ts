@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Parser } from '../../sql/parser';
+import { parseScriptSync } from '../../sql/parse';
 import { byteToCharMapper } from '../../sql/split';
 import type { QualifiedName } from '../../sql/objects';
 import { catalogAt, objectOrigins, objectsAt, schemaObjects } from './objects';
@@ -43,14 +44,32 @@ export interface CursorContext {
   relations: NamedRelation[];
 }
 
-/** Scanner tokens with JS string offsets; null when the text does not scan (an unterminated string or comment). */
-function scan(parser: Parser, text: string): Token[] | null {
+/** Scanner tokens with JS string offsets (from `base`); null when the text does not scan (an unterminated string or comment). */
+function scan(parser: Parser, text: string, base = 0): Token[] | null {
   try {
     const toChar = byteToCharMapper(text);
-    return (parser.scanSync(text).tokens as Token[]).map((t) => ({ ...t, start: toChar(t.start), end: toChar(t.end) }));
+    return (parser.scanSync(text).tokens as Token[]).map((t) => ({ ...t, start: base + toChar(t.start), end: base + toChar(t.end) }));
   } catch {
     return null;
   }
+}
+
+/**
+ * The tokens around `offset`: the statement that holds it, or the gap between two statements. The statement list
+ * comes from the parse the linter keeps of this very text (an edit re-parses only what it touched), so a request in
+ * a long migration scans one statement, not the file.
+ */
+function tokensAround(parser: Parser, text: string, offset: number): Token[] | null {
+  let from = 0;
+  let to = text.length;
+  for (const st of parseScriptSync(parser, text)) {
+    if (st.text.endsWith(';') && st.end <= offset) { from = st.end; continue; }
+    if (st.start > offset) { to = st.start; break; }
+    // It holds the offset, or it has no ";" yet and goes on up to the offset.
+    from = st.start;
+    if (st.end >= offset) { to = st.end; break; }
+  }
+  return scan(parser, text.slice(from, to), from);
 }
 
 /** A token that can be a name: an identifier, or a keyword PostgreSQL accepts as one. */
@@ -115,7 +134,7 @@ function namedRelations(tokens: Token[]): NamedRelation[] {
 
 /** What surrounds the cursor; null inside a string or a comment, or when the text does not scan. */
 export function cursorContext(parser: Parser, text: string, offset: number): CursorContext | null {
-  const tokens = scan(parser, text);
+  const tokens = tokensAround(parser, text, offset);
   if (!tokens) return null;
   if (tokens.some((t) => t.start < offset && offset < t.end && COMMENT_OR_STRING.has(t.tokenName))) return null;
   // A line comment runs to the end of its line: the cursor right after it is still inside.
@@ -245,7 +264,7 @@ export function completionCandidates(view: MigrationView, ctx: CursorContext): C
 
 /** The name under the cursor: its dotted parts up to the one the cursor is on. */
 export function nameAt(parser: Parser, text: string, offset: number): { parts: string[]; start: number; end: number; relations: NamedRelation[] } | null {
-  const tokens = scan(parser, text);
+  const tokens = tokensAround(parser, text, offset);
   if (!tokens) return null;
   const statement = statementTokens(tokens, offset);
   const i = statement.findIndex((t) => t.start <= offset && offset <= t.end && isName(t));
