@@ -25,6 +25,7 @@ const UI = {
   completedColumn: 'launch_date',
   misspeltColumn: 'lauch_date',
   schemaSource: 'database-migration (schema)',
+  createdIn: '002_create_missions',
 };
 const RESULTS = path.join(REPO, 'bench', 'extension-results.json');
 
@@ -313,6 +314,19 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.page.keyboard.press('Escape');
       await wb.page.keyboard.press('Control+S');
       await waitFor('the schema problem to go after the fix is saved', async () => ((await row.count()) === 0 && (await squiggles.count()) === 0 ? true : undefined), 60000);
+      // Go to Definition on the completed column opens the migration that created it, at the column's line.
+      const created = fs.readFileSync(path.join(migrationsDir(), `${UI.createdIn}.sql`), 'utf8').split('\n');
+      const line = created.findIndex((l) => new RegExp(`^\\s+${UI.completedColumn}\\s`).test(l)) + 1;
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('Home');
+      for (let i = 0; i < 'SELECT missions.la'.length; i++) await wb.page.keyboard.press('ArrowRight');
+      await wb.page.keyboard.press('F12');
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${UI.createdIn}.sql` }).first().waitFor({ timeout: 30000 });
+      await waitFor(`the cursor on line ${line} of ${UI.createdIn}.sql`, async () =>
+        ((await wb.page.locator('#status\\.editor\\.selection').first().innerText()).includes(`Ln ${line}, Col 5`) ? true : undefined), 15000);
+      await wb.page.keyboard.press('Control+W');
     });
   });
 });
