@@ -21,6 +21,7 @@ const BENCHMARKS: { name: string; script: string; env?: Record<string, string> }
   { name: 'lint', script: 'lint' },
   { name: 'backup', script: 'backup' },
   { name: 'seed', script: 'seed' },
+  { name: 'shadow', script: 'shadow' },
 ];
 
 const HEADER = `# Benchmarks

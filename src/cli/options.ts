@@ -7,7 +7,7 @@ import { MigrationError } from '../core/errors';
 import type { CliOptions } from './program';
 
 export const CLI_ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'importHistory', 'convert', 'verify',
-  'refreshViews', 'partitions', 'perf', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules'] as const;
+  'refreshViews', 'partitions', 'perf', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules', 'drift', 'schemaDump', 'checkSchemaDump'] as const;
 export type CliAction = (typeof CLI_ACTIONS)[number];
 
 /** The flag as typed: markApplied -> --mark-applied. */
@@ -85,7 +85,7 @@ export function assertFlagsApply(action: CliAction, opts: CliOptions, given: { n
 /** The engine action a command line runs, for the confirmation policy (null: it does not touch the database). */
 export function engineAction(action: CliAction, opts: CliOptions): EngineAction | null {
   switch (action) {
-    case 'create': case 'lint': case 'listRules': case 'listTemplates': case 'convert': return null;
+    case 'create': case 'lint': case 'listRules': case 'listTemplates': case 'convert': case 'schemaDump': case 'checkSchemaDump': return null;
     case 'importHistory': return opts.dryRun ? 'dryRun' : 'importHistory';
     case 'up': case 'down': return opts.dryRun ? 'dryRun' : action;
     case 'seed': return opts.dryRun ? 'dryRun' : 'seed';

@@ -44,6 +44,9 @@ export interface CliOptions {
   yes?: boolean;
   template?: string;
   allowDrift?: boolean;
+  drift?: boolean;
+  schemaDump?: boolean | string;
+  checkSchemaDump?: boolean | string;
 }
 
 const EXIT_CODES_HELP = `
@@ -54,7 +57,9 @@ Exit codes:
      or directory that cannot be read or written, or a role lacking privileges
      on the history tables
   3  the migration lock is held by another run
-  4  drift: a migration changed after it was applied, is missing, dirty or out of order
+  4  drift: a migration changed after it was applied, is missing, dirty or out of
+     order; the live schema differs from the applied migrations (--drift); the
+     schema dump is stale (--check-schema-dump)
   5  cannot connect to the database (unreachable, authentication, no such database)
   6  --lint found error-severity problems
   7  a backup or restore failed (nothing was migrated or restored)
@@ -100,6 +105,9 @@ export function buildProgram(): Command {
     .option('--scale <rows>', 'with --seed: also generate ROWS synthetic observation and API-log rows with COPY', parsePositiveInt)
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
+    .option('--drift', 'compare the live schema with the applied migrations replayed on an embedded PostgreSQL: tables, columns, defaults, constraints, indexes, views, functions, triggers, sequences, types, extensions, policies, grants (exit 4 on a difference)')
+    .option('--schema-dump [file]', 'write the schema the migrations build as SQL (default: "shadow.schemaDump", else schema.sql), stable for code review')
+    .option('--check-schema-dump [file]', 'fail (exit 4) when the schema dump file is not what the migrations build')
     .option('--mark-applied <version>', 'after checking by hand, record a dirty migration as applied')
     .option('--mark-rolled-back <version>', 'after checking by hand, record a dirty migration as not applied')
     .option('--baseline <version>', 'adopt an existing database: record migrations up to VERSION as applied without running them')

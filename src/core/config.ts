@@ -59,6 +59,7 @@ export interface ConfigFile {
   sampleDataDir?: string;
   format?: FormatSetting;
   placeholders?: Record<string, string>;
+  shadow?: { ignore?: string[]; skipExtensions?: string[]; schemaDump?: string };
 }
 
 export interface PartitionPolicy {
@@ -98,6 +99,15 @@ export interface Config {
   format: FormatSetting;
   /** ${name} placeholders replaced in Flyway-format migrations. */
   placeholders: Record<string, string>;
+  /** The shadow schema: drift patterns to ignore, extensions the shadow skips, the schema dump's absolute path. */
+  shadow?: ShadowSettings;
+}
+
+export interface ShadowSettings { ignore: string[]; skipExtensions: string[]; schemaDump: string }
+
+/** The shadow settings with their defaults (a Config built by hand may have none). */
+export function shadowSettings(config: Pick<Config, 'root' | 'shadow'>): ShadowSettings {
+  return config.shadow ?? { ignore: [], skipExtensions: [], schemaDump: path.join(config.root, 'schema.sql') };
 }
 
 /**
@@ -305,6 +315,11 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     sampleDataDir: data.sampleDataDir ? path.resolve(root, data.sampleDataDir) : null,
     format: data.format ?? 'auto',
     placeholders: data.placeholders ?? {},
+    shadow: {
+      ignore: data.shadow?.ignore ?? [],
+      skipExtensions: data.shadow?.skipExtensions ?? [],
+      schemaDump: path.resolve(root, data.shadow?.schemaDump ?? 'schema.sql'),
+    },
   };
 }
 

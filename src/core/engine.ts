@@ -20,10 +20,15 @@ import { backupNow, backupStore, restoreBackup } from './restore';
 import { seed, type SeedOptions, type SeedRun } from './seed';
 import { maintainPartitions, partitions, performance, refreshViews } from './upkeep';
 import type { Project } from './project';
+import { checkDrift, type DriftReport } from './shadow/drift';
+import { checkSchemaDump, writeSchemaDump, type SchemaDumpResult } from './shadow/schema-dump';
+import { ShadowService } from './shadow/service';
 
 export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 export { connectProject, openProject, type Project } from './project';
 export type { EngineEvent } from './events';
+export type { DriftReport } from './shadow/drift';
+export type { SchemaDumpResult } from './shadow/schema-dump';
 export type { EngineOptions } from './context';
 export type { MigrationRun, RunOptions, StatusReport } from './migrate';
 export type { SeedOptions, SeedRun } from './seed';
@@ -32,6 +37,8 @@ export { convertToNative, type ConvertResult } from './import/convert';
 
 export class MigrationEngine {
   private readonly ctx: EngineContext;
+
+  private shadowService: ShadowService | undefined;
 
   constructor(readonly project: Project, readonly db: Database, options: EngineOptions = {}) {
     this.ctx = new EngineContext(project, db, options);
@@ -72,5 +79,22 @@ export class MigrationEngine {
   restore(ref: string): Promise<{ restored: BackupEntry; safety: BackupEntry }> { return restoreBackup(this.ctx, ref); }
 
   /** Closes the database (the connection pool, or the embedded database and its data-directory lock). */
-  close(): Promise<void> { return this.db.close(); }
+  /** The history replayed on the embedded shadow database (opened on first use). */
+  shadow(): ShadowService { return (this.shadowService ??= new ShadowService(this.project.config)); }
+  /** The live catalog compared with the shadow's after the applied migrations. */
+  drift(): Promise<DriftReport> { return checkDrift(this.ctx, this.shadow()) as Promise<DriftReport>; }
+  /** Drift when the shadow's cache already knows the applied migrations (cheap enough for --status); else null. */
+  cachedDrift(): Promise<DriftReport | null> { return checkDrift(this.ctx, this.shadow(), { cachedOnly: true }); }
+  /** Writes the expected schema (after every migration file) as SQL. */
+  schemaDump(file?: string): Promise<SchemaDumpResult> { return writeSchemaDump(this.project.config, this.shadow(), file); }
+  /** Fails with E_SCHEMA_DUMP_STALE when the schema dump file is not what the migrations build. */
+  checkSchemaDump(file?: string): Promise<SchemaDumpResult> { return checkSchemaDump(this.project.config, this.shadow(), file); }
+
+  async close(): Promise<void> {
+    try {
+      await this.shadowService?.close();
+    } finally {
+      await this.db.close();
+    }
+  }
 }

@@ -71,7 +71,10 @@ export type ErrorCode =
   | 'E_VERIFY_FAILED'
   | 'E_DEPENDENCY'
   | 'E_NON_TRANSACTIONAL'
-  | 'E_SQL_SYNTAX';
+  | 'E_SQL_SYNTAX'
+  | 'E_SHADOW_EXTENSION'
+  | 'E_SHADOW_REPLAY'
+  | 'E_SCHEMA_DUMP_STALE';
 
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_MISSING_UP_MARKER: ExitCode.UsageOrConfig,
@@ -128,6 +131,9 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   E_DEPENDENCY: ExitCode.UsageOrConfig,
   E_NON_TRANSACTIONAL: ExitCode.UsageOrConfig,
   E_SQL_SYNTAX: ExitCode.UsageOrConfig,
+  E_SHADOW_EXTENSION: ExitCode.UsageOrConfig,
+  E_SHADOW_REPLAY: ExitCode.UsageOrConfig,
+  E_SCHEMA_DUMP_STALE: ExitCode.DriftDetected,
 };
 
 export interface ErrorLocation {

@@ -4,6 +4,8 @@ import type { Database } from './db/database';
 import { PGliteDatabase } from './db/pglite-database';
 import { PostgresDatabase } from './db/pg-database';
 import { loadEnvFiles } from './env-file';
+import { readProjectMigrations } from './formats';
+import { extensionsCreatedBy } from './shadow/extensions';
 
 export interface Project {
   config: Config;
@@ -37,5 +39,12 @@ export function openProject(options: OpenProjectOptions = {}): Project {
 export function connectProject(project: Project): Database {
   const { target, settings } = project.environment;
   if (target.kind === 'postgres') return new PostgresDatabase(target.url, settings, project.config.root);
-  return new PGliteDatabase(target.dataDir, settings, project.config.lockWaitMs, describeTarget(target, project.config.root));
+  return new PGliteDatabase(target.dataDir, settings, project.config.lockWaitMs, describeTarget(target, project.config.root), () => projectExtensions(project.config));
+}
+
+/** The extensions the project's migrations create (what an embedded database must load before it starts). */
+export async function projectExtensions(config: Config): Promise<string[]> {
+  const names = new Set<string>();
+  for (const m of readProjectMigrations(config).migrations) for (const n of await extensionsCreatedBy(m.up)) names.add(n);
+  return [...names];
 }

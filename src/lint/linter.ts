@@ -4,6 +4,7 @@ import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
 import { ALL_RULES } from './rules';
+import type { SchemaLookup } from './schema';
 import type { Finding, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
 
 export interface LintOptions {
@@ -30,6 +31,8 @@ export interface LintOptions {
    * reads the .down.sql beside an .up.sql from it; Flyway its U file; Sqitch its plan and revert script).
    */
   formatOptions?: FormatOptions;
+  /** The schema before a migration file (from the shadow), for rules that need real types instead of guesses. */
+  schemaAt?: (file: string) => SchemaLookup | null;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -112,6 +115,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const hasIgnores = HAS_IGNORE.test(text);
   const fileIgnores = hasIgnores ? collectFileIgnores(text, migration, sections) : new Set<string>();
 
+  const schema = migration ? options.schemaAt?.(file) : null;
   for (const section of sections) {
     const sectionLines = hasIgnores ? section.text.split('\n') : [];
     const ignoresByStatement = hasIgnores ? section.statements.map((s) => statementIgnores(sectionLines, s)) : [];
@@ -129,6 +133,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         down: downSection?.statements ?? otherDown,
         transactional: migration ? migration.transactional : false,
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
+        schema: schema ?? null,
         report: (r: RuleReport) => {
           if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
           findings.push(toFinding(rule, severity, r, section, file));

@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes, readSqlText, sqlEntriesIn } from '../core/discovery';
 import { isMigrationError, MigrationError } from '../core/errors';
-import { projectFormatOptions, resolveFormat, type MigrationFormat } from '../core/formats';
+import { projectFormatOptions, readProjectMigrations, resolveFormat, type MigrationFormat } from '../core/formats';
+import { ShadowService } from '../core/shadow/service';
+import { loadParser } from '../sql/parser';
+import { schemaLookupsByFile, type SchemaLookup } from './schema';
 import { entryNames } from '../core/formats/read-dir';
 import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
@@ -98,6 +101,19 @@ export function inMigrationsDir(file: string, migrationsDir: string, format?: Mi
  * "-- Up migration" marker, a version no other file there uses): what --up would refuse is an invalid-migration-file
  * error carrying --up's message and hint. Other files are migrations when they have an up marker, else plain scripts.
  */
+/**
+ * The schema before each migration when the shadow's cache already knows the project's history (after --drift,
+ * --schema-dump or the editor): lint never starts the embedded database itself. Null otherwise.
+ */
+async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file: string) => SchemaLookup | null) | null> {
+  try {
+    const schema = new ShadowService(config).cached(readProjectMigrations(config).migrations);
+    return schema ? schemaLookupsByFile(await loadParser(), schema, cwd) : null;
+  } catch {
+    return null; // a migration that cannot be read is reported by the lint itself
+  }
+}
+
 export async function lintPaths(paths: string[], config: Config, cwd: string, options: LintOptions = lintOptionsFromConfig(config),
   run: { cache?: boolean } = {}): Promise<LintRun> {
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [config.migrationsDir];
@@ -112,12 +128,13 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   }
   const sources = new Map<string, string>();
   const findings: Finding[] = [];
+  options = { ...options, schemaAt: options.schemaAt ?? (await cachedSchemaLookups(config, cwd)) ?? undefined };
   const cache = run.cache ? LintCache.open(config.root, options) : null;
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.formatOptions?.placeholders ?? {})}` : 'native';
     // A migration whose down is another file (golang-migrate's .down.sql, Flyway's U file, Sqitch's revert script) is only as fresh as it.
-    const downKey = cache && asMigration && options.format ? companionKey(text, file, options) : '';
+    const downKey = (cache && asMigration && options.format ? companionKey(text, file, options) : '') + (asMigration ? options.schemaAt?.(file)?.key ?? '' : '');
     const key = cache?.key(text, file, asMigration, formatKey + downKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;

@@ -1,4 +1,5 @@
 import type { MigrationFile } from '../core/migration-file';
+import type { SchemaLookup } from './schema';
 import type { AstNode, ParsedStatement } from '../sql/parse';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -42,6 +43,8 @@ export interface RuleContext {
   transactional: boolean;
   /** Target PostgreSQL major version (from config, else 15). */
   postgresVersion: number;
+  /** The schema just before this migration, from the replayed history (the shadow), when it is known. */
+  schema?: SchemaLookup | null;
   report(r: RuleReport): void;
 }
 

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { graphMermaid, graphText } from '../../core/dependencies';
 import { ExitCode } from '../../core/errors';
-import { describePool, hasDrift, renderBackups, renderPartitionChanges, renderLog, renderPartitions, renderPerformance, renderStatusTable, statusJson, summariseStatuses } from '../../core/report';
+import { describeDrift, describePool, driftSummary, hasDrift, renderBackups, renderPartitionChanges, renderLog, renderPartitions, renderPerformance, renderStatusTable, statusJson, summariseStatuses } from '../../core/report';
 import { done, type ActionContext, type ActionResult } from './types';
 
 export async function status(ctx: ActionContext): Promise<ActionResult> {
@@ -13,18 +13,22 @@ export async function status(ctx: ActionContext): Promise<ActionResult> {
     return done(ctx.opts.graph === 'mermaid' ? graphMermaid(files, analysis.edges) : graphText(files, analysis.edges), { environment: env.name, edges: analysis.edges });
   }
   const report = await ctx.engine().statusSummary({ cache: ctx.opts.cache !== false });
-  const drift = hasDrift(report.statuses);
+  // The schema is compared when the shadow's cache already knows the applied migrations (after a --drift, a
+  // --schema-dump or the editor): status never starts the embedded database itself.
+  const schema = await ctx.engine().cachedDrift().catch(() => null);
+  const drift = hasDrift(report.statuses) || !!schema?.items.length;
   const pool = describePool(env);
   const exitCode = drift ? ExitCode.DriftDetected : ExitCode.Success;
   // Only the form that is printed is built: with 10,000 migrations each costs tens of milliseconds.
   if (ctx.opts.json) {
-    return done('', { environment: report.environment, database: report.database, connection: pool, drift, migrations: statusJson(report.statuses) }, exitCode);
+    return done('', { environment: report.environment, database: report.database, connection: pool, drift, migrations: statusJson(report.statuses), schemaDrift: schema?.items ?? null }, exitCode);
   }
   const text = [
     `Environment: ${ctx.where}`,
     ...(pool ? [ctx.style.dim(pool)] : []),
     renderStatusTable(report.statuses, ctx.style),
     `${summariseStatuses(report.statuses)}${drift ? ctx.style.red(' — drift detected') : ''}`,
+    ...(schema ? [schema.items.length ? `${schema.items.slice(0, 10).map((i) => `  ${describeDrift(i)}`).join('\n')}${schema.items.length > 10 ? `\n  … and ${schema.items.length - 10} more (see --drift)` : ''}\n${driftSummary(schema, ctx.style)}` : driftSummary(schema, ctx.style)] : []),
   ].join('\n');
   return done(text, null, exitCode);
 }

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
+import type { Extensions } from '@electric-sql/pglite';
 import type { EnvironmentConfig } from '../config';
 import { lastRows, type Database, type DumpResult, type QueryResult, type RestoreOptions, type Session } from './database';
 import { sqlDumpExtensions } from './pg-restore';
 import { wipeUserObjectsSql } from './wipe';
 import { DataDirLock } from './file-lock';
+import { isBundledExtension, pgliteExtensionModules } from '../shadow/extensions';
 
 /** The part of PGlite's API the engine uses. */
 interface PGlite {
@@ -24,7 +26,12 @@ export class PGliteDatabase implements Database {
   private lock: DataDirLock | null = null;
   private opening: Promise<PGlite> | null = null;
 
-  constructor(readonly dataDir: string, private readonly settings: EnvironmentConfig = {}, private readonly lockWaitMs = 10000, label?: string) {
+  /**
+   * `extensions` names the extensions the project's migrations create: PGlite loads a bundled extension's module
+   * only when it starts, so they are asked for before the first query.
+   */
+  constructor(readonly dataDir: string, private readonly settings: EnvironmentConfig = {}, private readonly lockWaitMs = 10000, label?: string,
+    private readonly extensions: () => Promise<string[]> = async () => []) {
     this.description = label ?? `embedded PGlite (${dataDir})`;
   }
 
@@ -36,9 +43,7 @@ export class PGliteDatabase implements Database {
         this.lock = await DataDirLock.acquire(this.dataDir, this.lockWaitMs);
         try {
           fs.mkdirSync(this.dataDir, { recursive: true });
-          const { PGlite } = await import('@electric-sql/pglite');
-          const db = new PGlite(this.dataDir) as unknown as PGlite;
-          await db.waitReady;
+          const db = await this.start(await this.extensions().catch(() => []));
           await this.applySessionSettings(db);
           this.db = db;
           return db;
@@ -52,6 +57,23 @@ export class PGliteDatabase implements Database {
       })();
     }
     return this.opening!;
+  }
+
+  /** Starts PGlite with the modules of `wanted`, and again with more when the data directory already has other extensions installed. */
+  private async start(wanted: string[]): Promise<PGlite> {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const open = async (names: string[]) => {
+      const extensions = (await pgliteExtensionModules(names)) as Extensions;
+      const db = new PGlite(this.dataDir, { extensions }) as unknown as PGlite;
+      await db.waitReady;
+      return db;
+    };
+    const db = await open(wanted);
+    const installed = (await db.query<{ extname: string }>('SELECT extname FROM pg_extension')).rows.map((r) => r.extname);
+    const loaded = new Set(wanted);
+    if (installed.every((n) => loaded.has(n) || !isBundledExtension(n))) return db;
+    await db.close();
+    return open([...wanted, ...installed]);
   }
 
   /** Back to a fresh session's settings: what a new process would see (used when one instance serves many runs). */

@@ -8,3 +8,4 @@ export * from './events';
 export * from './pool';
 export * from './results';
 export * from './import';
+export * from './drift';

@@ -29,6 +29,8 @@ export interface ShadowPosition {
   catalog: [string, string][];
   /** Statements that failed when replayed (empty when the migration applied cleanly). */
   errors: ShadowStatementError[];
+  /** Statements that need a newer PostgreSQL than the configured server's (the shadow accepted them). */
+  warnings?: ShadowStatementError[];
 }
 
 export interface ShadowSchema {

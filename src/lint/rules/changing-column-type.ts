@@ -37,10 +37,11 @@ export const changingColumnType: Rule = {
         const column = String(cmd['name'] ?? '');
         const same = (c: { relation: AstNode; name: string }) => relName(c.relation) === relName(rel) && c.name === column;
         // The type before this statement: set earlier in this section, else restored by the down section.
-        const before = upColumns.filter((c) => c.statement.index < stmt.index && same(c)).pop()
-          ?? downChanges.filter(same).pop();
+        // The type before this statement: set earlier in this section, else what the replayed history says it was,
+        // else restored by the down section.
+        const before = upColumns.filter((c) => c.statement.index < stmt.index && same(c)).pop();
         const plain = !def['collClause'] && trivialUsing(def['raw_default'], column);
-        const old = before?.type ?? null;
+        const old = before?.type ?? (ctx.section === 'up' ? ctx.schema?.columnType(table, column) : null) ?? downChanges.filter(same).pop()?.type ?? null;
         let note = '';
         if (old && plain) {
           if (keepsBytes(old, next.type)) continue;

@@ -1,0 +1,123 @@
+/**
+ * Drift: the live schema against the applied migrations replayed on the embedded shadow database. On the NASA
+ * example right after --up there is none (PostgreSQL 15 server vs the shadow's 18 included); a table dropped, a
+ * column's type changed and an index added by hand are each reported, on PGlite and on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BACKENDS, makeProject, migration, type TestProject } from './harness';
+
+const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', 'nasa-portal');
+
+function exampleMigrations(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const f of fs.readdirSync(path.join(EXAMPLE, 'migrations')).filter((x) => x.endsWith('.sql')).sort()) {
+    files[`migrations/${f}`] = fs.readFileSync(path.join(EXAMPLE, 'migrations', f), 'utf8');
+  }
+  return files;
+}
+
+interface DriftJson {
+  items: { object: string; change: string; expected: string | null; actual: string | null }[];
+  ignored: number;
+  replayed: number;
+  shadowVersion: string;
+  serverVersion: string;
+}
+
+for (const backend of BACKENDS) {
+  describe(`drift (${backend})`, function () {
+    this.timeout(240000);
+    let p: TestProject;
+    afterEach(async () => { await p?.cleanup(); });
+
+    it('finds no drift on the NASA example after --up, then reports a dropped table, a changed column type and an added index', async () => {
+      p = await makeProject(backend, exampleMigrations());
+      const up = await p.cli(['--up']);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+
+      const clean = await p.cli(['--drift']);
+      assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+      assert.match(clean.stdout, /No schema drift: the database matches its applied migrations\./);
+      assert.match(clean.stdout, /compared with the 11 applied migration\(s\) replayed on the embedded PostgreSQL 18\.\d+/);
+
+      await p.query('DROP TABLE saved_searches');
+      await p.query('ALTER TABLE missions ALTER COLUMN name TYPE varchar(300)');
+      await p.query('CREATE INDEX idx_missions_by_hand ON missions (name)');
+
+      const drifted = await p.cli(['--drift', '--json']);
+      assert.equal(drifted.code, 4, drifted.stdout + drifted.stderr);
+      const report = JSON.parse(drifted.stdout) as DriftJson;
+      const byObject = new Map(report.items.map((i) => [i.object, i]));
+      assert.equal(byObject.get('table public.saved_searches')?.change, 'removed');
+      const column = byObject.get('column public.missions.name');
+      assert.equal(column?.change, 'changed');
+      assert.match(column!.expected!, /^text not null/);
+      assert.match(column!.actual!, /^character varying\(300\) not null/);
+      assert.equal(byObject.get('index public.idx_missions_by_hand')?.change, 'added');
+      assert.match(byObject.get('index public.idx_missions_by_hand')!.actual!, /CREATE INDEX idx_missions_by_hand ON public\.missions USING btree \(name\)/);
+      // Everything else reported belongs to the dropped table (its columns, constraints, indexes, grants), or is a
+      // CHECK on the retyped column (PostgreSQL now prints it with a cast to text).
+      for (const item of report.items) {
+        if (item.object.includes('saved_searches')) assert.equal(item.change, 'removed', item.object);
+        else if (item.object.startsWith('constraint public.missions.')) assert.match(item.actual!, /name::text/, item.object);
+        else assert.ok(['column public.missions.name', 'index public.idx_missions_by_hand'].includes(item.object), `unexpected drift: ${item.object}`);
+      }
+
+      const text = await p.cli(['--drift']);
+      assert.equal(text.code, 4);
+      assert.match(text.stdout, /removed table public\.saved_searches: expected/);
+      assert.match(text.stdout, /changed column public\.missions\.name: expected text not null, found character varying\(300\) not null/);
+      assert.match(text.stdout, /added {3}index public\.idx_missions_by_hand: CREATE INDEX/);
+      assert.match(text.stdout, /Schema drift: \d+ added, \d+ removed, \d+ changed\./);
+
+      // --status compares the schema too, now that the shadow's cache knows the applied migrations.
+      const status = await p.cli(['--status']);
+      assert.equal(status.code, 4, status.stdout + status.stderr);
+      assert.match(status.stdout, /removed table public\.saved_searches|removed column public\.saved_searches\./);
+      assert.match(status.stdout, /Schema drift: /);
+    });
+  });
+}
+
+describe('drift: ignore patterns and the shadow cache', function () {
+  this.timeout(240000);
+  let p: TestProject;
+  afterEach(async () => { await p?.cleanup(); });
+
+  it('leaves out objects "shadow.ignore" names, counting them', async () => {
+    p = await makeProject('postgres', {
+      'migrations/001_planets.sql': migration('CREATE TABLE planets (id bigint PRIMARY KEY, name text NOT NULL);', 'DROP TABLE planets;'),
+    }, { shadow: { ignore: ['table public.legacy_*', 'column public.legacy_*', 'constraint public.legacy_*', 'index public.legacy_*'] } });
+    assert.equal((await p.cli(['--up'])).code, 0);
+    await p.query('CREATE TABLE legacy_import (id int PRIMARY KEY)');
+    await p.query('CREATE INDEX planets_name_by_hand ON planets (name)');
+    const r = await p.cli(['--drift', '--json']);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as DriftJson;
+    assert.deepEqual(report.items.map((i) => `${i.change} ${i.object}`), ['added index public.planets_name_by_hand']);
+    assert.equal(report.ignored, 4); // the table, its column, its primary key and that key's index
+  });
+
+  it('a second run reads the replayed catalog from .migrations/shadow; editing a migration replays again', async () => {
+    p = await makeProject('pglite', {
+      'migrations/001_planets.sql': migration('CREATE TABLE planets (id bigint PRIMARY KEY, name text NOT NULL);', 'DROP TABLE planets;'),
+      'migrations/002_moons.sql': migration('CREATE TABLE moons (id bigint PRIMARY KEY, planet_id bigint REFERENCES planets);', 'DROP TABLE moons;'),
+    });
+    assert.equal((await p.cli(['--up'])).code, 0);
+    assert.equal((await p.cli(['--drift'])).code, 0);
+    const manifest = path.join(p.dir, '.migrations', 'shadow', 'manifest.json');
+    assert.ok(fs.existsSync(manifest), 'the shadow cache is written');
+    const positions = Object.keys((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { positions: object }).positions);
+    assert.equal(positions.length, 2);
+    // Change an applied migration's file: the shadow follows the file (and says so), so the live table now differs.
+    p.write('migrations/002_moons.sql', migration('CREATE TABLE moons (id bigint PRIMARY KEY, planet_id bigint REFERENCES planets, name text);', 'DROP TABLE moons;'));
+    const r = await p.cli(['--drift']);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stdout, /removed column public\.moons\.name: expected text/);
+    assert.match(r.stdout, /note: migrations\/002_moons\.sql changed since it was applied/);
+    const after = Object.keys((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { positions: object }).positions);
+    assert.equal(after.length, 3, 'only the edited migration was replayed again (one new position)');
+  });
+});
