@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Config } from '../core/config';
 import {
-  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt,
+  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, warningMessage,
   type CandidateKind, type MigrationView,
 } from '../core/shadow/editor-model';
 import { locateObject } from '../core/shadow/objects';
-import type { ShadowSchema } from '../core/shadow/types';
+import type { ShadowSchema, ShadowStatementError } from '../core/shadow/types';
 import { loadParser } from '../sql/parser';
 import { isMigrationPath } from './model/diagnostics-model';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
@@ -157,19 +157,27 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
     }, SAVE_DEBOUNCE_MS));
   }
 
-  /** Every replayed migration's failing statements as diagnostics; files that no longer fail are cleared. */
+  /**
+   * Every replayed migration's failing statements as errors, and the statements that need a newer PostgreSQL than the
+   * configured server's (the shadow's version accepts them) as warnings; files that no longer have any are cleared.
+   */
   private publish(entry: ShadowEntry, schema: ShadowSchema): void {
     const now = new Set<string>();
+    const toDiagnostic = (e: ShadowStatementError, severity: vscode.DiagnosticSeverity, message: string): vscode.Diagnostic => {
+      const r = errorRange(e);
+      const d = new vscode.Diagnostic(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter), message, severity);
+      d.source = SCHEMA_DIAGNOSTIC_SOURCE;
+      if (e.code) d.code = e.code;
+      return d;
+    };
     for (const p of schema.positions) {
-      if (!p.errors.length) continue;
+      const warnings = p.warnings ?? [];
+      if (!p.errors.length && !warnings.length) continue;
       now.add(p.file);
-      this.collection.set(vscode.Uri.file(p.file), p.errors.map((e) => {
-        const r = errorRange(e);
-        const d = new vscode.Diagnostic(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter), errorMessage(e), vscode.DiagnosticSeverity.Error);
-        d.source = SCHEMA_DIAGNOSTIC_SOURCE;
-        if (e.code) d.code = e.code;
-        return d;
-      }));
+      this.collection.set(vscode.Uri.file(p.file), [
+        ...p.errors.map((e) => toDiagnostic(e, vscode.DiagnosticSeverity.Error, errorMessage(e))),
+        ...warnings.map((w) => toDiagnostic(w, vscode.DiagnosticSeverity.Warning, warningMessage(w))),
+      ]);
     }
     for (const file of entry.files) if (!now.has(file)) this.collection.delete(vscode.Uri.file(file));
     entry.files = now;

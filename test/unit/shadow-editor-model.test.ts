@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, type MigrationView,
+  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, warningMessage, type MigrationView,
 } from '../../src/core/shadow/editor-model';
 import { loadParser, type Parser } from '../../src/sql/parser';
 import { SCHEMA } from './helpers/shadow-schema';
@@ -138,5 +138,7 @@ describe('shadow/editor-model', function () {
     assert.deepEqual(errorRange(e), { startLine: 2, startCharacter: 4, endLine: 2, endCharacter: 5 });
     assert.deepEqual(errorRange({ ...e, endLine: 4, endColumn: 2 }), { startLine: 2, startCharacter: 4, endLine: 3, endCharacter: 1 });
     assert.match(errorMessage(e), /^column "lauch_date" does not exist\nPerhaps you meant/);
+    assert.equal(warningMessage({ ...e, message: 'uses X, which needs PostgreSQL 18', hint: undefined }), 'uses X, which needs PostgreSQL 18');
+    assert.equal(warningMessage({ ...e, message: 'm', hint: 'h' }), 'm\nh');
   });
 });

@@ -338,3 +338,8 @@ export function errorRange(e: ShadowStatementError): { startLine: number; startC
 export function errorMessage(e: ShadowStatementError): string {
   return `${e.message}${e.hint ? `\n${e.hint}` : ''}\n(this statement fails on the migration history replayed into the embedded database)`;
 }
+
+/** A version-parity warning (the shadow's PostgreSQL accepts the statement, the configured server's does not) with its hint. */
+export function warningMessage(w: ShadowStatementError): string {
+  return `${w.message}${w.hint ? `\n${w.hint}` : ''}`;
+}
