@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Config } from '../core/config';
 import {
-  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, warningMessage,
-  type CandidateKind, type MigrationView,
+  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, shadowFailure, warningMessage,
+  type CandidateKind, type MigrationView, type ShadowFailure,
 } from '../core/shadow/editor-model';
 import { locateObject } from '../core/shadow/objects';
 import type { ShadowSchema, ShadowStatementError } from '../core/shadow/types';
@@ -39,6 +39,8 @@ interface ShadowEntry {
   again: boolean;
   /** Files that have schema diagnostics now. */
   files: Set<string>;
+  /** The project's root (failures name files relative to it). */
+  root: string;
 }
 
 const KIND: Record<CandidateKind, vscode.CompletionItemKind> = {
@@ -96,7 +98,7 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
     const existing = this.shadows.get(pf.key);
     if (existing?.signature === signature) return existing;
     if (existing) void this.closeEntry(pf.key);
-    const created: ShadowEntry = { source: this.createShadow(config), signature, schema: null, running: null, again: false, files: new Set() };
+    const created: ShadowEntry = { source: this.createShadow(config), signature, schema: null, running: null, again: false, files: new Set(), root: config.root };
     this.shadows.set(pf.key, created);
     return created;
   }
@@ -127,6 +129,7 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
       return schema;
     }, (err: unknown) => {
       this.registry.output.appendLine(`schema of ${pf.name}: ${describeError(err)}`);
+      this.publishFailure(entry, shadowFailure(err, entry.root));
       return entry.schema;
     }).finally(() => {
       entry.running = null;
@@ -181,6 +184,17 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
     }
     for (const file of entry.files) if (!now.has(file)) this.collection.delete(vscode.Uri.file(file));
     entry.files = now;
+  }
+
+  /** A build that failed as a whole (an extension the embedded database lacks): shown on the file it names. */
+  private publishFailure(entry: ShadowEntry, failure: ShadowFailure | null): void {
+    if (!failure) return;
+    const at = new vscode.Position(failure.line, failure.character);
+    const d = new vscode.Diagnostic(new vscode.Range(at, at.translate(0, 1)), failure.message, vscode.DiagnosticSeverity.Error);
+    d.source = SCHEMA_DIAGNOSTIC_SOURCE;
+    d.code = failure.code;
+    this.collection.set(vscode.Uri.file(failure.file), [d]);
+    entry.files.add(failure.file);
   }
 
   /** The shadow's view at this document's position in the history. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {
-  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, warningMessage, type MigrationView,
+  completionCandidates, cursorContext, errorMessage, errorRange, hoverMarkdown, migrationView, nameAt, objectKeyAt, shadowFailure, warningMessage, type MigrationView,
 } from '../../src/core/shadow/editor-model';
+import { MigrationError } from '../../src/core/errors';
 import { loadParser, type Parser } from '../../src/sql/parser';
 import { SCHEMA } from './helpers/shadow-schema';
 
@@ -140,5 +141,16 @@ describe('shadow/editor-model', function () {
     assert.match(errorMessage(e), /^column "lauch_date" does not exist\nPerhaps you meant/);
     assert.equal(warningMessage({ ...e, message: 'uses X, which needs PostgreSQL 18', hint: undefined }), 'uses X, which needs PostgreSQL 18');
     assert.equal(warningMessage({ ...e, message: 'm', hint: 'h' }), 'm\nh');
+  });
+
+  it('a shadow that cannot be built at all is placed on the file its error names; other failures are not', () => {
+    const err = new MigrationError('E_SHADOW_EXTENSION', 'migrations/003_x.sql creates extension "postgis", which the embedded database does not ship',
+      'add "postgis" to "shadow.skipExtensions" in the config', { file: 'migrations/003_x.sql', line: 4 });
+    assert.deepEqual(shadowFailure(err, '/p'), {
+      file: '/p/migrations/003_x.sql', line: 3, character: 0, code: 'E_SHADOW_EXTENSION',
+      message: 'migrations/003_x.sql creates extension "postgis", which the embedded database does not ship\nfix: add "postgis" to "shadow.skipExtensions" in the config',
+    });
+    assert.equal(shadowFailure(new MigrationError('E_SHADOW_EXTENSION', 'm', 'h'), '/p'), null);
+    assert.equal(shadowFailure(new Error('boom'), '/p'), null);
   });
 });

@@ -5,6 +5,7 @@
  * them. The extension maps these results to its editor's types; nothing here knows the editor.
  */
 import * as path from 'node:path';
+import { isMigrationError } from '../errors';
 import type { Parser } from '../../sql/parser';
 import { parseScriptSync } from '../../sql/parse';
 import { byteToCharMapper } from '../../sql/split';
@@ -342,4 +343,27 @@ export function errorMessage(e: ShadowStatementError): string {
 /** A version-parity warning (the shadow's PostgreSQL accepts the statement, the configured server's does not) with its hint. */
 export function warningMessage(w: ShadowStatementError): string {
   return `${w.message}${w.hint ? `\n${w.hint}` : ''}`;
+}
+
+/** Where the shadow could not be built at all (e.g. an extension the embedded database lacks), for the editor to show. */
+export interface ShadowFailure {
+  /** Absolute path of the migration file the failure names. */
+  file: string;
+  /** 0-based line and character, as editors count. */
+  line: number;
+  character: number;
+  message: string;
+  code: string;
+}
+
+/** A build failure that names a file, placed in it (null for failures without a file: those go to the log only). */
+export function shadowFailure(err: unknown, root: string): ShadowFailure | null {
+  if (!isMigrationError(err) || !err.location.file) return null;
+  return {
+    file: path.resolve(root, err.location.file),
+    line: Math.max(0, (err.location.line ?? 1) - 1),
+    character: Math.max(0, (err.location.column ?? 1) - 1),
+    message: `${err.message}\nfix: ${err.hint}`,
+    code: err.code,
+  };
 }
