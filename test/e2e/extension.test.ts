@@ -289,7 +289,8 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.page.keyboard.type(`UPDATE missions SET ${UI.misspeltColumn} = NULL WHERE false;`);
       await wb.page.keyboard.press('Escape');
       const squiggles = wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error');
-      assert.equal(await squiggles.count(), 0, 'no error before the save');
+      // The lint of the text typed so far settles first (a half-typed statement was a syntax error for a moment).
+      await waitFor('no error squiggle before the save', async () => ((await squiggles.count()) === 0 ? true : undefined), 15000);
       const saved = Date.now();
       await wb.page.keyboard.press('Control+S');
       await squiggles.first().waitFor({ timeout: 60000 });
@@ -327,6 +328,22 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await waitFor(`the cursor on line ${line} of ${UI.createdIn}.sql`, async () =>
         ((await wb.page.locator('#status\\.editor\\.selection').first().innerText()).includes(`Ln ${line}, Col 5`) ? true : undefined), 15000);
       await wb.page.keyboard.press('Control+W');
+      // Hover (Ctrl+K Ctrl+I) on the table: its columns and the migration that created it.
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('End');
+      for (let i = 0; i < 'sions;'.length; i++) await wb.page.keyboard.press('ArrowLeft');
+      const hover = wb.page.locator('.monaco-hover').filter({ hasText: `Created in ${UI.createdIn}.sql` });
+      await waitFor('the hover of the missions table', async () => {
+        await wb.page.keyboard.press('Control+K');
+        await wb.page.keyboard.press('Control+I');
+        return (await hover.first().isVisible({ timeout: 3000 }).catch(() => false)) || undefined;
+      }, 30000, 500);
+      assert.match(await hover.first().innerText(), new RegExp(`table[\\s\\S]*public\\.missions[\\s\\S]*${UI.completedColumn} date`));
+      await wb.screenshot('schema-hover');
+      await wb.page.keyboard.press('Escape');
     });
   });
 });

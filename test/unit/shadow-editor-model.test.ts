@@ -104,6 +104,7 @@ describe('shadow/editor-model', function () {
       const md = hover('SELECT * FROM miss|ions')!;
       assert.match(md, /\*\*table\*\* `public\.missions`/);
       assert.match(md, /launch_date date\n/);
+      assert.ok(md.indexOf('Created in') < md.indexOf('```sql'), 'where it came from comes before the columns');
       assert.match(md, /Created in 001_create_missions\.sql, last changed in this migration \(004_retype_launch\.sql\)\./);
       const at003 = migrationView(SCHEMA, 2, parser);
       assert.match(hover('SELECT * FROM miss|ions', at003)!, /Created in 001_create_missions\.sql, last changed in this migration \(003_index_launch\.sql\)\./);
@@ -111,7 +112,7 @@ describe('shadow/editor-model', function () {
     });
 
     it('a column through an alias or of the statement\'s table; unknown names have none', () => {
-      assert.match(hover('SELECT m.launch_da|te FROM missions m')!, /\*\*column\*\* `public\.missions\.launch_date`[\s\S]*launch_date date[\s\S]*Created in 001_create_missions\.sql, last changed in this migration/);
+      assert.match(hover('SELECT m.launch_da|te FROM missions m')!, /^\*\*column\*\* `public\.missions\.launch_date`\n\nCreated in 001_create_missions\.sql, last changed in this migration \(004_retype_launch\.sql\)\.\n\n```sql\nlaunch_date date\n```$/);
       assert.match(hover('SELECT m.na|me FROM missions m')!, /Created in 001_create_missions\.sql; not changed since\./);
       assert.match(hover('UPDATE missions SET na|me = 1')!, /`public\.missions\.name`/);
       assert.equal(hover('UPDATE missions SET lauch_da|te = 1'), null);
@@ -121,6 +122,8 @@ describe('shadow/editor-model', function () {
     it('an object this migration creates is "created in this migration"', () => {
       const md = hover('SELECT * FROM app.recent_mi|ssions', migrationView(SCHEMA, 1, parser))!;
       assert.match(md, /Created in this migration \(002_add_view\.sql\)/);
+      assert.match(md, /^\*\*view\*\* `app\.recent_missions`\n/, 'a view\'s query is not in the title');
+      assert.match(md, /```sql\nAS SELECT id, name FROM missions\n```$/);
     });
 
     it('objectKeyAt names the catalog key go-to-definition looks for', () => {

@@ -306,22 +306,32 @@ export function originText(view: MigrationView, key: string): string | null {
   return `Created in ${where(origin.created.file)}, last changed in ${where(origin.changed.file)}.`;
 }
 
-/** Hover text (Markdown) of the name under the cursor; null when it names no relation or column the shadow knows. */
+/** A definition on one line (a generated column's expression prints over several). */
+const oneLine = (definition: string) => definition.replace(/\s+/g, ' ').trim();
+
+/**
+ * Hover text (Markdown) of the name under the cursor: what it is, where it came from (first, so a long table does not
+ * push it out of view), then its columns with their definitions (and a view's query). Null when the shadow does not
+ * know the name as a relation or column.
+ */
 export function hoverMarkdown(view: MigrationView, name: { parts: string[]; relations: NamedRelation[] }): string | null {
   const found = objectKeyAt(view, name);
   if (!found) return null;
   const { relation: r, column } = found;
+  const isView = r.kind.includes('view');
+  const origin = originText(view, found.key);
   const lines: string[] = [];
   if (column) {
     const c = r.columns.find((x) => x.name === column)!;
-    lines.push(`**column** \`${r.schema}.${r.name}.${c.name}\``, '', '```sql', `${c.name} ${c.definition}`, '```');
-  } else {
-    lines.push(`**${r.kind}** \`${r.schema}.${r.name}\`${r.definition ? ` (${r.definition})` : ''}`, '', '```sql');
-    for (const c of r.columns) lines.push(`${c.name} ${c.definition}`);
-    lines.push('```');
+    lines.push(`**column** \`${r.schema}.${r.name}.${c.name}\``);
+    if (origin) lines.push('', origin);
+    lines.push('', '```sql', `${c.name} ${oneLine(c.definition)}`, '```');
+    return lines.join('\n');
   }
-  const origin = originText(view, found.key);
+  lines.push(`**${r.kind}** \`${r.schema}.${r.name}\`${r.definition && !isView ? ` (${oneLine(r.definition)})` : ''}`);
   if (origin) lines.push('', origin);
+  lines.push('', '```sql', ...r.columns.map((c) => `${c.name} ${oneLine(c.definition)}`), '```');
+  if (isView && r.definition.trim()) lines.push('', '```sql', `AS ${r.definition.trim()}`, '```');
   return lines.join('\n');
 }
 
