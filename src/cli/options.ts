@@ -7,7 +7,7 @@ import { MigrationError } from '../core/errors';
 import type { CliOptions } from './program';
 
 export const CLI_ACTIONS = ['create', 'up', 'down', 'seed', 'status', 'history', 'markApplied', 'markRolledBack', 'baseline', 'repairChecksum', 'importHistory', 'convert', 'verify',
-  'refreshViews', 'partitions', 'perf', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules', 'drift', 'schemaDump', 'checkSchemaDump'] as const;
+  'refreshViews', 'partitions', 'perf', 'lint', 'backup', 'backups', 'restore', 'listTemplates', 'listRules', 'drift', 'schemaDump', 'checkSchemaDump', 'generate'] as const;
 export type CliAction = (typeof CLI_ACTIONS)[number];
 
 /** The flag as typed: markApplied -> --mark-applied. */
@@ -91,6 +91,7 @@ export function engineAction(action: CliAction, opts: CliOptions): EngineAction 
     case 'seed': return opts.dryRun ? 'dryRun' : 'seed';
     case 'partitions': return opts.partitions === 'maintain' ? (opts.dryRun ? 'dryRun' : 'maintainPartitions') : 'partitions';
     case 'status': return opts.graph ? 'graph' : 'status';
+    case 'generate': return 'generate';
     default: return action;
   }
 }

@@ -47,6 +47,7 @@ export interface CliOptions {
   drift?: boolean;
   schemaDump?: boolean | string;
   checkSchemaDump?: boolean | string;
+  generate?: string;
 }
 
 const EXIT_CODES_HELP = `
@@ -108,6 +109,7 @@ export function buildProgram(): Command {
     .option('--drift', 'compare the live schema with the applied migrations replayed on an embedded PostgreSQL: tables, columns, defaults, constraints, indexes, views, functions, triggers, sequences, types, extensions, policies, grants (exit 4 on a difference)')
     .option('--schema-dump [file]', 'write the schema the migrations build as SQL (default: "shadow.schemaDump", else schema.sql), stable for code review')
     .option('--check-schema-dump [file]', 'fail (exit 4) when the schema dump file is not what the migrations build')
+    .option('--generate <name>', 'write migrations/NNN_<name>.sql that brings the history to the live schema (its drift: changes made by hand), linted as it is written')
     .option('--mark-applied <version>', 'after checking by hand, record a dirty migration as applied')
     .option('--mark-rolled-back <version>', 'after checking by hand, record a dirty migration as not applied')
     .option('--baseline <version>', 'adopt an existing database: record migrations up to VERSION as applied without running them')

@@ -11,7 +11,7 @@ export type EngineAction =
   | 'dryRun' | 'verify'
   | 'markApplied' | 'markRolledBack' | 'baseline' | 'repairChecksum' | 'importHistory'
   | 'backup' | 'backups' | 'restore'
-  | 'refreshViews' | 'partitions' | 'maintainPartitions' | 'perf' | 'drift';
+  | 'refreshViews' | 'partitions' | 'maintainPartitions' | 'perf' | 'drift' | 'generate';
 
 export interface ActionPolicy {
   /** It writes to the database (schema, data or the history table). */
@@ -43,6 +43,7 @@ export const ACTION_POLICY: Readonly<Record<EngineAction, ActionPolicy>> = {
   maintainPartitions: { changes: true, verb: 'maintain partitions on' },
   perf: { changes: false, verb: 'read query statistics of' },
   drift: { changes: false, verb: 'compare the schema of' },
+  generate: { changes: true, verb: 'record a migration generated from the drift of' },
 };
 
 /** True when running `action` on this environment needs a person's confirmation (or --yes) first. */

@@ -90,14 +90,14 @@ export interface CreatedMigration {
 }
 
 /** Writes migrations/NNN_name.sql from a template; never overwrites. */
-export function createMigration(config: Config, rawName: string, options: { template?: string; now?: Date } = {}): CreatedMigration {
+export function createMigration(config: Config, rawName: string, options: { template?: string; now?: Date; content?: string } = {}): CreatedMigration {
   const name = toSnakeName(rawName);
   if (!name) {
     throw new MigrationError('E_USAGE', `"${rawName}" cannot be used as a migration name`,
       'give a name with letters or digits, e.g. database-migration create_space_objects --create');
   }
   const template = options.template ?? 'blank';
-  const templatePath = findTemplate(config, template);
+  const templatePath = options.content === undefined ? findTemplate(config, template) : '';
   const format = resolveFormat(config.migrationsDir, config.format);
   if (format.name !== 'native') {
     throw new MigrationError('E_USAGE', `--create writes native migration files, and the migrations in ${config.migrationsDir} are in ${format.name} format`,
@@ -114,7 +114,7 @@ export function createMigration(config: Config, rawName: string, options: { temp
   assertFileNameFits(version, name);
   const now = options.now ?? new Date();
   const { table, column, refTable } = templateSubjects(name);
-  const text = fs.readFileSync(templatePath, 'utf8')
+  const text = options.content ?? fs.readFileSync(templatePath, 'utf8')
     .replace(/\{\{\s*name\s*\}\}/g, name)
     .replace(/\{\{\s*version\s*\}\}/g, version)
     .replace(/\{\{\s*table\s*\}\}/g, table)

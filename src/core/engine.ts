@@ -23,6 +23,8 @@ import type { Project } from './project';
 import { checkDrift, type DriftReport } from './shadow/drift';
 import { checkSchemaDump, writeSchemaDump, type SchemaDumpResult } from './shadow/schema-dump';
 import { ShadowService } from './shadow/service';
+import { generateMigration, writeGeneratedMigration } from './shadow/generate';
+import type { CreatedMigration } from './create';
 
 export { describeFailure, describeStatementFailure, execStatements, StatementFailure } from './engine-failure';
 export { connectProject, openProject, type Project } from './project';
@@ -85,6 +87,10 @@ export class MigrationEngine {
   drift(): Promise<DriftReport> { return checkDrift(this.ctx, this.shadow()) as Promise<DriftReport>; }
   /** Drift when the shadow's cache already knows the applied migrations (cheap enough for --status); else null. */
   cachedDrift(): Promise<DriftReport | null> { return checkDrift(this.ctx, this.shadow(), { cachedOnly: true }); }
+  /** The migration (text, not written) that brings the history to the live schema, from its drift. */
+  generate(): ReturnType<typeof generateMigration> { return generateMigration(this.ctx, this.shadow()); }
+  /** Writes a generated migration and records it as applied here (this database already has its changes). */
+  writeGenerated(name: string, text: string): Promise<CreatedMigration> { return writeGeneratedMigration(this.ctx, name, text); }
   /** Writes the expected schema (after every migration file) as SQL. */
   schemaDump(file?: string): Promise<SchemaDumpResult> { return writeSchemaDump(this.project.config, this.shadow(), file); }
   /** Fails with E_SCHEMA_DUMP_STALE when the schema dump file is not what the migrations build. */

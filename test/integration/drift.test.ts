@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { snapshotCatalog } from '../../src/core/catalog';
 import { BACKENDS, makeProject, migration, type TestProject } from './harness';
 
 const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', 'nasa-portal');
@@ -119,5 +120,64 @@ describe('drift: ignore patterns and the shadow cache', function () {
     assert.match(r.stdout, /note: migrations\/002_moons\.sql changed since it was applied/);
     const after = Object.keys((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { positions: object }).positions);
     assert.equal(after.length, 3, 'only the edited migration was replayed again (one new position)');
+  });
+});
+
+describe('--generate from drift', function () {
+  this.timeout(240000);
+  const projects: TestProject[] = [];
+  afterEach(async () => { for (const p of projects.splice(0)) await p.cleanup(); });
+
+  it('writes a migration that reproduces changes made by hand, records it here, and its down undoes them elsewhere', async () => {
+    const files = {
+      'migrations/001_planets.sql': migration('CREATE TABLE planets (id bigint PRIMARY KEY, name varchar(100) NOT NULL, moons integer DEFAULT 0);', 'DROP TABLE planets;'),
+      'migrations/002_probes.sql': migration('CREATE TABLE probes (id bigint PRIMARY KEY, planet_id bigint REFERENCES planets);\nCREATE INDEX probes_planet ON probes (planet_id);', 'DROP TABLE probes;'),
+    };
+    const p = await makeProject('postgres', files);
+    projects.push(p);
+    assert.equal((await p.cli(['--up'])).code, 0);
+    await p.query('DROP TABLE probes');
+    await p.query('ALTER TABLE planets ALTER COLUMN name TYPE text, ALTER COLUMN moons DROP DEFAULT, ADD COLUMN mass_kg numeric');
+    await p.query('CREATE TABLE moons (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, planet_id bigint NOT NULL REFERENCES planets, name text NOT NULL)');
+    await p.query('CREATE INDEX moons_planet ON moons (planet_id)');
+
+    const gen = await p.cli(['--generate', 'hand_changes']);
+    assert.ok([0, 6].includes(gen.code), gen.stdout + gen.stderr);
+    assert.match(gen.stdout, /Wrote migrations\/003_hand_changes\.sql: \d+ statement\(s\) up, \d+ down, from \d+ difference\(s\)/);
+    assert.match(gen.stdout, /recorded as applied on test/);
+    const text = fs.readFileSync(path.join(p.dir, 'migrations', '003_hand_changes.sql'), 'utf8');
+    assert.match(text, /DROP TABLE public\.probes;/);
+    assert.match(text, /ALTER TABLE public\.planets ALTER COLUMN name TYPE text USING name::text;/);
+    assert.match(text, /ALTER TABLE public\.planets ALTER COLUMN moons DROP DEFAULT;/);
+    assert.match(text, /ALTER TABLE public\.planets ADD COLUMN mass_kg numeric;/);
+    assert.match(text, /CREATE TABLE public\.moons \(\n {4}id bigint not null generated always as identity,\n {4}planet_id bigint not null,\n {4}name text not null\n\);/);
+    assert.match(text, /CREATE INDEX moons_planet ON public\.moons USING btree \(planet_id\);/);
+    // This database already had the changes: the history now matches it.
+    const after = await p.cli(['--drift']);
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.match(after.stdout, /compared with the 3 applied migration\(s\)/);
+
+    // Another database gets the same schema from --up, and loses it again with --down.
+    const q = await makeProject('postgres', { ...files, 'migrations/003_hand_changes.sql': text });
+    projects.push(q);
+    const up = await q.cli(['--up']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const schemaOf = (t: TestProject) => t.withSession((s) => snapshotCatalog(s, ['database_migrations', 'database_migrations_log', 'database_migrations_seeds']));
+    assert.deepEqual([...(await schemaOf(q))].sort(), [...(await schemaOf(p))].sort());
+    const down = await q.cli(['--down']);
+    assert.equal(down.code, 0, down.stdout + down.stderr);
+    assert.equal((await q.cli(['--drift'])).code, 0);
+    const tables = (await q.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'database_migrations%' ORDER BY 1`)).map((r) => r.t);
+    assert.deepEqual(tables, ['planets', 'probes']);
+  });
+
+  it('says there is nothing to generate when there is no drift', async () => {
+    const p = await makeProject('pglite', { 'migrations/001_planets.sql': migration('CREATE TABLE planets (id bigint PRIMARY KEY);', 'DROP TABLE planets;') });
+    projects.push(p);
+    assert.equal((await p.cli(['--up'])).code, 0);
+    const r = await p.cli(['--generate', 'nothing']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Nothing to generate: .* matches its applied migrations\./);
+    assert.ok(!fs.existsSync(path.join(p.dir, 'migrations', '002_nothing.sql')));
   });
 });

@@ -5,7 +5,7 @@ import { convert, importHistory } from './import';
 import { down, up, verify } from './migrate';
 import { create, lint, listRules, listTemplatesAction } from './project';
 import { backups, history, partitions, perf, status } from './status';
-import { checkSchemaDump, drift, schemaDump } from './schema';
+import { checkSchemaDump, drift, generate, schemaDump } from './schema';
 import type { ActionHandler } from './types';
 
 export const ACTION_HANDLERS: Record<CliAction, ActionHandler> = {
@@ -14,7 +14,7 @@ export const ACTION_HANDLERS: Record<CliAction, ActionHandler> = {
   status, history, perf, backups, partitions,
   backup, restore, markApplied, markRolledBack, baseline, repairChecksum, refreshViews,
   importHistory, convert,
-  drift, schemaDump, checkSchemaDump,
+  drift, schemaDump, checkSchemaDump, generate,
 };
 
 export type { ActionContext, ActionHandler, ActionResult } from './types';
