@@ -6,12 +6,14 @@
  * indicator).
  */
 import { isDue } from '../core/planner';
+import { ShadowService } from '../core/shadow/service';
 import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
 import { statusBarText } from './model/names';
 import { StatusPanel } from './panel';
 import { ProjectRegistry } from './projects';
+import { SchemaFeatures } from './schema-features';
 import { BackupsProvider, MigrationsProvider, SeedsProvider, VIEW_BACKUPS, VIEW_MIGRATIONS, VIEW_SEEDS } from './views';
 
 /** Measured at activation, for the note and the e2e tests (command "databaseMigration.internal.timings"). */
@@ -36,12 +38,16 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   context.subscriptions.push(diagnostics,
     vscode.languages.registerCodeActionsProvider([{ language: 'sql' }, { pattern: '**/*.sql' }], diagnostics, { providedCodeActionKinds: LintDiagnostics.providedCodeActionKinds }));
 
+  // Completions, hover, definitions and replay errors from the shadow schema (kept warm: an edit replays in milliseconds).
+  const schema = new SchemaFeatures(registry, (config) => new ShadowService(config, { keepWarm: true }));
+  context.subscriptions.push(schema);
+
   const commands: Commands = new Commands(registry, lint, () => panel, context.extensionPath);
   const panel = new StatusPanel(registry, (pf, id) => commands.restoreConfirmed(pf, id));
   context.subscriptions.push(panel);
   commands.register(context);
   context.subscriptions.push(vscode.commands.registerCommand('databaseMigration.internal.timings', () => ({
-    ...timings, firstDiagnosticsMs: diagnostics.timings.firstDiagnosticsMs,
+    ...timings, firstDiagnosticsMs: diagnostics.timings.firstDiagnosticsMs, schema: schema.timings,
   })));
 
   // Status bar: environment and pending count of the active folder; click for the menu.

@@ -310,6 +310,8 @@ function parseEdit(parser: Parser, sql: string): ParsedStatement[] | null {
   // First statement the edit may touch: the first that ends after the edit starts (a change right after its ";" too).
   let first = old.findIndex((st) => st.end > prefix);
   if (first === -1) first = old.length;
+  // A statement without its ";" (the last one, being typed) goes on with whatever is typed after it.
+  if (first > 0 && !old[first - 1]!.text.endsWith(';')) first--;
   // Last one: the first that ends at or after the edit's end; the run ends at its ";" (or runs to the end of the script).
   let last = old.findIndex((st, k) => k >= first && st.end >= oldEditEnd);
   if (last !== -1 && !old[last]!.text.endsWith(';')) last = -1;

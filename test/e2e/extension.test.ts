@@ -22,6 +22,10 @@ const UI = {
   appliedIcon: 'codicon-pass-filled',
   lintRule: 'require-concurrent-index-creation',
   quickFix: 'Add CONCURRENTLY',
+  completedColumn: 'launch_date',
+  misspeltColumn: 'lauch_date',
+  schemaSource: 'database-migration (schema)',
+  createdIn: '002_create_missions',
 };
 const RESULTS = path.join(REPO, 'bench', 'extension-results.json');
 
@@ -252,6 +256,94 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.page.keyboard.press('Control+S');
       await waitFor('the fix to be saved', async () => /CREATE INDEX CONCURRENTLY idx_missions_agency/.test(fs.readFileSync(file, 'utf8')) || undefined);
       await waitFor('the finding to leave the Problems panel', async () => ((await finding.count()) === 0 ? true : undefined));
+    });
+
+    it('a new migration completes columns from earlier migrations, and a misspelt column squiggles on save (the shadow schema)', async () => {
+      const name = `${nextVersion()}_mission_launch_report.sql`;
+      const file = path.join(migrationsDir(), name);
+      fs.writeFileSync(file, ['-- Launch dates for the mission report.', '-- Up migration', '', '', '-- Down migration', ''].join('\n'));
+      await wb.openFile(name);
+      await wb.page.locator('.monaco-editor .view-lines').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('ArrowDown');
+      // missions.launch_date comes from 002_create_missions: the shadow replays the history into the embedded database.
+      await wb.page.keyboard.type('SELECT missions.');
+      const suggestion = wb.page.locator('.editor-widget.suggest-widget .monaco-list-row').filter({ hasText: UI.completedColumn });
+      const started = Date.now();
+      await waitFor(`"${UI.completedColumn}" in the completion list`, async () => {
+        await wb.page.keyboard.press('Escape');
+        await wb.page.keyboard.press('Control+Space');
+        await wb.page.keyboard.type('lau');
+        if (await suggestion.first().isVisible({ timeout: 5000 }).catch(() => false)) return true;
+        for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Backspace');
+        return undefined;
+      }, 150000, 500);
+      figures.schemaCompletionFirstMs = Date.now() - started;
+      assert.match(await suggestion.first().innerText(), /launch_date/);
+      await wb.screenshot('schema-completion');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type(' FROM missions;');
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type(`UPDATE missions SET ${UI.misspeltColumn} = NULL WHERE false;`);
+      await wb.page.keyboard.press('Escape');
+      const squiggles = wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error');
+      // The lint of the text typed so far settles first (a half-typed statement was a syntax error for a moment).
+      await waitFor('no error squiggle before the save', async () => ((await squiggles.count()) === 0 ? true : undefined), 15000);
+      const saved = Date.now();
+      await wb.page.keyboard.press('Control+S');
+      await squiggles.first().waitFor({ timeout: 60000 });
+      figures.schemaSaveToSquiggleMs = Date.now() - saved;
+      await waitFor('the file to be saved', async () => fs.readFileSync(file, 'utf8').includes(UI.misspeltColumn) || undefined);
+      assert.match(fs.readFileSync(file, 'utf8'), /SELECT missions\.launch_date FROM missions;/, 'the completion was accepted into the text');
+      const row = wb.page.locator('.markers-panel .monaco-list-row').filter({ hasText: UI.misspeltColumn });
+      await wb.problems();
+      await row.first().waitFor({ timeout: 30000 });
+      const text = await row.first().innerText();
+      assert.match(text, new RegExp(`column "${UI.misspeltColumn}" of relation "missions" does not exist`));
+      assert.ok(text.includes(UI.schemaSource), `the problem comes from "${UI.schemaSource}": ${text}`);
+      assert.match(text, /Ln 4\b/, 'at the UPDATE statement (line 4)');
+      await wb.screenshot('schema-diagnostics');
+      // Fixed and saved: the squiggle goes.
+      await wb.page.locator('.monaco-editor .view-lines').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      for (let i = 0; i < 3; i++) await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('Home');
+      await wb.page.keyboard.press('Shift+End');
+      await wb.page.keyboard.type(`UPDATE missions SET ${UI.completedColumn} = NULL WHERE false;`);
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Control+S');
+      await waitFor('the schema problem to go after the fix is saved', async () => ((await row.count()) === 0 && (await squiggles.count()) === 0 ? true : undefined), 60000);
+      // Go to Definition on the completed column opens the migration that created it, at the column's line.
+      const created = fs.readFileSync(path.join(migrationsDir(), `${UI.createdIn}.sql`), 'utf8').split('\n');
+      const line = created.findIndex((l) => new RegExp(`^\\s+${UI.completedColumn}\\s`).test(l)) + 1;
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('Home');
+      for (let i = 0; i < 'SELECT missions.la'.length; i++) await wb.page.keyboard.press('ArrowRight');
+      await wb.page.keyboard.press('F12');
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${UI.createdIn}.sql` }).first().waitFor({ timeout: 30000 });
+      await waitFor(`the cursor on line ${line} of ${UI.createdIn}.sql`, async () =>
+        ((await wb.page.locator('#status\\.editor\\.selection').first().innerText()).includes(`Ln ${line}, Col 5`) ? true : undefined), 15000);
+      await wb.page.keyboard.press('Control+W');
+      // Hover (Ctrl+K Ctrl+I) on the table: its columns and the migration that created it.
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('ArrowDown');
+      await wb.page.keyboard.press('End');
+      for (let i = 0; i < 'sions;'.length; i++) await wb.page.keyboard.press('ArrowLeft');
+      const hover = wb.page.locator('.monaco-hover').filter({ hasText: `Created in ${UI.createdIn}.sql` });
+      await waitFor('the hover of the missions table', async () => {
+        await wb.page.keyboard.press('Control+K');
+        await wb.page.keyboard.press('Control+I');
+        return (await hover.first().isVisible({ timeout: 3000 }).catch(() => false)) || undefined;
+      }, 30000, 500);
+      assert.match(await hover.first().innerText(), new RegExp(`table[\\s\\S]*public\\.missions[\\s\\S]*${UI.completedColumn} date`));
+      await wb.screenshot('schema-hover');
+      await wb.page.keyboard.press('Escape');
     });
   });
 });

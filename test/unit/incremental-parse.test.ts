@@ -36,7 +36,8 @@ function corpus(): string {
 function parsingScripts(): string[] {
   const tables = Array.from({ length: 12 }, (_, i) => `CREATE TABLE t_${i} (\n  id bigint PRIMARY KEY, -- key; not ';'\n  note text DEFAULT 'a;b'\n);\n`).join('\n');
   const fn = "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\nSELECT 1; SELECT 'é'; /* c; */ SELECT 2;\n";
-  const out = [tables, fn + tables, tables + fn];
+  // The last statement without its ";" (being typed), followed by a comment: typing at its end continues it.
+  const out = [tables, fn + tables, tables + fn, `${tables}UPDATE t_1 SET note = 'x' WHERE fal\n\n-- Down migration\n`];
   const c = corpus();
   try { parser.parseSync(c); out.push(c); } catch { /* a fixture with a syntax error: the generated scripts suffice */ }
   return out;
@@ -113,6 +114,17 @@ describe('incremental parse of an edited script', () => {
         parseScriptSync(parser, sql);
       }
     }), { numRuns: 300, seed: 1313 });
+  });
+
+  it('text typed after the last statement, before its ";", continues that statement (not a new one)', () => {
+    const head = 'SELECT 1;\nUPDATE missions SET launch_date = NULL WHERE ';
+    const tail = '\n\n-- Down migration\n';
+    for (const [from, to] of [['fal', 'false;'], ['false ', 'false AND true;']]) {
+      clearParseCache();
+      parseScriptSync(parser, head + from + tail);
+      const edited = head + to + tail;
+      assert.deepEqual(shape(parseScriptSync(parser, edited)), fresh(edited), `${from} -> ${to}`);
+    }
   });
 
   it('lint findings after an edit are the same as from a fresh start', () => {
