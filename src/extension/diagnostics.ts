@@ -14,6 +14,8 @@ import { inMigrationsDir, lintOptionsFromConfig, lintPaths } from '../lint/proje
 import type { Finding } from '../lint/types';
 import { loadParser, type Parser } from '../sql/parser';
 import { warmUpRound } from '../lint/warm-up';
+import { schemaLookupsByFile } from '../lint/schema';
+import type { ShadowSchema } from '../core/shadow/types';
 import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
 import { configPathFor } from './model/folders';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
@@ -148,6 +150,18 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     }, delay));
   }
 
+  /** Where the lint rules read the schema before a migration (changing-column-type's old type): the editor's shadow. */
+  schemaSource: ((uri: vscode.Uri) => ShadowSchema | null) | null = null;
+  private readonly lookups = new WeakMap<ShadowSchema, NonNullable<LintOptions['schemaAt']>>();
+
+  private schemaOptions(parser: Parser, uri: vscode.Uri): Pick<LintOptions, 'schemaAt'> {
+    const schema = this.schemaSource?.(uri);
+    if (!schema) return {};
+    let at = this.lookups.get(schema);
+    if (!at) this.lookups.set(schema, (at = schemaLookupsByFile(parser, schema, '/')));
+    return { schemaAt: at };
+  }
+
   private optionsFor(uri: vscode.Uri): LintOptions {
     const pf = this.registry.folderFor(uri);
     if (!pf) return {};
@@ -169,8 +183,8 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     let findings: Finding[];
     let lintMs: number;
     try {
-      const options = this.optionsFor(doc.uri);
       const parser = await loadParser();
+      const options = { ...this.optionsFor(doc.uri), ...this.schemaOptions(parser, doc.uri) };
       const started = performance.now();
       findings = lintTextSync(parser, text, doc.uri.fsPath, options);
       lintMs = performance.now() - started;

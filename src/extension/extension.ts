@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   // Completions, hover, definitions and replay errors from the shadow schema (kept warm: an edit replays in milliseconds).
   const schema = new SchemaFeatures(registry, (config) => new ShadowService(config, { keepWarm: true }));
   context.subscriptions.push(schema);
+  diagnostics.schemaSource = (uri) => schema.latestSchema(uri);
 
   const commands: Commands = new Commands(registry, lint, () => panel, context.extensionPath);
   const panel = new StatusPanel(registry, (pf, id) => commands.restoreConfirmed(pf, id));

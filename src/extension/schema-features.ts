@@ -103,6 +103,12 @@ export class SchemaFeatures implements vscode.CompletionItemProvider, vscode.Hov
     return created;
   }
 
+  /** The last refreshed schema of the file's project, if any (never starts a build): what the lint rules may read. */
+  latestSchema(uri: vscode.Uri): ShadowSchema | null {
+    const pf = this.registry.folderFor(uri);
+    return pf ? this.shadows.get(pf.key)?.schema ?? null : null;
+  }
+
   /**
    * The last refreshed schema. The first build (the embedded database starting, the history replayed) runs on the
    * extension host's thread: a save or a completion request starts it (and a completion waits for it); a hover or a
