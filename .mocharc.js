@@ -2,9 +2,6 @@
 // child processes). The global setup in test/setup.ts starts the embedded PostgreSQL once for all
 // workers when DM_TEST_PARALLEL is set. Runs with --no-config (single files, e2e, the long
 // reliability suite) are serial and start it only if a test needs it. DM_TEST_SERIAL=1 runs npm test serially.
-// The shadow schema's cache is keyed by content: one for the whole run (and the next), so the NASA example's history
-// is replayed once, not once per test project.
-process.env.DATABASE_MIGRATION_SHADOW_DIR = process.env.DATABASE_MIGRATION_SHADOW_DIR || require('node:path').join(require('node:os').tmpdir(), 'dm-test-shadow-cache');
 process.env.DM_TEST_PARALLEL = process.env.DM_TEST_SERIAL === '1' ? '0' : '1';
 module.exports = {
   spec: ['out/test/unit/**/*.test.js', 'out/test/integration/**/*.test.js'],
