@@ -106,6 +106,23 @@ describe('drift: ignore patterns and the shadow cache', function () {
     assert.equal(report.ignored, 4); // the table, its column, its primary key and that key's index
   });
 
+  it('what a repeatable migration without a down section leaves after --down is not drift; a function made by hand is', async () => {
+    p = await makeProject('pglite', {
+      'migrations/001_missions.sql': migration('CREATE TABLE missions (id bigint PRIMARY KEY, name text);', 'DROP TABLE missions;'),
+      'migrations/002_launches.sql': migration('CREATE TABLE launches (id bigint PRIMARY KEY);', 'DROP TABLE launches;'),
+      'migrations/R_mission_count.sql': migration('CREATE OR REPLACE FUNCTION mission_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM missions $$;'),
+    });
+    assert.equal((await p.cli(['--up'])).code, 0);
+    assert.equal((await p.cli(['--down'])).code, 0);
+    const r = await p.cli(['--drift']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    await p.query('CREATE FUNCTION by_hand() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$');
+    const hand = await p.cli(['--drift', '--json']);
+    assert.equal(hand.code, 4);
+    assert.deepEqual((JSON.parse(hand.stdout) as DriftJson).items.map((i) => `${i.change} ${i.object}`), ['added function public.by_hand()']);
+    assert.equal((await p.cli(['--status'])).code, 4, 'status sees it too, from the cache --drift filled');
+  });
+
   it('a second run reads the replayed catalog from .migrations/shadow; editing a migration replays again', async () => {
     // This test looks at the project's own cache: not the one npm test shares between projects.
     sharedShadowDir = process.env['DATABASE_MIGRATION_SHADOW_DIR'];

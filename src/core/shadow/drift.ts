@@ -118,6 +118,19 @@ export function expectedCatalog(schema: ShadowSchema): [string, string][] {
 }
 
 /**
+ * Objects that pending repeatable migrations without a down section create: `--down` takes such a repeatable off by
+ * its history row only, leaving them in place until the next `--up` replaces them. Object -> definition.
+ */
+async function repeatableLeftovers(statuses: MigrationStatus[], applied: MigrationFile[], shadow: ShadowService, schema: ShadowSchema, cachedOnly: boolean): Promise<Map<string, string>> {
+  const pending = statuses.filter((s) => s.file?.repeatable && !s.history && !s.file.down?.trim()).map((s) => s.file!);
+  if (!pending.length) return new Map();
+  const withThem = cachedOnly ? shadow.cached([...applied, ...pending]) : await shadow.build([...applied, ...pending]);
+  if (!withThem) return new Map();
+  const before = new Map(expectedCatalog(schema));
+  return new Map(expectedCatalog(withThem).filter(([k, v]) => before.get(k) !== v));
+}
+
+/**
  * Compares the live database with the shadow after the applied migrations. With `cachedOnly`, only when the
  * shadow's cache already has them (no embedded database started: what --status can afford); null otherwise.
  */
@@ -141,7 +154,11 @@ export async function checkDrift(ctx: EngineContext, shadow: ShadowService, opti
   }
   const settings = shadowSettings(config);
   const builtIn = config.historySchema !== 'public' ? [`schema ${config.historySchema}`] : [];
-  const { items, ignored } = diffSchemas(normaliseForDrift(expectedCatalog(schema)), normaliseForDrift(live), ignorePattern([...builtIn, ...settings.ignore]), parser);
+  const leftovers = await repeatableLeftovers(statuses, files, shadow, schema, !!options.cachedOnly);
+  const diff = diffSchemas(normaliseForDrift(expectedCatalog(schema)), normaliseForDrift(live), ignorePattern([...builtIn, ...settings.ignore]), parser);
+  // What a pending repeatable without a down section made stays after --down by design (the next --up replaces it).
+  const items = diff.items.filter((i) => !(i.change === 'added' && leftovers.get(i.object) === i.actual));
+  const ignored = diff.ignored;
   return {
     environment: ctx.environmentName, database: ctx.db.description, replayed: files.length,
     shadowVersion: schema.serverVersion, serverVersion: version.text, items, ignored, notes,
