@@ -99,6 +99,12 @@ export class ShadowService {
   schemaSql(migrations: readonly MigrationFile[], extraArgs: string[] = []): Promise<string> {
     return this.enqueue(async () => {
       const keys = chainKeys(migrations);
+      const dumpKey = `${keys[keys.length - 1] ?? ROOT_KEY}|${extraArgs.join(' ')}`;
+      const known = this.store.dump(dumpKey);
+      if (known !== undefined) {
+        this.store.save();
+        return known;
+      }
       try {
         this.parser ??= await loadParser();
         await this.replay(migrations, keys);
@@ -111,6 +117,8 @@ export class ShadowService {
         warm.tail = [];
         const sql = await warm.db.pgDump(['--schema-only', '--no-owner', ...extraArgs]);
         await warm.db.exec('BEGIN');
+        this.store.setDump(dumpKey, sql);
+        this.store.save();
         return sql;
       } finally {
         if (!this.options.keepWarm) await this.close();

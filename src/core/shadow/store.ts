@@ -29,6 +29,8 @@ interface Manifest {
   serverVersion: string;
   baseline: [string, string][];
   positions: Record<string, StoredPosition>;
+  /** pg_dump output by chain key and arguments (the few most recent). */
+  dumps?: Record<string, { sql: string; usedAt: number }>;
 }
 
 /** The key of a chain after `migration`: the previous key, the migration's identity and text, where its up section starts. */
@@ -76,6 +78,17 @@ export class ShadowStore {
 
   setPosition(key: string, catalog: [string, string][], errors: ShadowStatementError[]): void {
     this.manifest.positions[key] = { catalog, errors, usedAt: Date.now() };
+  }
+
+  dump(key: string): string | undefined {
+    const d = this.manifest.dumps?.[key];
+    if (d) d.usedAt = Date.now();
+    return d?.sql;
+  }
+
+  setDump(key: string, sql: string): void {
+    const dumps = { ...(this.manifest.dumps ?? {}), [key]: { sql, usedAt: Date.now() } };
+    this.manifest.dumps = Object.fromEntries(Object.entries(dumps).sort((a, b) => b[1].usedAt - a[1].usedAt).slice(0, 4));
   }
 
   /** Writes the manifest, keeping the most recently used positions. */
