@@ -86,7 +86,9 @@ export class MigrationEngine {
   /** The live catalog compared with the shadow's after the applied migrations. */
   drift(): Promise<DriftReport> { return checkDrift(this.ctx, this.shadow()) as Promise<DriftReport>; }
   /** Drift when the shadow's cache already knows the applied migrations (cheap enough for --status); else null. */
-  cachedDrift(): Promise<DriftReport | null> { return checkDrift(this.ctx, this.shadow(), { cachedOnly: true }); }
+  cachedDrift(): Promise<DriftReport | null> {
+    return this.shadow().hasCache ? checkDrift(this.ctx, this.shadow(), { cachedOnly: true }) : Promise.resolve(null);
+  }
   /** The migration (text, not written) that brings the history to the live schema, from its drift. */
   generate(): ReturnType<typeof generateMigration> { return generateMigration(this.ctx, this.shadow()); }
   /** Writes a generated migration and records it as applied here (this database already has its changes). */

@@ -5,7 +5,7 @@ import { lastRows, type Database, type DumpResult, type QueryResult, type Restor
 import { sqlDumpExtensions } from './pg-restore';
 import { wipeUserObjectsSql } from './wipe';
 import { DataDirLock } from './file-lock';
-import { isBundledExtension, pgliteExtensionModules } from '../shadow/extensions';
+import { needsModule, pgliteExtensionModules } from '../shadow/extensions';
 
 /** The part of PGlite's API the engine uses. */
 interface PGlite {
@@ -71,7 +71,7 @@ export class PGliteDatabase implements Database {
     const db = await open(wanted);
     const installed = (await db.query<{ extname: string }>('SELECT extname FROM pg_extension')).rows.map((r) => r.extname);
     const loaded = new Set(wanted);
-    if (installed.every((n) => loaded.has(n) || !isBundledExtension(n))) return db;
+    if (installed.every((n) => loaded.has(n) || !needsModule(n))) return db;
     await db.close();
     return open([...wanted, ...installed]);
   }

@@ -21,6 +21,11 @@ export function isBundledExtension(name: string): boolean {
   return BUILT_IN.has(name) || name in BUNDLED;
 }
 
+/** Whether PGlite needs the extension's module loaded at start (bundled, not built in like plpgsql). */
+export function needsModule(name: string): boolean {
+  return name in BUNDLED;
+}
+
 /** The names of the extensions `sql` creates (CREATE EXTENSION statements that parse). */
 export async function extensionsCreatedBy(sql: string): Promise<string[]> {
   const parser = await loadParser();
@@ -53,5 +58,5 @@ export function unavailableExtensionsMessage(names: string[], where: string): st
   const list = names.map((n) => `"${n}"`).join(', ');
   return `${where} creates the extension${names.length > 1 ? 's' : ''} ${list}, which the embedded PostgreSQL (PGlite) does not ship. ` +
     `Bundled: ${Object.keys(BUNDLED).sort().join(', ')}. Run against a PostgreSQL server that has ${names.length > 1 ? 'them' : 'it'} installed (an environment with a "url"), ` +
-    `or list ${names.length > 1 ? 'them' : 'it'} in "shadow.ignoreExtensions" in the config so the shadow skips ${names.length > 1 ? 'those statements' : 'that statement'}.`;
+    `or list ${names.length > 1 ? 'them' : 'it'} in "shadow.skipExtensions" in the config so the shadow skips ${names.length > 1 ? 'those statements' : 'that statement'}.`;
 }

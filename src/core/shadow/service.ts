@@ -87,6 +87,11 @@ export class ShadowService {
     return run;
   }
 
+  /** Whether anything was ever replayed into this cache (a cheap test before reading any migration). */
+  get hasCache(): boolean {
+    return !!this.store.serverVersion;
+  }
+
   /** The schema of `migrations` when the cache already holds every position (no database is started); else null. */
   cached(migrations: readonly MigrationFile[]): ShadowSchema | null {
     const keys = chainKeys(migrations);
