@@ -45,10 +45,6 @@ export function connectProject(project: Project): Database {
 /** The extensions the project's migrations create (what an embedded database must load before it starts). */
 export async function projectExtensions(config: Config): Promise<string[]> {
   const names = new Set<string>();
-  for (const m of readProjectMigrations(config).migrations) {
-    // Only a file that mentions extensions is parsed (the parser decides; most files never load it).
-    if (!/extension/i.test(m.up)) continue;
-    for (const n of await extensionsCreatedBy(m.up)) names.add(n);
-  }
+  for (const m of readProjectMigrations(config).migrations) for (const n of await extensionsCreatedBy(m.up)) names.add(n);
   return [...names];
 }

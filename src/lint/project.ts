@@ -107,7 +107,9 @@ export function inMigrationsDir(file: string, migrationsDir: string, format?: Mi
  */
 async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file: string) => SchemaLookup | null) | null> {
   try {
-    const schema = new ShadowService(config).cached(readProjectMigrations(config).migrations);
+    const shadow = new ShadowService(config);
+    if (!shadow.hasCache) return null; // nothing was ever replayed: no need to read the migrations for it
+    const schema = shadow.cached(readProjectMigrations(config).migrations);
     return schema ? schemaLookupsByFile(await loadParser(), schema, cwd) : null;
   } catch {
     return null; // a migration that cannot be read is reported by the lint itself

@@ -84,6 +84,25 @@ export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[]
   return out;
 }
 
+/** A scanner token with JS string offsets. */
+export interface ScannedToken {
+  start: number;
+  end: number;
+  text: string;
+  tokenName: string;
+  keywordKind: number;
+}
+
+/** Scanner tokens with JS string offsets (from `base`); null when the text does not scan (an unterminated string or comment). */
+export function scanTokens(parser: Parser, text: string, base = 0): ScannedToken[] | null {
+  try {
+    const toChar = byteToCharMapper(text);
+    return (parser.scanSync(text).tokens as ScannedToken[]).map((t) => ({ ...t, start: base + toChar(t.start), end: base + toChar(t.end) }));
+  } catch {
+    return null;
+  }
+}
+
 export async function splitStatements(sql: string): Promise<SqlStatement[]> {
   return splitStatementsSync(await loadParser(), sql);
 }

@@ -8,18 +8,12 @@ import * as path from 'node:path';
 import { isMigrationError } from '../errors';
 import type { Parser } from '../../sql/parser';
 import { parseScriptSync } from '../../sql/parse';
-import { byteToCharMapper } from '../../sql/split';
+import { scanTokens, type ScannedToken } from '../../sql/split';
 import type { QualifiedName } from '../../sql/objects';
 import { catalogAt, objectOrigins, objectsAt, schemaObjects } from './objects';
 import type { ObjectOrigin, SchemaObjects, ShadowRelation, ShadowSchema, ShadowStatementError } from './types';
 
-interface Token {
-  start: number;
-  end: number;
-  text: string;
-  tokenName: string;
-  keywordKind: number;
-}
+type Token = ScannedToken;
 
 const RESERVED_KEYWORD = 4;
 const NO_KEYWORD = 0;
@@ -45,15 +39,6 @@ export interface CursorContext {
   relations: NamedRelation[];
 }
 
-/** Scanner tokens with JS string offsets (from `base`); null when the text does not scan (an unterminated string or comment). */
-function scan(parser: Parser, text: string, base = 0): Token[] | null {
-  try {
-    const toChar = byteToCharMapper(text);
-    return (parser.scanSync(text).tokens as Token[]).map((t) => ({ ...t, start: base + toChar(t.start), end: base + toChar(t.end) }));
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The tokens around `offset`: the statement that holds it, or the gap between two statements. The statement list
@@ -70,7 +55,7 @@ function tokensAround(parser: Parser, text: string, offset: number): Token[] | n
     from = st.start;
     if (st.end >= offset) { to = st.end; break; }
   }
-  return scan(parser, text.slice(from, to), from);
+  return scanTokens(parser, text.slice(from, to), from);
 }
 
 /** A token that can be a name: an identifier, or a keyword PostgreSQL accepts as one. */

@@ -28,6 +28,8 @@ export function needsModule(name: string): boolean {
 
 /** The names of the extensions `sql` creates (CREATE EXTENSION statements that parse). */
 export async function extensionsCreatedBy(sql: string): Promise<string[]> {
+  // Only text that mentions extensions is parsed (the parser decides; most migrations never load it).
+  if (!/extension/i.test(sql)) return [];
   const parser = await loadParser();
   const names: string[] = [];
   for (const st of parseScriptSync(parser, sql)) {

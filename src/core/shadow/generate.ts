@@ -11,6 +11,7 @@ import { createMigration, type CreatedMigration } from '../create';
 import { parseMigrationFile } from '../migration-file';
 import { checkDrift, type DriftItem, type DriftReport } from './drift';
 import type { ShadowService } from './service';
+import { columnType, splitKey } from './objects';
 
 export interface GeneratedMigration {
   up: string[];
@@ -19,11 +20,10 @@ export interface GeneratedMigration {
   byHand: string[];
 }
 
-/** Splits "public.missions.name" after the first dot (schema) and, for parts of a relation, the second. */
+/** The kind and name of a catalog key, "grant on" read as one kind ("grant on public.x to role"). */
 function parts(object: string): { kind: string; name: string } {
-  const kinds = ['materialized view', 'partitioned table', 'foreign table', 'grant on', 'table', 'column', 'constraint', 'index', 'view', 'function', 'procedure', 'trigger', 'sequence', 'type', 'extension', 'schema', 'policy'];
-  const kind = kinds.find((k) => object.startsWith(`${k} `)) ?? object.split(' ')[0]!;
-  return { kind, name: object.slice(kind.length + 1) };
+  const { kind, name } = splitKey(object);
+  return kind === 'grant' ? { kind: 'grant on', name: name.replace(/^on /, '') } : { kind, name };
 }
 
 function ident(name: string): string {
@@ -36,13 +36,10 @@ function relationAndPart(name: string): [string, string] {
   return [`${ident(schema!)}.${ident(relation!)}`, rest.join('.')];
 }
 
-const COLUMN_CLAUSES = [' not null', ' generated ', ' default ', ' collate '];
-
 /** A column definition as catalog.ts prints it, in parts: "<type>[ not null][ generated ...][ default ...][ collate ...]". */
 export function columnParts(def: string): { type: string; notNull: boolean; defaultExpr: string | null; rest: string } {
-  const cut = Math.min(...COLUMN_CLAUSES.map((c) => def.indexOf(c)).filter((i) => i >= 0), def.length);
-  const type = def.slice(0, cut);
-  const rest = def.slice(cut);
+  const type = columnType(def);
+  const rest = def.slice(type.length);
   const d = / default (.*?)(?: collate .*)?$/.exec(rest);
   return { type, notNull: rest.startsWith(' not null'), defaultExpr: d && !rest.includes(' generated always as (') ? d[1]! : null, rest };
 }
@@ -56,7 +53,7 @@ interface Ctx {
 /** Statements that make the object as `def` describes it, and that remove it. */
 async function createAndDrop(ctx: Ctx, object: string, def: string): Promise<{ create: string[]; drop: string[] } | null> {
   const { kind, name } = parts(object);
-  const [rel, part] = relationAndPart(`${name}.`);
+  const [rel] = relationAndPart(`${name}.`);
   switch (kind) {
     case 'schema': return { create: [`CREATE SCHEMA ${ident(name)};`], drop: [`DROP SCHEMA ${ident(name)};`] };
     case 'extension': return { create: [`CREATE EXTENSION IF NOT EXISTS ${ident(name)}${def.startsWith('in ') ? ` SCHEMA ${ident(def.slice(3))}` : / in (\S+)$/.test(def) ? ` SCHEMA ${ident(/ in (\S+)$/.exec(def)![1]!)}` : ''};`], drop: [`DROP EXTENSION ${ident(name)};`] };
@@ -87,13 +84,13 @@ async function createAndDrop(ctx: Ctx, object: string, def: string): Promise<{ c
       if (!body?.rows[0]) return null;
       return { create: [`${body.rows[0].def.trim()};`], drop: [`DROP ${kind.toUpperCase()} ${name};`] };
     }
-    case 'table': case 'partitioned table': return tableCreate(ctx, name, def, kind, part);
+    case 'table': case 'partitioned table': return tableCreate(ctx, name, def, kind);
     default: return null;
   }
 }
 
 /** CREATE TABLE with the live table's columns in their order (its constraints and indexes are differences of their own). */
-async function tableCreate(ctx: Ctx, name: string, def: string, kind: string, _part: string): Promise<{ create: string[]; drop: string[] } | null> {
+async function tableCreate(ctx: Ctx, name: string, def: string, kind: string): Promise<{ create: string[]; drop: string[] } | null> {
   const [table] = relationAndPart(`${name}.x`);
   const partitionOf = /partition of (\S+) (FOR VALUES .*|DEFAULT)/.exec(def);
   const drop = [`DROP TABLE ${table};`];

@@ -9,6 +9,7 @@ import { asServerError } from '../db/database';
 import type { MigrationFile } from '../migration-file';
 import type { Parser } from '../../sql/parser';
 import { parseScriptSync, positionInScript, type ParsedStatement } from '../../sql/parse';
+import { scanTokens } from '../../sql/split';
 import { transactionControl } from '../../sql/transaction-control';
 import { transactionalEquivalent } from '../../sql/transactional';
 import { nonTransactionalReason } from '../../sql/objects';
@@ -110,31 +111,18 @@ function firstLineEnd(text: string): number {
   return nl === -1 ? text.length : nl;
 }
 
-interface Token { start: number; end: number; text?: string; tokenName?: string }
-
-function tokens(parser: Parser, text: string): Token[] {
-  try {
-    return (parser.scanSync(text).tokens as Token[]) ?? [];
-  } catch {
-    return [];
-  }
-}
-
-/** The end of the token that starts at (or contains) `offset`. ASCII offsets: the scanner counts bytes. */
+/** The end of the token that starts at (or contains) `offset`. */
 function tokenEnd(parser: Parser, text: string, offset: number): number {
-  const bytes = Buffer.from(text.slice(0, offset), 'utf8').length;
-  const tok = tokens(parser, text).find((t) => t.start <= bytes && bytes < t.end);
-  if (!tok) return Math.min(text.length, offset + 1);
-  return offset + Buffer.from(text, 'utf8').subarray(bytes, tok.end).toString('utf8').length;
+  const tok = (scanTokens(parser, text) ?? []).find((t) => t.start <= offset && offset < t.end);
+  return tok ? tok.end : Math.min(text.length, offset + 1);
 }
 
 /** Offset of the first identifier token spelling `name` (case-insensitively, quoted or not). */
 function identifierOffset(parser: Parser, text: string, name: string): number {
-  const buf = Buffer.from(text, 'utf8');
-  for (const t of tokens(parser, text)) {
-    const spelled = buf.subarray(t.start, t.end).toString('utf8');
+  for (const t of scanTokens(parser, text) ?? []) {
+    const spelled = text.slice(t.start, t.end);
     const bare = spelled.startsWith('"') ? spelled.slice(1, -1).replace(/""/g, '"') : spelled.toLowerCase();
-    if (bare === name) return buf.subarray(0, t.start).toString('utf8').length;
+    if (bare === name) return t.start;
   }
   return -1;
 }

@@ -12,6 +12,7 @@ import { catalogFingerprint, snapshotCatalog } from '../catalog';
 import { MigrationError } from '../errors';
 import { readProjectMigrations } from '../formats';
 import type { MigrationFile } from '../migration-file';
+import type { Session } from '../db/database';
 import { loadParser, type Parser } from '../../sql/parser';
 import { extensionsCreatedBy, unavailableExtensions, unavailableExtensionsMessage } from './extensions';
 import { parityWarnings, replayMigration } from './replay';
@@ -22,6 +23,11 @@ import type { ShadowPosition, ShadowSchema } from './types';
 const ROOT_KEY = 'shadow-1';
 /** The embedded database build the cached snapshots were made with (a different build cannot read them). */
 const PGLITE_BUILD = 'pglite-0.5.8';
+
+/** The catalog as [key, definition] pairs sorted by key: how positions store it. */
+async function sortedCatalog(session: Session): Promise<[string, string][]> {
+  return [...(await snapshotCatalog(session))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
 
 function chainKeys(migrations: readonly MigrationFile[]): string[] {
   const keys: string[] = [];
@@ -53,9 +59,12 @@ export class ShadowService {
   private last: ShadowSchema | null = null;
   private building: Promise<unknown> = Promise.resolve();
   private parser: Parser | null = null;
+  /** Extensions whose CREATE EXTENSION the replay skips ("shadow.skipExtensions"). */
+  private readonly skip: ReadonlySet<string>;
 
   constructor(readonly config: Config, private readonly options: ShadowServiceOptions = {}) {
-    const skip = [...shadowSettings(config).skipExtensions].sort().join(',');
+    this.skip = new Set(shadowSettings(config).skipExtensions);
+    const skip = [...this.skip].sort().join(',');
     // The cache is keyed by content, so projects may share one (DATABASE_MIGRATION_SHADOW_DIR: CI caches, test runs).
     const dir = options.cacheDir ?? (process.env['DATABASE_MIGRATION_SHADOW_DIR'] || path.join(config.root, '.migrations', 'shadow'));
     this.store = new ShadowStore(dir, `${ROOT_KEY};${PGLITE_BUILD};catalog=${catalogFingerprint()};skip=${skip}`, PGLITE_BUILD);
@@ -111,10 +120,7 @@ export class ShadowService {
         return known;
       }
       try {
-        this.parser ??= await loadParser();
-        await this.replay(migrations, keys);
-        this.last = this.schemaOf(migrations, keys, keys.map((k) => this.store.position(k)!));
-        this.store.save();
+        await this.replayAndRecord(migrations, keys);
         const warm = this.warm!;
         // pg_dump reads committed state in a transaction of its own: commit what the open transaction holds.
         await warm.db.exec('COMMIT');
@@ -133,23 +139,27 @@ export class ShadowService {
 
   private async buildNow(migrations: readonly MigrationFile[]): Promise<ShadowSchema> {
     this.parser ??= await loadParser();
-    const keys = chainKeys(migrations);
-    const stored = keys.map((k) => this.store.position(k));
-    if (this.store.serverVersion && stored.every((p) => p)) {
-      this.last = this.schemaOf(migrations, keys, stored.map((p) => p!));
+    const cached = this.cached(migrations);
+    if (cached) {
+      this.last = cached;
       this.store.save();
       // The editor's next edit should not wait for the embedded database to start: start it now, in the background.
-      if (this.options.keepWarm && !this.warm) this.building = this.building.then(() => this.prewarm(migrations, keys)).catch(() => {});
-      return this.last;
+      if (this.options.keepWarm && !this.warm) this.building = this.building.then(() => this.prewarm(migrations)).catch(() => {});
+      return cached;
     }
     try {
-      const positions = await this.replay(migrations, keys);
-      this.last = this.schemaOf(migrations, keys, positions);
+      const schema = await this.replayAndRecord(migrations, chainKeys(migrations));
       this.store.save();
-      return this.last;
+      return schema;
     } finally {
       if (!this.options.keepWarm) await this.close();
     }
+  }
+
+  /** Replays what the warm database lacks of `migrations` and records the schema as the last one (the caller saves the cache). */
+  private async replayAndRecord(migrations: readonly MigrationFile[], keys: string[]): Promise<ShadowSchema> {
+    this.last = this.schemaOf(migrations, keys, await this.replay(migrations, keys));
+    return this.last;
   }
 
   private schemaOf(migrations: readonly MigrationFile[], keys: string[], stored: { catalog: [string, string][]; errors: ShadowPosition['errors'] }[]): ShadowSchema {
@@ -162,9 +172,9 @@ export class ShadowService {
     return { serverVersion: this.store.serverVersion, baseline: this.store.baseline, positions };
   }
 
-  private async prewarm(migrations: readonly MigrationFile[], keys: string[]): Promise<void> {
+  private async prewarm(migrations: readonly MigrationFile[]): Promise<void> {
     if (this.warm) return;
-    await this.replay(migrations, keys);
+    await this.replay(migrations, chainKeys(migrations));
   }
 
   /** Brings the warm database to `keys` and returns every position's catalog and errors. */
@@ -180,13 +190,11 @@ export class ShadowService {
       await warm.db.exec(`ROLLBACK TO SAVEPOINT shadow_step_${common}`);
       warm.tail.length = fromTail;
     }
-    const parser = await loadParser();
-    const skip = new Set(shadowSettings(this.config).skipExtensions);
+    const parser = (this.parser ??= await loadParser());
     for (let i = common; i < keys.length; i++) {
       await warm.db.exec(`SAVEPOINT shadow_step_${i}`);
-      const errors = await replayMigration(warm.db.session, parser, migrations[i]!, { skipExtensions: skip });
-      const catalog = [...(await snapshotCatalog(warm.db.session))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      this.store.setPosition(keys[i]!, catalog, errors);
+      const errors = await replayMigration(warm.db.session, parser, migrations[i]!, { skipExtensions: this.skip });
+      this.store.setPosition(keys[i]!, await sortedCatalog(warm.db.session), errors);
       warm.tail.push(keys[i]!);
     }
     await this.snapshotAllButLast(warm, migrations, keys);
@@ -208,7 +216,7 @@ export class ShadowService {
     await warm.db.exec('BEGIN');
     // Put the last migration back (its catalog is already stored).
     await warm.db.exec(`SAVEPOINT shadow_step_${target}`);
-    await replayMigration(warm.db.session, await loadParser(), migrations[target]!, { skipExtensions: new Set(shadowSettings(this.config).skipExtensions) });
+    await replayMigration(warm.db.session, this.parser!, migrations[target]!, { skipExtensions: this.skip });
     warm.tail = [keys[target]!];
   }
 
@@ -219,12 +227,13 @@ export class ShadowService {
     if (fits) return w!;
     await this.close();
     // The longest stored snapshot of a prefix whose positions are all known.
+    const known = keys.findIndex((k) => !this.store.position(k));
     let start = 0;
-    for (let i = keys.length - 1; i >= 1; i--) {
-      if (this.store.hasSnapshot(keys[i - 1]!) && keys.slice(0, i).every((k) => this.store.position(k))) { start = i; break; }
+    for (let i = known === -1 ? keys.length - 1 : known; i >= 1; i--) {
+      if (this.store.hasSnapshot(keys[i - 1]!)) { start = i; break; }
     }
     const db = await openShadowDatabase(this.store, start > 0 ? keys[start - 1]! : null, [...extensions]);
-    if (!this.store.serverVersion || db.fresh) this.store.setBase(db.serverVersion, [...(await snapshotCatalog(db.session))].sort());
+    if (!this.store.serverVersion || db.fresh) this.store.setBase(db.serverVersion, await sortedCatalog(db.session));
     await db.exec('BEGIN');
     this.warm = { db, committed: keys.slice(0, start), tail: [], extensions };
     return this.warm;
@@ -232,9 +241,8 @@ export class ShadowService {
 
   /** The extensions the history creates; a clear error for those the embedded database does not ship. */
   private async extensionsOf(migrations: readonly MigrationFile[]): Promise<Set<string>> {
-    const skip = new Set(shadowSettings(this.config).skipExtensions);
     const names = new Map<string, string>();
-    for (const m of migrations) for (const n of await extensionsCreatedBy(m.up)) if (!skip.has(n) && !names.has(n)) names.set(n, m.file);
+    for (const m of migrations) for (const n of await extensionsCreatedBy(m.up)) if (!this.skip.has(n) && !names.has(n)) names.set(n, m.file);
     const missing = unavailableExtensions(names.keys());
     if (missing.length) {
       const file = names.get(missing[0]!)!;
