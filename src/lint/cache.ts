@@ -14,9 +14,10 @@ import { writeCacheFile } from '../core/cache-file';
 import { packageVersion } from '../core/package-root';
 import type { LintOptions } from './linter';
 import { ALL_RULES } from './rules';
+import type { Fact } from './history';
 import type { Finding } from './types';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries kept at most (least recently used dropped first); about 200 bytes per finding on disk. */
 const MAX_ENTRIES = 20000;
 
@@ -25,6 +26,8 @@ interface CacheFile {
   /** SHA-256 of the tool fingerprint the entries were written with; entries of another one are dropped on open. */
   fingerprint?: string;
   entries: Record<string, Finding[]>;
+  /** The history facts of each migration's up section (src/lint/history.ts), by the SHA-256 of its text. */
+  facts?: Record<string, Fact[]>;
 }
 
 export function lintCachePath(root: string): string {
@@ -70,6 +73,8 @@ export function toolFingerprint(options: LintOptions, tool: Record<string, strin
 
 export class LintCache {
   private readonly entries = new Map<string, Finding[]>();
+  private readonly factEntries = new Map<string, Fact[]>();
+  private readonly factsUsed = new Set<string>();
   private changed = false;
   private readonly fingerprint: string;
   private readonly fingerprintHash: string;
@@ -79,8 +84,10 @@ export class LintCache {
     this.fingerprintHash = createHash('sha256').update(fingerprint).digest('hex');
     // Entries of another tool build, rule set or configuration can never be hit again: a cache that kept them would
     // grow with every upgrade or rebuild, and every warm run would read them all. Start afresh instead.
-    if (stored && stored.fingerprint === this.fingerprintHash) for (const [k, v] of Object.entries(stored.entries)) this.entries.set(k, v);
-    else if (stored && Object.keys(stored.entries).length > 0) this.changed = true;
+    if (stored && stored.fingerprint === this.fingerprintHash) {
+      for (const [k, v] of Object.entries(stored.entries)) this.entries.set(k, v);
+      for (const [k, v] of Object.entries(stored.facts ?? {})) this.factEntries.set(k, v);
+    } else if (stored && Object.keys(stored.entries).length > 0) this.changed = true;
   }
 
   /** Opens the cache file of a project root; a missing, unreadable or foreign file is an empty cache. */
@@ -119,11 +126,28 @@ export class LintCache {
     this.changed = true;
   }
 
+  /** The history facts of a section's text, when an earlier run stored them. */
+  facts(text: string): Fact[] | undefined {
+    const key = createHash('sha256').update(text).digest('hex');
+    const hit = this.factEntries.get(key);
+    if (hit) this.factsUsed.add(key);
+    return hit;
+  }
+
+  setFacts(text: string, facts: Fact[]): void {
+    const key = createHash('sha256').update(text).digest('hex');
+    this.factEntries.set(key, facts);
+    this.factsUsed.add(key);
+    this.changed = true;
+  }
+
   /** Writes the cache back when something was added (atomically: a temporary file renamed over it). Never throws. */
   save(): void {
     if (!this.changed) return;
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    const data = { format: FORMAT, fingerprint: this.fingerprintHash, entries: Object.fromEntries(this.entries) } satisfies CacheFile;
+    // Facts are kept for the texts this run read: those of edited-away versions go.
+    const facts = Object.fromEntries([...this.factEntries].filter(([k]) => this.factsUsed.size === 0 || this.factsUsed.has(k)));
+    const data = { format: FORMAT, fingerprint: this.fingerprintHash, entries: Object.fromEntries(this.entries), facts } satisfies CacheFile;
     if (writeCacheFile(this.file, data)) this.changed = false;
   }
 }

@@ -4,6 +4,7 @@ import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
 import { ALL_RULES } from './rules';
+import type { HistoryView } from './history';
 import type { SchemaLookup } from './schema';
 import type { Finding, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
 
@@ -33,6 +34,8 @@ export interface LintOptions {
   formatOptions?: FormatOptions;
   /** The schema before a migration file (from the shadow), for rules that need real types instead of guesses. */
   schemaAt?: (file: string) => SchemaLookup | null;
+  /** The history around a migration file (the migrations before and after it), for rules that look across files. */
+  historyAt?: (file: string) => HistoryView | null;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -116,6 +119,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   const fileIgnores = hasIgnores ? collectFileIgnores(text, migration, sections) : new Set<string>();
 
   const schema = migration ? options.schemaAt?.(file) : null;
+  const history = migration ? options.historyAt?.(file) ?? null : null;
   for (const section of sections) {
     const sectionLines = hasIgnores ? section.text.split('\n') : [];
     const ignoresByStatement = hasIgnores ? section.statements.map((s) => statementIgnores(sectionLines, s)) : [];
@@ -134,6 +138,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         transactional: migration ? migration.transactional : false,
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
         schema: schema ?? null,
+        history,
         report: (r: RuleReport) => {
           if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
           findings.push(toFinding(rule, severity, r, section, file));

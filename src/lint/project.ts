@@ -5,7 +5,9 @@ import { duplicateVersionError, duplicateVersions, notARegularFile, readSqlBytes
 import { isMigrationError, MigrationError } from '../core/errors';
 import { projectFormatOptions, readProjectMigrations, resolveFormat, type MigrationFormat } from '../core/formats';
 import { ShadowService } from '../core/shadow/service';
-import { loadParser } from '../sql/parser';
+import { loadParser, type Parser } from '../sql/parser';
+import { parseScriptSync } from '../sql/parse';
+import { factsOf, ProjectHistory, type Fact } from './history';
 import { schemaLookupsByFile, type SchemaLookup } from './schema';
 import { entryNames } from '../core/formats/read-dir';
 import { parseMigrationFileName } from '../core/migration-file';
@@ -116,6 +118,35 @@ async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file:
   }
 }
 
+/**
+ * The project's history from the parse trees of its migrations, in the order --up applies them (facts of unchanged
+ * files come from the lint cache: the parser is loaded only for files that changed). Null when the migrations
+ * cannot be read (each file's own error is its finding).
+ */
+export async function projectHistory(config: Config, cache: LintCache | null = null,
+  textOf: (file: string) => string | undefined = () => undefined): Promise<ProjectHistory | null> {
+  let migrations;
+  try {
+    migrations = readProjectMigrations(config).migrations;
+  } catch {
+    return null;
+  }
+  let parser: Parser | null = null;
+  const files: { file: string; facts: Fact[] }[] = [];
+  for (const m of migrations) {
+    const file = path.resolve(config.root, m.file);
+    const up = textOf(file) ?? m.up;
+    let facts = cache?.facts(up);
+    if (!facts) {
+      parser ??= await loadParser();
+      facts = factsOf(parseScriptSync(parser, up));
+      cache?.setFacts(up, facts);
+    }
+    files.push({ file, facts });
+  }
+  return new ProjectHistory(files);
+}
+
 export async function lintPaths(paths: string[], config: Config, cwd: string, options: LintOptions = lintOptionsFromConfig(config),
   run: { cache?: boolean } = {}): Promise<LintRun> {
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [config.migrationsDir];
@@ -132,11 +163,15 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const findings: Finding[] = [];
   options = { ...options, schemaAt: options.schemaAt ?? (await cachedSchemaLookups(config, cwd)) ?? undefined };
   const cache = run.cache ? LintCache.open(config.root, options) : null;
+  if (!options.historyAt && files.some((f) => inMigrationsDir(f.path, config.migrationsDir, options.format))) {
+    const history = await projectHistory(config, cache);
+    if (history) options = { ...options, historyAt: (file) => history.viewOf(path.resolve(cwd, file)) };
+  }
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.
   const lintCached = async (text: string, file: string, asMigration: boolean): Promise<Finding[]> => {
     const formatKey = options.format ? `${options.format.name}${JSON.stringify(options.formatOptions?.placeholders ?? {})}` : 'native';
     // A migration whose down is another file (golang-migrate's .down.sql, Flyway's U file, Sqitch's revert script) is only as fresh as it.
-    const downKey = (cache && asMigration && options.format ? companionKey(text, file, options) : '') + (asMigration ? options.schemaAt?.(file)?.key ?? '' : '');
+    const downKey = (cache && asMigration && options.format ? companionKey(text, file, options) : '') + (asMigration ? `${options.schemaAt?.(file)?.key ?? ''}\0${options.historyAt?.(file)?.key ?? ''}` : '');
     const key = cache?.key(text, file, asMigration, formatKey + downKey);
     const hit = key === undefined ? undefined : cache!.get(key);
     if (hit) return hit;

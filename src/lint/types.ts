@@ -1,4 +1,5 @@
 import type { MigrationFile } from '../core/migration-file';
+import type { HistoryView } from './history';
 import type { SchemaLookup } from './schema';
 import type { AstNode, ParsedStatement } from '../sql/parse';
 
@@ -45,6 +46,8 @@ export interface RuleContext {
   postgresVersion: number;
   /** The schema just before this migration, from the replayed history (the shadow), when it is known. */
   schema?: SchemaLookup | null;
+  /** The migrations before and after this one, from their parse trees, when the file is part of a project's history. */
+  history?: HistoryView | null;
   report(r: RuleReport): void;
 }
 

@@ -1,5 +1,6 @@
 import { alterCommands, rangeVarName, relName, stringList, type TypeInfo } from '../../sql/ast';
 import type { AstNode, ParsedStatement } from '../../sql/parse';
+import { rv } from '../../sql/objects';
 import type { Rule } from '../types';
 import { isBuiltin, typedColumns, typeLabel } from './shared/column-types';
 import { alteredExistingTables } from './shared/new-tables';
@@ -36,12 +37,12 @@ export const changingColumnType: Rule = {
         if (!def || !next) continue;
         const column = String(cmd['name'] ?? '');
         const same = (c: { relation: AstNode; name: string }) => relName(c.relation) === relName(rel) && c.name === column;
-        // The type before this statement: set earlier in this section, else restored by the down section.
-        // The type before this statement: set earlier in this section, else what the replayed history says it was,
-        // else restored by the down section.
+        // The type before this statement: set earlier in this section, else what the history says it was (the replayed
+        // shadow, else the earlier migrations' parse trees), else restored by the down section.
         const before = upColumns.filter((c) => c.statement.index < stmt.index && same(c)).pop();
         const plain = !def['collClause'] && trivialUsing(def['raw_default'], column);
-        const old = before?.type ?? (ctx.section === 'up' ? ctx.schema?.columnType(table, column) : null) ?? downChanges.filter(same).pop()?.type ?? null;
+        const fromHistory = ctx.section === 'up' ? ctx.schema?.columnType(table, column) ?? ctx.history?.columnTypeBefore(rv(rel), column) : null;
+        const old = before?.type ?? fromHistory ?? downChanges.filter(same).pop()?.type ?? null;
         let note = '';
         if (old && plain) {
           if (keepsBytes(old, next.type)) continue;

@@ -1,7 +1,8 @@
-import { displayName, foreignKeys, indexDefinitions, sameName, type IndexDefinition } from '../../sql/objects';
+import { columnsAdded, displayName, droppedObjects, foreignKeys, indexDefinitions, sameName, type IndexDefinition, type QualifiedName } from '../../sql/objects';
 import { stringList } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
-import type { Rule } from '../types';
+import type { HistoryView } from '../history';
+import type { Rule, RuleContext } from '../types';
 import { newTables } from './shared/new-tables';
 
 /** A foreign key whose referencing columns do not lead any index, primary key or unique constraint of the table. */
@@ -20,14 +21,24 @@ export const foreignKeyWithoutIndex: Rule = {
   check(ctx) {
     const indexes: IndexDefinition[] = ctx.statements.flatMap((s) => indexDefinitions(s.kind, s.node));
     const fresh = newTables(ctx.statements);
+    const history = ctx.history ?? null;
+    const added = ctx.statements.flatMap((s) => columnsAdded(s.kind, s.node).map((c) => ({ ...c, index: s.index })));
+    // Covered here, or by an index a later migration creates (the key is unindexed only between the two).
+    const coveredLater = (table: QualifiedName, columns: string[]) =>
+      indexes.some((ix) => leads(ix, table, columns)) || !!history?.indexesLater(table).some((l) => leads(l.index, table, columns));
     for (const stmt of ctx.statements) {
       for (const fk of foreignKeys(stmt.kind, stmt.node)) {
-        // On a table that existed before this file, the columns may already be indexed by an earlier migration:
-        // only columns that are new here are known to have no index.
         const tableIsNew = stmt.kind === 'CreateStmt' || stmt.kind === 'CreateSchemaStmt'
           || fresh.isNew({ relname: fk.table.name, schemaname: fk.table.schema ?? undefined }, stmt.index);
-        if (!tableIsNew && !fk.newColumns) continue;
-        if (indexes.some((ix) => leads(ix, fk.table, fk.columns))) continue;
+        // A column added in this file cannot be in an index of an earlier one: the key needs an index from here on.
+        const someNew = fk.newColumns || fk.columns.some((c) => added.some((a) => a.index <= stmt.index && a.column === c && sameName(a.table, fk.table)));
+        if (coveredLater(fk.table, fk.columns)) continue;
+        if (!tableIsNew && !someNew) {
+          // Existing columns of an existing table: an earlier migration may index them. Only a table whose whole
+          // history the migrations hold (created by one of them) is known to have no such index.
+          if (!history?.tableKnownBefore(fk.table)) continue;
+          if (history.indexesBefore(fk.table).some((ix) => leads(ix, fk.table, fk.columns))) continue;
+        }
         const cols = fk.columns.join(', ');
         const table = displayName(fk.table);
         const parent = displayName(fk.referencedTable);
@@ -42,8 +53,40 @@ export const foreignKeyWithoutIndex: Rule = {
         });
       }
     }
+    if (history) droppedCoveringIndexes(ctx, history, coveredLater);
   },
 };
+
+/** DROP INDEX (or DROP CONSTRAINT of a primary key or unique constraint) that leaves an existing foreign key without an index. */
+function droppedCoveringIndexes(ctx: RuleContext, history: HistoryView,
+  coveredLater: (table: QualifiedName, columns: string[]) => boolean): void {
+  const drops = ctx.statements.flatMap((s) => droppedObjects(s.kind, s.node).map((d) => ({ stmt: s, d })));
+  const droppedHere = (kind: string, name: string, table: QualifiedName) => drops.some(({ d }) =>
+    (d.kind === kind && d.name === name && (!d.table || sameName(d.table, table))) || (d.kind === 'table' && sameName(d, table))
+    || (d.kind === 'column' && d.table && sameName(d.table, table) && d.name === name));
+  const fksHere = ctx.statements.flatMap((s) => foreignKeys(s.kind, s.node));
+  for (const { stmt, d } of drops) {
+    if (d.kind !== 'index' && d.kind !== 'constraint') continue;
+    const ix = d.kind === 'index' ? history.indexNamedBefore(d) : history.indexesBefore(d.table!).find((x) => x.name === d.name && x.kind !== 'index' && x.kind !== 'unique index');
+    if (!ix) continue;
+    const fks = [...history.foreignKeysBefore(ix.table), ...fksHere.filter((fk) => sameName(fk.table, ix.table))]
+      .filter((fk) => !(fk.name && droppedHere('constraint', fk.name, fk.table)) && !fk.columns.some((c) => droppedHere('column', c, fk.table)));
+    for (const fk of fks) {
+      if (!leads(ix, fk.table, fk.columns)) continue;
+      const others = history.indexesBefore(ix.table).filter((x) => x !== ix && !(x.name && droppedHere(x.kind === 'index' || x.kind === 'unique index' ? 'index' : 'constraint', x.name, x.table)));
+      if (others.some((x) => leads(x, fk.table, fk.columns)) || coveredLater(fk.table, fk.columns)) continue;
+      const cols = fk.columns.join(', ');
+      ctx.report({
+        statement: stmt,
+        at: null,
+        message: `dropping ${d.kind === 'index' ? 'index' : 'constraint'} ${d.name} leaves foreign key ${displayName(fk.table)} (${cols}) → ` +
+          `${displayName(fk.referencedTable)} without an index; every delete or key update in ${displayName(fk.referencedTable)} will scan ${displayName(fk.table)}`,
+        help: `keep an index on ${displayName(fk.table)} (${cols}): create its replacement (CONCURRENTLY) before dropping this one`,
+      });
+      break;
+    }
+  }
+}
 
 /** True when the index's leading columns are exactly the foreign key columns (in any order), and it can serve equality lookups. */
 function leads(ix: IndexDefinition, table: { schema: string | null; name: string }, columns: string[]): boolean {
