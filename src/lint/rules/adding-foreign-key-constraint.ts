@@ -16,7 +16,7 @@ export const addingForeignKeyConstraint: Rule = {
     'reads and writes continue. A REFERENCES clause on ADD COLUMN cannot be NOT VALID, and the check then even runs under ' +
     'the ACCESS EXCLUSIVE lock of ADD COLUMN.',
   help: 'add the column without REFERENCES, then ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, and VALIDATE CONSTRAINT in a later transaction',
-  sections: ['up', 'script'],
+  sections: ['up', 'down', 'script'],
   check(ctx) {
     for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);

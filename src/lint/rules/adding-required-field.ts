@@ -15,7 +15,7 @@ export const addingRequiredField: Rule = {
     '(or PRIMARY KEY, which implies it), PostgreSQL refuses the ALTER TABLE as soon as the table has a single row, so a ' +
     'migration that worked on an empty development database fails in production.',
   help: 'give the column a DEFAULT (a constant default is instant from PostgreSQL 11), or add it nullable, fill it, then make it NOT NULL',
-  sections: ['up', 'script'],
+  sections: ['up', 'down', 'script'],
   check(ctx) {
     for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       for (const cmd of alterCommands(node)) {

@@ -19,7 +19,7 @@ export const constraintMissingNotValid: Rule = {
     'that lets reads and writes continue, but only if it runs in a later transaction: in the same transaction the ' +
     'stronger lock from ADD CONSTRAINT is still held during the scan.',
   help: 'add the constraint with NOT VALID, then run ALTER TABLE ... VALIDATE CONSTRAINT in a separate transaction (e.g. the next migration)',
-  sections: ['up', 'script'],
+  sections: ['up', 'down', 'script'],
   check(ctx) {
     const txn = transactionKeys(ctx);
     /** NOT VALID constraints added so far: "table\0name" -> transaction key. */

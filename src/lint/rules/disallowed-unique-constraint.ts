@@ -14,7 +14,7 @@ export const disallowedUniqueConstraint: Rule = {
     'with CREATE UNIQUE INDEX CONCURRENTLY lets reads and writes go on; ADD CONSTRAINT ... UNIQUE USING INDEX then turns ' +
     'the finished index into the constraint in a moment.',
   help: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON table (cols), then ALTER TABLE table ADD CONSTRAINT name UNIQUE USING INDEX idx',
-  sections: ['up', 'script'],
+  sections: ['up', 'down', 'script'],
   check(ctx) {
     for (const { stmt, node, rel } of alteredExistingTables(ctx.statements)) {
       const table = rangeVarName(rel);

@@ -14,7 +14,7 @@ export const requireConcurrentIndexCreation: Rule = {
     'table can be minutes of failed or hanging requests. CREATE INDEX CONCURRENTLY builds the index while writes go on; ' +
     'it takes longer and cannot run inside a transaction, so the migration must say "-- transaction: none".',
   help: 'use CREATE INDEX CONCURRENTLY and put "-- transaction: none" in the migration header (it cannot run inside a transaction)',
-  sections: ['up', 'script'],
+  sections: ['up', 'down', 'script'],
   check(ctx) {
     const fresh = newTables(ctx.statements);
     for (const stmt of ctx.statements) {
