@@ -141,7 +141,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         history,
         report: (r: RuleReport) => {
           if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
-          findings.push(toFinding(rule, severity, r, section, file));
+          findings.push(toFinding(rule, severity, r, section, file, migration ? { text, upLine: migration.upLine } : null));
         },
       };
       try {
@@ -212,7 +212,21 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46;
 }
 
-function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Section, file: string): Finding {
+/** The edit that puts a header directive line ("-- transaction: none") in a migration's header. */
+function headerEdit(header: string, file: { text: string; upLine: number }): TextEdit {
+  const directive = /^--\s*([a-z-]+)\s*:/i.exec(header)?.[1]?.toLowerCase();
+  const lines = file.text.split('\n');
+  const markerLine = file.upLine - 1; // 1-based line of "-- Up migration"
+  for (let n = 1; n < markerLine; n++) {
+    const line = lines[n - 1]!.replace(/\r$/, '');
+    const m = /^\s*--\s*([a-z-]+)\s*:/i.exec(line);
+    if (directive && m && m[1]!.toLowerCase() === directive) return { line: n, column: 1, endLine: n, endColumn: line.length + 1, text: header };
+  }
+  return { line: markerLine, column: 1, endLine: markerLine, endColumn: 1, text: `${header}\n` };
+}
+
+function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Section, file: string,
+  migration: { text: string; upLine: number } | null): Finding {
   const stmt = r.statement;
   let offset = 0;
   let end: number;
@@ -237,6 +251,7 @@ function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Secti
       const t = toFilePos(section, e.statement, e.end);
       return { line: s.line, column: s.column, endLine: t.line, endColumn: t.column, text: e.text };
     });
+    if (r.fix.header && migration) edits.unshift(headerEdit(r.fix.header, migration));
     finding.fix = { title: r.fix.title, edits };
   }
   return finding;
@@ -290,7 +305,12 @@ export function applyFixes(text: string, findings: Finding[]): string {
     .sort((a, b) => b.start - a.start);
   let out = text;
   let lastStart = Infinity;
+  const seen = new Set<string>();
   for (const e of edits) {
+    // Several findings' fixes may need the same edit (each CONCURRENTLY fix adds "-- transaction: none"): once.
+    const id = `${e.start}:${e.end}:${e.text}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
     if (e.end > lastStart) continue; // overlapping: keep the later one only
     out = out.slice(0, e.start) + e.text + out.slice(e.end);
     lastStart = e.start;

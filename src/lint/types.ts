@@ -17,6 +17,11 @@ export interface StatementEdit {
 export interface RuleFix {
   title: string;
   edits: StatementEdit[];
+  /**
+   * A migration header line the fix needs (e.g. "-- transaction: none" for CONCURRENTLY): it replaces the header's
+   * line of the same directive, or goes above "-- Up migration". Ignored for a plain script.
+   */
+  header?: string;
 }
 
 export interface RuleReport {

@@ -60,7 +60,15 @@ describe('lint rules: fixtures', () => {
         }
         const fixedPath = path.join(dir, 'bad.fixed.sql');
         if (fs.existsSync(fixedPath)) {
-          assert.equal(applyFixes(text, findings), fs.readFileSync(fixedPath, 'utf8'), 'quick fixes produce bad.fixed.sql');
+          const fixed = applyFixes(text, findings);
+          assert.equal(fixed, fs.readFileSync(fixedPath, 'utf8'), 'quick fixes produce bad.fixed.sql');
+          // A fix is complete: what it fixed is gone, and it brings no error-severity finding of another rule.
+          const again = (await lintText(fixed, badPath, { postgresVersion: 15 }));
+          const fixedLines = new Set(findings.filter((f) => f.fix).map((f) => f.line));
+          assert.deepEqual(again.filter((f) => f.ruleId === rule.id && fixedLines.has(f.line)).map((f) => `${f.line} ${f.message}`), []);
+          const before = new Set((await lintText(text, badPath, { postgresVersion: 15 })).filter((f) => f.severity === 'error').map((f) => f.ruleId));
+          const introduced = again.filter((f) => f.severity === 'error' && !before.has(f.ruleId));
+          assert.deepEqual(introduced.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message}`), [], 'the fix brings no new error');
         }
       });
 

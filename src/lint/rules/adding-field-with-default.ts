@@ -1,4 +1,6 @@
-import { alterCommands, columnConstraints, rangeVarName, stringList, walk } from '../../sql/ast';
+import { alterCommands, columnConstraints, rangeVarName, stringList, typeInfo, walk } from '../../sql/ast';
+
+const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
 import type { AstNode } from '../../sql/parse';
 import type { Rule } from '../types';
 import { alteredExistingTables } from './shared/new-tables';
@@ -47,6 +49,14 @@ export const addingFieldWithDefault: Rule = {
         const col = cmd['def']?.['ColumnDef'] as AstNode | undefined;
         if (!col) continue;
         const column = String(col['colname']);
+        const type = typeInfo(col['typeName'] as AstNode | undefined);
+        if (type && SERIAL.has(type.name) && (type.schema === null || type.schema === 'pg_catalog')) {
+          ctx.report({
+            statement: stmt, at: col['typeName'] as AstNode,
+            message: `${type.name} column "${column}" gives every existing row of "${table}" a value from its sequence (a volatile default): the table is rewritten under an ACCESS EXCLUSIVE lock`,
+            help: 'add a nullable column, fill it in batches from a sequence, then set the default (or the identity)',
+          });
+        }
         for (const con of columnConstraints(col)) {
           if (con['contype'] === 'CONSTR_GENERATED' && con['generated_kind'] !== 'v') {
             ctx.report({

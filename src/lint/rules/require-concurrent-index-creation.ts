@@ -31,8 +31,9 @@ export const requireConcurrentIndexCreation: Rule = {
         message: `${index} is built on "${table}" without CONCURRENTLY; writes to "${table}" are blocked until the build finishes`,
         help: ctx.transactional ? undefined : 'use CREATE INDEX CONCURRENTLY, outside any BEGIN ... COMMIT block',
         fix: at === -1 ? undefined : {
-          title: ctx.transactional ? 'Add CONCURRENTLY (the migration then needs "-- transaction: none")' : 'Add CONCURRENTLY',
+          title: ctx.transactional ? 'Add CONCURRENTLY and "-- transaction: none" (CONCURRENTLY cannot run inside a transaction)' : 'Add CONCURRENTLY',
           edits: [{ statement: stmt, start: at, end: at, text: ' CONCURRENTLY' }],
+          header: ctx.transactional ? '-- transaction: none' : undefined,
         },
       });
     }

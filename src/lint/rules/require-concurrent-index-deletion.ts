@@ -41,8 +41,9 @@ export const requireConcurrentIndexDeletion: Rule = {
             ? `drop the dependent objects first, then DROP INDEX CONCURRENTLY (it does not allow CASCADE)${outside}`
             : ctx.transactional ? undefined : 'use DROP INDEX CONCURRENTLY, outside any BEGIN ... COMMIT block',
         fix: fixable ? {
-          title: ctx.transactional ? 'Add CONCURRENTLY (the migration then needs "-- transaction: none")' : 'Add CONCURRENTLY',
+          title: ctx.transactional ? 'Add CONCURRENTLY and "-- transaction: none" (CONCURRENTLY cannot run inside a transaction)' : 'Add CONCURRENTLY',
           edits: [{ statement: stmt, start: at, end: at, text: ' CONCURRENTLY' }],
+          header: ctx.transactional ? '-- transaction: none' : undefined,
         } : undefined,
       });
     }
