@@ -3,6 +3,7 @@ import type { FormatOptions, MigrationFormat } from '../core/formats/types';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
+import { lineAt, scanTokens } from '../sql/split';
 import { ALL_RULES } from './rules';
 import type { HistoryView } from './history';
 import type { SchemaLookup } from './schema';
@@ -141,7 +142,9 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         history,
         report: (r: RuleReport) => {
           if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
-          findings.push(toFinding(rule, severity, r, section, file, migration ? { text, upLine: migration.upLine } : null));
+          const finding = toFinding(rule, severity, r, section, file, migration ? { text, upLine: migration.upLine } : null);
+          if (hasIgnores && innerIgnores(parser, r.statement).get(finding.line - section.baseLine + 1)?.has(rule.id)) return;
+          findings.push(finding);
         },
       };
       try {
@@ -276,6 +279,38 @@ function statementIgnores(lines: string[], stmt: ParsedStatement): Set<string> {
     if (parsed && !parsed.fileWide) parsed.ids.forEach((x) => ids.add(x));
   }
   return ids;
+}
+
+const innerIgnoresOf = new WeakMap<ParsedStatement, Map<number, Set<string>>>();
+
+/**
+ * `-- lint-ignore a, b` comments inside a statement, by the section line they silence: a comment alone on its line
+ * silences the next line with code (the column definition under it), one after code silences its own line. So one
+ * column of a CREATE TABLE can be exempted without silencing the others. Comments are found with the scanner (not in
+ * strings).
+ */
+function innerIgnores(parser: Parser, stmt: ParsedStatement): Map<number, Set<string>> {
+  let found = innerIgnoresOf.get(stmt);
+  if (found) return found;
+  found = new Map();
+  innerIgnoresOf.set(stmt, found);
+  if (!HAS_IGNORE.test(stmt.text)) return found;
+  const tokens = scanTokens(parser, stmt.text) ?? [];
+  const sectionLine = (offset: number) => stmt.line + lineAt(stmt.text, offset) - 1;
+  tokens.forEach((t, i) => {
+    if (t.tokenName !== 'SQL_COMMENT') return;
+    const parsed = parseIgnoreList(stmt.text.slice(t.start, t.end));
+    if (!parsed || parsed.fileWide) return;
+    const lineStart = stmt.text.lastIndexOf('\n', t.start - 1) + 1;
+    const alone = stmt.text.slice(lineStart, t.start).trim() === '';
+    const next = alone ? tokens.slice(i + 1).find((x) => x.tokenName !== 'SQL_COMMENT' && x.tokenName !== 'C_COMMENT') : t;
+    if (!next) return;
+    const line = sectionLine(next.start);
+    const ids = found!.get(line) ?? new Set<string>();
+    parsed.ids.forEach((id) => ids.add(id));
+    found!.set(line, ids);
+  });
+  return found;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { rangeVarName } from '../../sql/ast';
 import type { Rule } from '../types';
+import { boundedWithin } from './shared/check-bounds';
 import { isBuiltin, typedColumns, typeEdit } from './shared/column-types';
 
 /** int / integer / int4 columns (serial columns are prefer-identity's). */
@@ -17,6 +18,8 @@ export const preferBigintOverInt: Rule = {
   check(ctx) {
     for (const col of typedColumns(ctx.statements)) {
       if (!isBuiltin(col.type, 'int4')) continue;
+      // A CHECK that bounds the value (a rating BETWEEN 1 AND 5, a percentage) keeps it far from overflow.
+      if (boundedWithin(col, -2147483648, 2147483647)) continue;
       const edit = typeEdit(col, 'bigint');
       ctx.report({
         statement: col.statement,

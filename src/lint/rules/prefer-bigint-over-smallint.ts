@@ -1,5 +1,6 @@
 import { rangeVarName } from '../../sql/ast';
 import type { Rule } from '../types';
+import { boundedWithin } from './shared/check-bounds';
 import { isBuiltin, typedColumns, typeEdit } from './shared/column-types';
 
 /** smallint / int2 columns (smallserial is prefer-identity's). */
@@ -16,6 +17,8 @@ export const preferBigintOverSmallint: Rule = {
   check(ctx) {
     for (const col of typedColumns(ctx.statements)) {
       if (!isBuiltin(col.type, 'int2')) continue;
+      // A CHECK that bounds the value (a rating BETWEEN 1 AND 5, a percentage) keeps it far from overflow.
+      if (boundedWithin(col, -32768, 32767)) continue;
       const edit = typeEdit(col, 'bigint');
       ctx.report({
         statement: col.statement,
