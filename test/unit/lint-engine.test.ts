@@ -153,6 +153,8 @@ describe('linter', () => {
       assert.match(out, /migrations\/001_a\.sql:3:1: error: syntax error at or near "SELEC" \[syntax-error\]/);
       assert.match(out, /  > 3 \| SELEC 1;\n {6}\| \^{5}\n/);
       assert.match(out, /help: use text, with CHECK/);
+      // Where a rule is configured is named (issue 16), with a finding's own rule as the example.
+      assert.match(out, /Configure rules in database-migration\.config\.json, e\.g\. "lint": \{ "rules": \{ "prefer-text-field": "off" \} \}/);
       assert.match(out, /1 file checked: 1 error, 1 warning\.$/);
     });
 

@@ -2,7 +2,7 @@
  * One shared test for every lint rule: test/fixtures/lint/<rule-id>/bad.sql must
  * report exactly the lines marked `-- expect: <rule-id>`, good.sql must report
  * nothing for that rule, and bad.fixed.sql (when present) is what the rule's
- * quick fixes turn bad.sql into.
+ * quick fixes turn bad.sql into. bad.expected holds the exact output (`line:col rule message` per finding).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -54,6 +54,12 @@ describe('lint rules: fixtures', () => {
         const findings = (await lintText(text, badPath, { only: [rule.id], postgresVersion: 15 })).filter((f) => f.ruleId === rule.id);
         assert.deepEqual(findings.map((f) => f.line), expected,
           `found:\n${findings.map((f) => `  ${f.line}:${f.column} ${f.message}`).join('\n')}`);
+        // The exact output, so every change of a message is seen in review (UPDATE_LINT_EXPECTED=1 rewrites them).
+        const expectedPath = path.join(dir, 'bad.expected');
+        const output = findings.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message}\n`).join('');
+        if (process.env['UPDATE_LINT_EXPECTED'] === '1') fs.writeFileSync(expectedPath, output);
+        assert.ok(fs.existsSync(expectedPath), `missing ${path.relative(ROOT, expectedPath)} (write it with UPDATE_LINT_EXPECTED=1)`);
+        assert.equal(output, fs.readFileSync(expectedPath, 'utf8'), `${path.relative(ROOT, expectedPath)}: the output changed`);
         for (const f of findings) {
           assert.ok(f.message.length > 10, 'message explains the problem');
           assert.ok(f.help.length > 5, 'help says what to write instead');

@@ -34,7 +34,17 @@ export function formatText(findings: Finding[], sources: Map<string, string>, fi
     if (f.fix) out += `  ${style.cyan('fix')}: ${f.fix.title}\n`;
     out += '\n';
   }
-  return out + summaryLine(findings, filesChecked);
+  return out + configureLine(findings, style) + summaryLine(findings, filesChecked);
+}
+
+/** Where the rules found are configured: once per run, naming the most frequent one in the example. */
+function configureLine(findings: Finding[], style: TextStyle): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) if (f.ruleId !== 'invalid-migration-file' && f.ruleId !== 'syntax-error') counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  if (counts.size === 0) return '';
+  const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+  return `${style.dim(`Configure rules in database-migration.config.json, e.g. "lint": { "rules": { "${top}": "off" } } ` +
+    '(or "info", "warning", "error"); silence one statement with "-- lint-ignore <rule>" above it.')}\n`;
 }
 
 /** The lines around a finding, each ending with a newline, and a caret line under the spot. */
