@@ -71,6 +71,8 @@ export interface HistoryView {
   columnTypeBefore(table: QualifiedName, column: string): TypeInfo | null;
   /** True when an earlier migration created the table (and none dropped it since): its indexes are all known. */
   tableKnownBefore(table: QualifiedName): boolean;
+  /** The migration file that created an index this view returned (null when it is not known). */
+  fileOf(index: IndexDefinition): string | null;
   /** The index (or primary key / unique constraint) of that name after the migrations before this one. */
   indexNamedBefore(name: QualifiedName): IndexDefinition | null;
 }
@@ -165,11 +167,13 @@ function sha(text: string): string {
 export class ProjectHistory {
   private readonly index = new Map<string, number>();
   private readonly keys: string[];
+  private readonly origin = new WeakMap<object, string>();
   private cursor = 0;
   private state = new State();
 
   constructor(private readonly files: { file: string; facts: Fact[] }[]) {
     files.forEach((f, i) => this.index.set(path.resolve(f.file), i));
+    for (const f of files) for (const x of f.facts) if (x.t === 'index') this.origin.set(x.index, f.file);
     // A file's view depends on every other file's facts, in order: prefix and suffix digests make each key O(1).
     const json = files.map((f) => JSON.stringify(f.facts));
     const prefix = [''];
@@ -217,6 +221,7 @@ export class ProjectHistory {
       foreignKeysBefore: (table) => state().table(table)?.fks ?? [],
       indexesLater: (table) => laterIndexes().filter((l) => sameName(l.index.table, table)),
       columnTypeBefore: (table, column) => state().table(table)?.columns.get(column) ?? null,
+      fileOf: (index) => this.origin.get(index) ?? null,
       tableKnownBefore: (table) => state().table(table)?.created === true,
       indexNamedBefore: (name) => {
         for (const t of state().tables) {

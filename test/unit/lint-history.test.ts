@@ -96,6 +96,17 @@ describe('lint: whole-history analysis', () => {
     assert.match(found[0]!.message, /from varchar\(200\) to varchar\(20\)/);
   });
 
+  it('redundant-index: an index that repeats one an earlier migration made is flagged, naming that file', async () => {
+    const dir = make({
+      '001_tables.sql': M('CREATE TABLE launches (id bigint PRIMARY KEY, mission_id bigint, at date);\nCREATE INDEX launches_mission_at_idx ON launches (mission_id, at);'),
+      '002_again.sql': M('CREATE INDEX launches_mission_idx ON launches (mission_id);\nCREATE INDEX IF NOT EXISTS launches_mission_at_idx ON launches (mission_id, at);'),
+      '003_replace.sql': M('DROP INDEX launches_mission_at_idx;\nCREATE INDEX launches_at_mission_idx ON launches (mission_id, at);'),
+    });
+    const found = await lint(dir, 'redundant-index');
+    assert.deepEqual(where(found), ['002_again.sql:2']);
+    assert.match(found[0]!.message, /is a leading prefix of index "launches_mission_at_idx" on launches \(mission_id, at\) created by 001_tables\.sql/);
+  });
+
   it('the lint cache is invalidated when another file changes what a file\'s findings depend on', async () => {
     const dir = make({
       '001_missions.sql': M('CREATE TABLE missions (id bigint PRIMARY KEY);\nCREATE TABLE launches (id bigint PRIMARY KEY, mission_id bigint REFERENCES missions (id));'),

@@ -1,5 +1,6 @@
 import { displayName, droppedObjects, indexDefinitions, removal, sameName, type DroppedObject, type IndexDefinition, type ObjectRef } from '../../sql/objects';
 import { positionInScript, type ParsedStatement } from '../../sql/parse';
+import * as path from 'node:path';
 import type { Rule, RuleContext } from '../types';
 import { fileLine } from './shared/transactions';
 
@@ -40,7 +41,9 @@ export const redundantIndex: Rule = {
       if (list) list.push(d);
       else byTable.set(d.def.table.name, [d]);
     }
+    const reported = ctx.history ? earlierDuplicates(ctx, defs, dropping) : new Set<Defined>();
     for (const r of defs) {
+      if (reported.has(r)) continue;
       const other = byTable.get(r.def.table.name)!.find((o) => o !== r && covers(o.def, r.def) && !(covers(r.def, o.def) && o.order > r.order));
       if (!other) continue;
       const exact = other.def.keys.length === r.def.keys.length;
@@ -53,6 +56,27 @@ export const redundantIndex: Rule = {
     }
   },
 };
+
+/** An index that repeats one an earlier migration made (and this file does not drop). */
+function earlierDuplicates(ctx: RuleContext, defs: Defined[], dropping: { index: number; drops: DroppedObject[] }[]): Set<Defined> {
+  const reported = new Set<Defined>();
+  for (const r of defs) {
+    // The same name is the same index (CREATE INDEX IF NOT EXISTS again), not a second one.
+    const earlier = ctx.history!.indexesBefore(r.def.table)
+      .find((o) => covers(o, r.def) && !(o.name !== null && o.name === r.def.name) && !droppedLater(dropping, -1, o));
+    if (!earlier) continue;
+    reported.add(r);
+    const file = ctx.history!.fileOf(earlier);
+    const exact = earlier.keys.length === r.def.keys.length;
+    ctx.report({
+      statement: r.stmt,
+      at: r.def.location ?? undefined,
+      message: `${describe(r.def)} ${exact ? 'duplicates' : 'is a leading prefix of'} ${describe(earlier)} created by ` +
+        `${file ? path.basename(file) : 'an earlier migration'}; it only slows down writes`,
+    });
+  }
+  return reported;
+}
 
 /** File line of a definition: its own line inside a multi-line CREATE TABLE, else the statement's. */
 function lineOf(ctx: RuleContext, d: Defined): number {
