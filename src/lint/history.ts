@@ -27,7 +27,12 @@ export type Fact =
 
 /** The facts of one section's statements (a migration's up section). */
 export function factsOf(statements: ParsedStatement[]): Fact[] {
-  const columns = typedColumns(statements);
+  const columns = new Map<ParsedStatement, ReturnType<typeof typedColumns>>();
+  for (const c of typedColumns(statements)) {
+    const list = columns.get(c.statement);
+    if (list) list.push(c);
+    else columns.set(c.statement, [c]);
+  }
   const facts: Fact[] = [];
   for (const stmt of statements) {
     if (!stmt.node) continue;
@@ -37,8 +42,7 @@ export function factsOf(statements: ParsedStatement[]): Fact[] {
     for (const fk of foreignKeys(stmt.kind, stmt.node)) {
       facts.push({ t: 'fk', fk: { ...fk, name: fk.name ?? defaultName(fk.table.name, fk.columns, 'fkey'), location: undefined } });
     }
-    for (const c of columns) {
-      if (c.statement !== stmt) continue;
+    for (const c of columns.get(stmt) ?? []) {
       facts.push({ t: 'column', table: { schema: c.relation['schemaname'] ?? null, name: String(c.relation['relname'] ?? '') }, column: c.name, type: { ...c.type, location: undefined } });
     }
     for (const d of droppedObjects(stmt.kind, stmt.node)) {
@@ -86,27 +90,102 @@ interface Table {
   created: boolean;
 }
 
-/** The objects after a run of migrations, applied fact by fact. */
-class State {
-  readonly tables: Table[] = [];
+/** A value as it stood after file `ord` (the last file that changed it). */
+interface Version<T> {
+  ord: number;
+  value: T;
+}
 
-  table(name: QualifiedName, create = false): Table | null {
-    let t = this.tables.find((x) => sameName(x.name, name)) ?? null;
-    if (!t && create) this.tables.push((t = { name, indexes: [], fks: [], columns: new Map(), created: false }));
+/** The last version written by a file before `ord` (binary search: versions are in file order). */
+function versionBefore<T>(versions: Version<T>[] | undefined, ord: number): T | undefined {
+  if (!versions) return undefined;
+  let lo = 0;
+  let hi = versions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (versions[mid]!.ord < ord) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? undefined : versions[lo - 1]!.value;
+}
+
+function sameTable(a: Table, name: QualifiedName): boolean {
+  return sameName(a.name, name);
+}
+
+/**
+ * Every table's state after each migration that changed it, built in one pass over the facts: a file copies only the
+ * tables it touches (copy on first write), so the history of a long project costs its facts, not files × tables, and
+ * the state before any file is a binary search away.
+ */
+class Timeline {
+  /** By table name (unqualified): the tables of that name (one per schema) after each file that changed them. */
+  private readonly tables = new Map<string, Version<Table[]>[]>();
+  /** By index name: the table it is on after each file that created, dropped or renamed one of that name. */
+  private readonly owners = new Map<string, Version<QualifiedName | null>[]>();
+  private ord = -1;
+
+  constructor(files: { facts: Fact[] }[]) {
+    files.forEach((f, ord) => {
+      this.ord = ord;
+      for (const fact of f.facts) this.apply(fact);
+    });
+  }
+
+  tablesBefore(name: string, ord: number): Table[] {
+    return versionBefore(this.tables.get(name), ord) ?? [];
+  }
+
+  tableBefore(name: QualifiedName, ord: number): Table | null {
+    return this.tablesBefore(name.name, ord).find((t) => sameTable(t, name)) ?? null;
+  }
+
+  ownerBefore(index: string, ord: number): QualifiedName | null {
+    return versionBefore(this.owners.get(index), ord) ?? null;
+  }
+
+  /** The current tables of a name, writable: copied (with copies of their lists) on the file's first write. */
+  private writable(name: string): Table[] {
+    let versions = this.tables.get(name);
+    if (!versions) this.tables.set(name, (versions = []));
+    const last = versions[versions.length - 1];
+    if (last?.ord === this.ord) return last.value;
+    const copy = (last?.value ?? []).map((t) => ({ ...t, indexes: [...t.indexes], fks: [...t.fks], columns: new Map(t.columns) }));
+    versions.push({ ord: this.ord, value: copy });
+    return copy;
+  }
+
+  private table(name: QualifiedName, create = true): Table | null {
+    const list = this.writable(name.name);
+    let t = list.find((x) => sameTable(x, name)) ?? null;
+    if (!t && create) list.push((t = { name, indexes: [], fks: [], columns: new Map(), created: false }));
     return t;
   }
 
-  apply(f: Fact): void {
+  private setOwner(index: string, table: QualifiedName | null): void {
+    let versions = this.owners.get(index);
+    if (!versions) this.owners.set(index, (versions = []));
+    const last = versions[versions.length - 1];
+    if (last?.ord === this.ord) last.value = table;
+    else versions.push({ ord: this.ord, value: table });
+  }
+
+  private currentOwner(index: string): QualifiedName | null {
+    return versionBefore(this.owners.get(index), this.ord + 1) ?? null;
+  }
+
+  private apply(f: Fact): void {
     switch (f.t) {
-      case 'index': this.table(f.index.table, true)!.indexes.push(f.index); break;
-      case 'fk': this.table(f.fk.table, true)!.fks.push(f.fk); break;
-      case 'column': this.table(f.table, true)!.columns.set(f.column, f.type); break;
-      case 'table': {
-        // CREATE TABLE after a DROP (or a table only named so far): a fresh table.
-        const t = this.table(f.name, true)!;
-        Object.assign(t, { indexes: [], fks: [], columns: new Map(), created: true });
+      case 'index':
+        this.table(f.index.table)!.indexes.push(f.index);
+        if (f.index.name) this.setOwner(f.index.name, f.index.table);
         break;
-      }
+      case 'fk': this.table(f.fk.table)!.fks.push(f.fk); break;
+      case 'column': this.table(f.table)!.columns.set(f.column, f.type); break;
+      case 'table':
+        // CREATE TABLE after a DROP (or of a table only named so far): a fresh table.
+        Object.assign(this.table(f.name)!, { indexes: [], fks: [], columns: new Map(), created: true });
+        break;
       case 'drop': this.drop(f.kind, f.name, f.table); break;
       case 'rename': this.rename(f); break;
     }
@@ -114,17 +193,24 @@ class State {
 
   private drop(kind: string, name: QualifiedName, table: QualifiedName | null): void {
     if (kind === 'table') {
-      const i = this.tables.findIndex((x) => sameName(x.name, name));
-      if (i !== -1) this.tables.splice(i, 1);
+      const list = this.writable(name.name);
+      const i = list.findIndex((x) => sameTable(x, name));
+      if (i === -1) return;
+      for (const ix of list[i]!.indexes) if (ix.name) this.setOwner(ix.name, null);
+      list.splice(i, 1);
     } else if (kind === 'index') {
-      for (const t of this.tables) t.indexes = t.indexes.filter((ix) => !(ix.name === name.name && (name.schema === null || t.name.schema === null || t.name.schema === name.schema)));
+      const owner = this.currentOwner(name.name);
+      const t = owner && this.table(owner, false);
+      if (!t || (name.schema !== null && t.name.schema !== null && t.name.schema !== name.schema)) return;
+      t.indexes = t.indexes.filter((ix) => ix.name !== name.name);
+      this.setOwner(name.name, null);
     } else if (kind === 'constraint' && table) {
-      const t = this.table(table);
+      const t = this.table(table, false);
       if (!t) return;
       t.indexes = t.indexes.filter((ix) => !(ix.kind !== 'index' && ix.kind !== 'unique index' && ix.name === name.name));
       t.fks = t.fks.filter((fk) => fk.name !== name.name);
     } else if (kind === 'column' && table) {
-      const t = this.table(table);
+      const t = this.table(table, false);
       if (!t) return;
       t.columns.delete(name.name);
       // PostgreSQL drops the indexes and constraints that use the column with it.
@@ -133,30 +219,42 @@ class State {
     }
   }
 
-  /** Renames replace the objects they change (never mutate them): views and facts share the objects. */
+  /** Renames replace the objects they change (never mutate them): versions and facts share the objects. */
   private rename(f: Extract<Fact, { t: 'rename' }>): void {
     if (f.kind === 'table') {
-      const t = this.table(f.from);
-      if (!t) return;
-      const name = { schema: t.name.schema, name: f.to };
-      Object.assign(t, { name, indexes: t.indexes.map((ix) => ({ ...ix, table: name })), fks: t.fks.map((fk) => ({ ...fk, table: name })) });
+      const list = this.writable(f.from.name);
+      const i = list.findIndex((x) => sameTable(x, f.from));
+      if (i === -1) return;
+      const [t] = list.splice(i, 1);
+      const name = { schema: t!.name.schema, name: f.to };
+      const moved = { ...t!, name, indexes: t!.indexes.map((ix) => ({ ...ix, table: name })), fks: t!.fks.map((fk) => ({ ...fk, table: name })) };
+      this.writable(f.to).push(moved);
+      for (const ix of moved.indexes) if (ix.name) this.setOwner(ix.name, name);
     } else if (f.kind === 'index') {
-      for (const t of this.tables) t.indexes = t.indexes.map((ix) => (ix.name === f.from.name ? { ...ix, name: f.to } : ix));
-    } else if (f.kind === 'column' && f.table) {
-      const t = this.table(f.table);
+      const owner = this.currentOwner(f.from.name);
+      const t = owner && this.table(owner, false);
       if (!t) return;
-      const type = t.columns.get(f.from.name);
-      if (type) { t.columns.delete(f.from.name); t.columns.set(f.to, type); }
-      const swap = (c: string | null) => (c === f.from.name ? f.to : c);
-      t.indexes = t.indexes.map((ix) => (ix.columns.includes(f.from.name) ? { ...ix, columns: ix.columns.map(swap) } : ix));
-      t.fks = t.fks.map((fk) => (fk.columns.includes(f.from.name) ? { ...fk, columns: fk.columns.map((c) => swap(c)!) } : fk));
-    } else if (f.kind === 'constraint' && f.table) {
-      const t = this.table(f.table);
-      if (!t) return;
-      t.indexes = t.indexes.map((ix) => (ix.kind !== 'index' && ix.kind !== 'unique index' && ix.name === f.from.name ? { ...ix, name: f.to } : ix));
-      t.fks = t.fks.map((fk) => (fk.name === f.from.name ? { ...fk, name: f.to } : fk));
+      t.indexes = t.indexes.map((ix) => (ix.name === f.from.name ? { ...ix, name: f.to } : ix));
+      this.setOwner(f.from.name, null);
+      this.setOwner(f.to, t.name);
+    } else if ((f.kind === 'column' || f.kind === 'constraint') && f.table) {
+      const t = this.table(f.table, false);
+      if (t) (f.kind === 'column' ? renameColumn : renameConstraint)(t, f.from.name, f.to);
     }
   }
+}
+
+function renameColumn(t: Table, from: string, to: string): void {
+  const type = t.columns.get(from);
+  if (type) { t.columns.delete(from); t.columns.set(to, type); }
+  const swap = (c: string | null) => (c === from ? to : c);
+  t.indexes = t.indexes.map((ix) => (ix.columns.includes(from) ? { ...ix, columns: ix.columns.map(swap) } : ix));
+  t.fks = t.fks.map((fk) => (fk.columns.includes(from) ? { ...fk, columns: fk.columns.map((c) => swap(c)!) } : fk));
+}
+
+function renameConstraint(t: Table, from: string, to: string): void {
+  t.indexes = t.indexes.map((ix) => (ix.kind !== 'index' && ix.kind !== 'unique index' && ix.name === from ? { ...ix, name: to } : ix));
+  t.fks = t.fks.map((fk) => (fk.name === from ? { ...fk, name: to } : fk));
 }
 
 function sha(text: string): string {
@@ -168,12 +266,21 @@ export class ProjectHistory {
   private readonly index = new Map<string, number>();
   private readonly keys: string[];
   private readonly origin = new WeakMap<object, string>();
-  private cursor = 0;
-  private state = new State();
+  private timelineBuilt: Timeline | null = null;
+  /** Indexes each file creates, by table name, for "is it indexed later?". */
+  private readonly created = new Map<string, { ord: number; index: IndexDefinition; file: string }[]>();
 
   constructor(private readonly files: { file: string; facts: Fact[] }[]) {
     files.forEach((f, i) => this.index.set(path.resolve(f.file), i));
-    for (const f of files) for (const x of f.facts) if (x.t === 'index') this.origin.set(x.index, f.file);
+    files.forEach((f, ord) => {
+      for (const x of f.facts) {
+        if (x.t !== 'index') continue;
+        this.origin.set(x.index, f.file);
+        const list = this.created.get(x.index.table.name) ?? [];
+        list.push({ ord, index: x.index, file: f.file });
+        this.created.set(x.index.table.name, list);
+      }
+    });
     // A file's view depends on every other file's facts, in order: prefix and suffix digests make each key O(1).
     const json = files.map((f) => JSON.stringify(f.facts));
     const prefix = [''];
@@ -193,46 +300,27 @@ export class ProjectHistory {
     return i === undefined ? null : this.view(i);
   }
 
-  /** The state after files [0, i): kept as a cursor, since lint asks in file order. */
-  private stateBefore(i: number): State {
-    if (i < this.cursor) { this.state = new State(); this.cursor = 0; }
-    for (; this.cursor < i; this.cursor++) for (const f of this.files[this.cursor]!.facts) this.state.apply(f);
-    return this.state;
+  /** Built when a rule first asks (a run whose findings all come from the cache never needs it). */
+  private get timeline(): Timeline {
+    return (this.timelineBuilt ??= new Timeline(this.files));
   }
 
-  private readonly views = new Map<number, HistoryView>();
-
-  /** The view of file i: its key at once; the state before it is copied when a rule first asks. */
   private view(i: number): HistoryView {
-    const known = this.views.get(i);
-    if (known) return known;
-    let before: State | null = null;
-    const state = (): State => {
-      if (before) return before;
-      before = new State();
-      for (const t of this.stateBefore(i).tables) before.tables.push({ ...t, indexes: [...t.indexes], fks: [...t.fks], columns: new Map(t.columns) });
-      return before;
-    };
-    let later: { index: IndexDefinition; file: string }[] | null = null;
-    const laterIndexes = () => (later ??= this.files.slice(i + 1).flatMap((f) => f.facts.flatMap((x) => (x.t === 'index' ? [{ index: x.index, file: f.file }] : []))));
-    const view: HistoryView = {
+    const table = (name: QualifiedName) => this.timeline.tableBefore(name, i);
+    return {
       key: this.keys[i]!,
-      indexesBefore: (table) => state().table(table)?.indexes ?? [],
-      foreignKeysBefore: (table) => state().table(table)?.fks ?? [],
-      indexesLater: (table) => laterIndexes().filter((l) => sameName(l.index.table, table)),
-      columnTypeBefore: (table, column) => state().table(table)?.columns.get(column) ?? null,
+      indexesBefore: (name) => table(name)?.indexes ?? [],
+      foreignKeysBefore: (name) => table(name)?.fks ?? [],
+      indexesLater: (name) => (this.created.get(name.name) ?? []).filter((c) => c.ord > i && sameName(c.index.table, name)),
+      columnTypeBefore: (name, column) => table(name)?.columns.get(column) ?? null,
       fileOf: (index) => this.origin.get(index) ?? null,
-      tableKnownBefore: (table) => state().table(table)?.created === true,
+      tableKnownBefore: (name) => table(name)?.created === true,
       indexNamedBefore: (name) => {
-        for (const t of state().tables) {
-          if (name.schema !== null && t.name.schema !== null && t.name.schema !== name.schema) continue;
-          const ix = t.indexes.find((x) => x.name === name.name);
-          if (ix) return ix;
-        }
-        return null;
+        const owner = this.timeline.ownerBefore(name.name, i);
+        const t = owner ? table(owner) : null;
+        if (!t || (name.schema !== null && t.name.schema !== null && t.name.schema !== name.schema)) return null;
+        return t.indexes.find((x) => x.name === name.name) ?? null;
       },
     };
-    this.views.set(i, view);
-    return view;
   }
 }

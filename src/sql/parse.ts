@@ -52,6 +52,8 @@ export function parseCacheStats(): { hits: number; misses: number; size: number 
 export function clearParseCache(): void {
   cache.clear();
   recentScripts.length = 0;
+  scriptMemo.clear();
+  scriptMemoChars = 0;
   hits = 0;
   misses = 0;
 }
@@ -203,6 +205,32 @@ function parseWholeScript(parser: Parser, sql: string): ParsedStatement[] | null
 
 /** Splits and parses a script; every statement comes back, parsed or with its syntax error. */
 export function parseScriptSync(parser: Parser, sql: string): ParsedStatement[] {
+  const memo = scriptMemo.get(sql);
+  if (memo) return memo.slice();
+  const parsed = parseScriptUncached(parser, sql);
+  memoizeScript(sql, parsed);
+  return parsed;
+}
+
+// ---------- whole scripts parsed lately: a project lint reads each migration's history facts, then lints it ----------
+
+const scriptMemo = new Map<string, ParsedStatement[]>();
+/** Bound on the memo: the total length of the scripts it holds (parse trees are some ten times their text). */
+const SCRIPT_MEMO_CHARS = 8_000_000;
+let scriptMemoChars = 0;
+
+function memoizeScript(sql: string, statements: ParsedStatement[]): void {
+  if (sql.length > SCRIPT_MEMO_CHARS / 4) return;
+  scriptMemo.set(sql, statements.slice());
+  scriptMemoChars += sql.length;
+  while (scriptMemoChars > SCRIPT_MEMO_CHARS) {
+    const oldest = scriptMemo.keys().next().value!;
+    scriptMemo.delete(oldest);
+    scriptMemoChars -= oldest.length;
+  }
+}
+
+function parseScriptUncached(parser: Parser, sql: string): ParsedStatement[] {
   const edited = parseEdit(parser, sql);
   if (edited) return edited;
   const whole = parseWholeScript(parser, sql);
