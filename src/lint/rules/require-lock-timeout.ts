@@ -50,7 +50,7 @@ function createdIndexes(statements: ParsedStatement[], index: number): Set<strin
 }
 
 /** The table-level lock a statement waits for, when it can hold up other sessions' queries. */
-export function lockingStatement(stmt: ParsedStatement, statements: ParsedStatement[], tables: NewTables): Locking | null {
+function lockingStatementOld(stmt: ParsedStatement, statements: ParsedStatement[], tables: NewTables): Locking | null {
   const node = stmt.node;
   if (!node) return null;
   const i = stmt.index;
@@ -131,6 +131,18 @@ export function lockingStatement(stmt: ParsedStatement, statements: ParsedStatem
       return null;
   }
 }
+
+export interface RelationLock { name: string; kind: 'table' | 'index'; lock: Lock }
+
+/** Every relation that existed before the section which the statement locks in a mode that blocks writes or reads. */
+export function statementLocks(stmt: ParsedStatement, statements: ParsedStatement[], tables: NewTables): RelationLock[] {
+  const hit = lockingStatementOld(stmt, statements, tables);
+  if (!hit) return [];
+  const m = /"([^"]*)"/.exec(hit.target);
+  return [{ name: m ? m[1]! : hit.target, kind: hit.target.includes('index') ? 'index' : 'table', lock: hit.lock }];
+}
+
+export const lockingStatement = lockingStatementOld;
 
 function blocks(lock: Lock): string {
   return lock === 'ACCESS EXCLUSIVE' ? 'every query on it, reads included,' : 'every write to it';
