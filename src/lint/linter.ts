@@ -5,7 +5,7 @@ import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
 import { ALL_RULES } from './rules';
 import type { SchemaLookup } from './schema';
-import type { Finding, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
+import type { Finding, LintSettings, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
 
 export interface LintOptions {
   /** Target PostgreSQL major version; rules that depend on it (e.g. constant defaults from 11) use it. */
@@ -33,6 +33,8 @@ export interface LintOptions {
   formatOptions?: FormatOptions;
   /** The schema before a migration file (from the shadow), for rules that need real types instead of guesses. */
   schemaAt?: (file: string) => SchemaLookup | null;
+  /** What the project's config says that rules depend on (the timeouts every migration runs with). */
+  settings?: LintSettings;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -134,6 +136,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         transactional: migration ? migration.transactional : false,
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
         schema: schema ?? null,
+        settings: options.settings ?? {},
         report: (r: RuleReport) => {
           if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
           findings.push(toFinding(rule, severity, r, section, file));

@@ -28,6 +28,18 @@ export interface RuleReport {
   fix?: RuleFix;
 }
 
+/** Per environment, whether the config sets a timeout (a non-zero value): the tool then sets it for every migration. */
+export interface TimeoutCoverage {
+  set: string[];
+  unset: string[];
+}
+
+/** What rules may know of the project's config; empty when linting without one. */
+export interface LintSettings {
+  /** lockTimeoutMs / statementTimeoutMs across the environments a migration can run in. */
+  timeouts?: { lockTimeoutMs: TimeoutCoverage; statementTimeoutMs: TimeoutCoverage };
+}
+
 export interface RuleContext {
   /** File name as shown in findings. */
   file: string;
@@ -45,6 +57,8 @@ export interface RuleContext {
   postgresVersion: number;
   /** The schema just before this migration, from the replayed history (the shadow), when it is known. */
   schema?: SchemaLookup | null;
+  /** What the project's config says that rules depend on. */
+  settings: LintSettings;
   report(r: RuleReport): void;
 }
 
