@@ -38,13 +38,13 @@ function optionsFor(environments: Record<string, object>, defaultEnvironment = '
 describe('require-lock-timeout: foreign keys lock the table they reference', () => {
   const cases: [string, RegExp][] = [
     ['CREATE TABLE crew (id bigint PRIMARY KEY, mission_id bigint REFERENCES missions (id));',
-      /^this waits for a SHARE ROW EXCLUSIVE lock on table "missions" \(the table the foreign key references\) with no lock_timeout set in this section; while it waits, every write to "missions" queues behind it$/],
+      /^this waits for a SHARE ROW EXCLUSIVE lock on table "missions" \(referenced by the foreign key\) with no lock_timeout set in this section; while it waits, every write to "missions" queues behind it$/],
     ['CREATE TABLE crew (id bigint, mission_id bigint, CONSTRAINT crew_mission_fk FOREIGN KEY (mission_id) REFERENCES public.missions);',
-      /SHARE ROW EXCLUSIVE lock on table "public\.missions" \(the table the foreign key references\)/],
+      /SHARE ROW EXCLUSIVE lock on table "public\.missions" \(referenced by the foreign key\)/],
     ['CREATE TABLE crew (id bigint, mission_id bigint);\nALTER TABLE crew ADD CONSTRAINT crew_mission_fk FOREIGN KEY (mission_id) REFERENCES missions (id);',
-      /^this waits for a SHARE ROW EXCLUSIVE lock on table "missions" \(the table the foreign key references\) with/],
+      /^this waits for a SHARE ROW EXCLUSIVE lock on table "missions" \(referenced by the foreign key\) with/],
     ['ALTER TABLE rockets ADD COLUMN mission_id bigint REFERENCES missions (id);',
-      /^this waits for an ACCESS EXCLUSIVE lock on table "rockets" and a SHARE ROW EXCLUSIVE lock on table "missions" \(the table the foreign key references\) .*; while it waits, every query on "rockets" \(reads included\) and every write to "missions" queue behind it$/],
+      /^this waits for an ACCESS EXCLUSIVE lock on table "rockets" and a SHARE ROW EXCLUSIVE lock on table "missions" \(referenced by the foreign key\) .*; while it waits, every query on "rockets" \(reads included\) and every write to "missions" queue behind it$/],
     ["CREATE TABLE api_log_2027 PARTITION OF api_log FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');", /an ACCESS EXCLUSIVE lock on table "api_log" \(the partitioned table\)/],
     ['CREATE POLICY missions_read ON missions FOR SELECT USING (true);', /an ACCESS EXCLUSIVE lock on table "missions"/],
     ['ALTER SEQUENCE launch_numbers RESTART WITH 100;', /a SHARE ROW EXCLUSIVE lock on sequence "launch_numbers"/],

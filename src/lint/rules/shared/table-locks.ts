@@ -9,6 +9,8 @@ import type { AstNode, ParsedStatement } from '../../../sql/parse';
 import type { NewTables } from './new-tables';
 
 export type Lock = 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'EXCLUSIVE' | 'ACCESS EXCLUSIVE';
+/** A foreign key's referenced table, a partition being attached or detached, the parent of a new partition. */
+export type LockRole = 'referenced' | 'attached' | 'detached' | 'parent';
 
 export interface RelationLock {
   /** The relation as written: 'missions' or 'public.missions'. */
@@ -18,8 +20,8 @@ export interface RelationLock {
   lock: Lock;
   /** The node to point at (a RangeVar), or null for the statement start. */
   at: AstNode | null;
-  /** Why this relation is locked when it is not the one the statement is about: 'referenced by the new foreign key'. */
-  why?: string;
+  /** Why this relation is locked when it is not the one the statement is about. */
+  role?: LockRole;
 }
 
 export const LOCK_RANK: Record<Lock, number> = { SHARE: 1, 'SHARE ROW EXCLUSIVE': 2, EXCLUSIVE: 3, 'ACCESS EXCLUSIVE': 4 };
@@ -30,9 +32,8 @@ const LOCK_MODES: Record<number, Lock> = { 5: 'SHARE', 6: 'SHARE ROW EXCLUSIVE',
  * writes. Table storage options (SET (fillfactor = 70), autovacuum settings) are among them, see relOptionsLock.
  */
 const WEAK_ALTERS = new Set(['AT_ValidateConstraint', 'AT_SetStatistics', 'AT_ClusterOn', 'AT_DropCluster', 'AT_SetOptions', 'AT_ResetOptions']);
-const REFERENCED = 'the table the foreign key references';
 
-type Add = (rv: AstNode | undefined | null, kind: RelationLock['kind'], lock: Lock, why?: string) => void;
+type Add = (rv: AstNode | undefined | null, kind: RelationLock['kind'], lock: Lock, role?: LockRole) => void;
 
 /** SET (...) / RESET (...) on a table: user_catalog_table is the only table option that takes ACCESS EXCLUSIVE; every view option does. */
 function relOptionsLock(cmd: AstNode, objtype: string): Lock | null {
@@ -65,24 +66,24 @@ function alterTableLocks(node: AstNode, add: Add, isNew: boolean): void {
     }
     if (sub === 'AT_AttachPartition') {
       // The parent only takes SHARE UPDATE EXCLUSIVE; the table being attached is locked fully (and scanned).
-      add(cmd['def']?.PartitionCmd?.name, 'table', 'ACCESS EXCLUSIVE', 'the table being attached');
+      add(cmd['def']?.PartitionCmd?.name, 'table', 'ACCESS EXCLUSIVE', 'attached');
       continue;
     }
     if (sub === 'AT_DetachPartition') {
       if (cmd['def']?.PartitionCmd?.concurrent) continue;
       own('ACCESS EXCLUSIVE');
-      add(cmd['def']?.PartitionCmd?.name, 'table', 'ACCESS EXCLUSIVE', 'the partition being detached');
+      add(cmd['def']?.PartitionCmd?.name, 'table', 'ACCESS EXCLUSIVE', 'detached');
       continue;
     }
     const con = cmd['def']?.Constraint as AstNode | undefined;
     if (sub === 'AT_AddConstraint' && con?.['contype'] === 'CONSTR_FOREIGN') {
       own('SHARE ROW EXCLUSIVE');
-      for (const t of foreignKeyTargets([con])) add(t, 'table', 'SHARE ROW EXCLUSIVE', REFERENCED);
+      for (const t of foreignKeyTargets([con])) add(t, 'table', 'SHARE ROW EXCLUSIVE', 'referenced');
       continue;
     }
     if (/^AT_(Enable|Disable)(Always|Replica)?Trig/.test(sub)) { own('SHARE ROW EXCLUSIVE'); continue; }
     if (sub === 'AT_AddColumn') {
-      for (const t of columnForeignKeys(cmd['def']?.ColumnDef)) add(t, 'table', 'SHARE ROW EXCLUSIVE', REFERENCED);
+      for (const t of columnForeignKeys(cmd['def']?.ColumnDef)) add(t, 'table', 'SHARE ROW EXCLUSIVE', 'referenced');
     }
     own('ACCESS EXCLUSIVE');
   }
@@ -98,11 +99,11 @@ function createTableLocks(node: AstNode, add: Add): void {
   for (const t of constraints) {
     // A table referencing itself is new: nobody waits for it.
     if (self && t['relname'] === self['relname'] && (t['schemaname'] ?? null) === (self['schemaname'] ?? null)) continue;
-    add(t, 'table', 'SHARE ROW EXCLUSIVE', REFERENCED);
+    add(t, 'table', 'SHARE ROW EXCLUSIVE', 'referenced');
   }
   // CREATE TABLE ... PARTITION OF locks the parent fully; INHERITS only takes SHARE UPDATE EXCLUSIVE.
   if (node['partbound']) {
-    for (const p of (node['inhRelations'] as AstNode[] | undefined) ?? []) add(p['RangeVar'], 'table', 'ACCESS EXCLUSIVE', 'the partitioned table');
+    for (const p of (node['inhRelations'] as AstNode[] | undefined) ?? []) add(p['RangeVar'], 'table', 'ACCESS EXCLUSIVE', 'parent');
   }
 }
 
@@ -219,14 +220,14 @@ function reindexLocks(node: AstNode, add: Add, statements: ParsedStatement[], in
 export function statementLocks(stmt: ParsedStatement, statements: ParsedStatement[], tables: NewTables): RelationLock[] {
   if (!stmt.node) return [];
   const out: RelationLock[] = [];
-  const add: Add = (rv, kind, lock, why) => {
+  const add: Add = (rv, kind, lock, role) => {
     if (!rv?.['relname']) return;
     // Indexes are not tables: an index created earlier is handled where it is dropped or rebuilt.
     if (kind !== 'index' && tables.isNew(rv, stmt.index)) return;
     const name = rangeVarName(rv);
     const prev = out.find((l) => l.name === name);
     if (prev) { if (LOCK_RANK[lock] > LOCK_RANK[prev.lock]) prev.lock = lock; return; }
-    out.push({ name, kind, lock, at: typeof rv['location'] === 'number' ? rv : null, ...(why ? { why } : {}) });
+    out.push({ name, kind, lock, at: typeof rv['location'] === 'number' ? rv : null, ...(role ? { role } : {}) });
   };
   collect(stmt, statements, tables, add);
   return out.sort((a, b) => LOCK_RANK[b.lock] - LOCK_RANK[a.lock]);
