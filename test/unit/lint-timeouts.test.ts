@@ -58,8 +58,10 @@ describe('require-lock-timeout: foreign keys lock the table they reference', () 
     });
   }
 
-  it('stays quiet when the referenced table was created earlier in the section', async () => {
+  it('stays quiet when the referenced table was created earlier in the section, or is the new table itself', async () => {
     assert.deepEqual(await lockFindings('CREATE TABLE missions (id bigint PRIMARY KEY);\nCREATE TABLE crew (id bigint, mission_id bigint REFERENCES missions (id));'), []);
+    assert.deepEqual(await lockFindings('CREATE TABLE archive.parts (id bigint PRIMARY KEY, parent_id bigint REFERENCES parts (id));'), []);
+    assert.deepEqual(await lockFindings('CREATE TABLE parts (id bigint PRIMARY KEY, parent_id bigint REFERENCES archive.parts (id));'), []);
   });
 });
 

@@ -98,7 +98,7 @@ function createTableLocks(node: AstNode, add: Add): void {
   }
   for (const t of constraints) {
     // A table referencing itself is new: nobody waits for it.
-    if (self && t['relname'] === self['relname'] && (t['schemaname'] ?? null) === (self['schemaname'] ?? null)) continue;
+    if (self && t['relname'] === self['relname'] && (!t['schemaname'] || !self['schemaname'] || t['schemaname'] === self['schemaname'])) continue;
     add(t, 'table', 'SHARE ROW EXCLUSIVE', 'referenced');
   }
   // CREATE TABLE ... PARTITION OF locks the parent fully; INHERITS only takes SHARE UPDATE EXCLUSIVE.
