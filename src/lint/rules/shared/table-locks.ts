@@ -24,7 +24,7 @@ export interface RelationLock {
   role?: LockRole;
 }
 
-export const LOCK_RANK: Record<Lock, number> = { SHARE: 1, 'SHARE ROW EXCLUSIVE': 2, EXCLUSIVE: 3, 'ACCESS EXCLUSIVE': 4 };
+const LOCK_RANK: Record<Lock, number> = { SHARE: 1, 'SHARE ROW EXCLUSIVE': 2, EXCLUSIVE: 3, 'ACCESS EXCLUSIVE': 4 };
 const LOCK_MODES: Record<number, Lock> = { 5: 'SHARE', 6: 'SHARE ROW EXCLUSIVE', 7: 'EXCLUSIVE', 8: 'ACCESS EXCLUSIVE' };
 
 /**
@@ -51,11 +51,11 @@ function columnForeignKeys(col: AstNode | undefined): AstNode[] {
   return foreignKeyTargets(((col?.['constraints'] as AstNode[] | undefined) ?? []).map((c) => c['Constraint'] as AstNode));
 }
 
-function alterTableLocks(node: AstNode, add: Add, isNew: boolean): void {
+function alterTableLocks(node: AstNode, add: Add): void {
   const rel = node['relation'] as AstNode;
   const objtype = String(node['objtype'] ?? '');
   const kind = objtype === 'OBJECT_VIEW' ? 'view' : objtype === 'OBJECT_MATVIEW' ? 'materialized view' : 'table';
-  const own = (lock: Lock) => { if (!isNew) add(rel, kind, lock); };
+  const own = (lock: Lock) => add(rel, kind, lock);
   for (const cmd of alterCommands(node)) {
     const sub = String(cmd['subtype'] ?? '');
     if (WEAK_ALTERS.has(sub)) continue;
@@ -144,13 +144,13 @@ function rangeVars(list: AstNode[] | undefined): AstNode[] {
 }
 
 /** One statement's strong locks on relations; `add` drops the ones on relations created earlier in the section. */
-function collect(stmt: ParsedStatement, statements: ParsedStatement[], tables: NewTables, add: Add): void {
+function collect(stmt: ParsedStatement, statements: ParsedStatement[], add: Add): void {
   const node = stmt.node!;
   const i = stmt.index;
   switch (stmt.kind) {
     case 'CreateStmt': return createTableLocks(node, add);
     case 'AlterTableStmt':
-      if (['OBJECT_TABLE', 'OBJECT_MATVIEW', 'OBJECT_VIEW'].includes(String(node['objtype']))) alterTableLocks(node, add, tables.isNew(node['relation'], i));
+      if (['OBJECT_TABLE', 'OBJECT_MATVIEW', 'OBJECT_VIEW'].includes(String(node['objtype']))) alterTableLocks(node, add);
       return;
     case 'AlterObjectSchemaStmt': {
       const kind = RENAMED[String(node['objectType'] ?? '')];
@@ -163,12 +163,10 @@ function collect(stmt: ParsedStatement, statements: ParsedStatement[], tables: N
     case 'CreateTrigStmt': return add(node['relation'], 'table', 'SHARE ROW EXCLUSIVE');
     case 'RuleStmt': return add(node['relation'], 'table', 'ACCESS EXCLUSIVE');
     case 'CreatePolicyStmt': case 'AlterPolicyStmt': return add(node['table'], 'table', 'ACCESS EXCLUSIVE');
-    case 'ViewStmt': {
+    case 'ViewStmt':
       // OR REPLACE of an existing view locks it; the linter cannot tell whether it exists, so it assumes it does.
-      const made = createdBefore(statements, i, 'ViewStmt', (n) => n['view']?.relname);
-      if (node['replace'] && !made.has(String(node['view']?.relname))) add(node['view'], 'view', 'ACCESS EXCLUSIVE');
+      if (node['replace']) add(node['view'], 'view', 'ACCESS EXCLUSIVE');
       return;
-    }
     case 'RenameStmt': {
       const kind = RENAMED[String(node['renameType'] ?? '')];
       if (kind && node['relation']) add(node['relation'], kind, 'ACCESS EXCLUSIVE');
@@ -193,11 +191,7 @@ function collect(stmt: ParsedStatement, statements: ParsedStatement[], tables: N
       // CONCURRENTLY takes EXCLUSIVE, which lets reads through; nothing writes to a materialized view.
       if (!node['concurrent']) add(node['relation'], 'materialized view', 'ACCESS EXCLUSIVE');
       return;
-    case 'AlterSeqStmt': {
-      const made = createdBefore(statements, i, 'CreateSeqStmt', (n) => n['sequence']?.relname);
-      if (!made.has(String(node['sequence']?.relname))) add(node['sequence'], 'sequence', 'SHARE ROW EXCLUSIVE');
-      return;
-    }
+    case 'AlterSeqStmt': return add(node['sequence'], 'sequence', 'SHARE ROW EXCLUSIVE');
     default:
   }
 }
@@ -224,11 +218,16 @@ export function statementLocks(stmt: ParsedStatement, statements: ParsedStatemen
     if (!rv?.['relname']) return;
     // Indexes are not tables: an index created earlier is handled where it is dropped or rebuilt.
     if (kind !== 'index' && tables.isNew(rv, stmt.index)) return;
+    if (kind === 'view' || kind === 'sequence') {
+      const made = kind === 'view' ? createdBefore(statements, stmt.index, 'ViewStmt', (n) => n['view']?.relname)
+        : createdBefore(statements, stmt.index, 'CreateSeqStmt', (n) => n['sequence']?.relname);
+      if (made.has(String(rv['relname']))) return;
+    }
     const name = rangeVarName(rv);
     const prev = out.find((l) => l.name === name);
     if (prev) { if (LOCK_RANK[lock] > LOCK_RANK[prev.lock]) prev.lock = lock; return; }
     out.push({ name, kind, lock, at: typeof rv['location'] === 'number' ? rv : null, ...(role ? { role } : {}) });
   };
-  collect(stmt, statements, tables, add);
+  collect(stmt, statements, add);
   return out.sort((a, b) => LOCK_RANK[b.lock] - LOCK_RANK[a.lock]);
 }
