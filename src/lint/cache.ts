@@ -68,6 +68,7 @@ export function toolFingerprint(options: LintOptions, tool: Record<string, strin
     only: options.only ? [...options.only].sort() : null,
     postgresVersion: options.postgresVersion ?? null,
     severities,
+    settings: options.settings ?? null,
   });
 }
 

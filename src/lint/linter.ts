@@ -7,7 +7,7 @@ import { lineAt, scanTokens } from '../sql/split';
 import { ALL_RULES } from './rules';
 import type { HistoryView } from './history';
 import type { SchemaLookup } from './schema';
-import type { Finding, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
+import type { Finding, LintSettings, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
 
 export interface LintOptions {
   /** Target PostgreSQL major version; rules that depend on it (e.g. constant defaults from 11) use it. */
@@ -37,6 +37,8 @@ export interface LintOptions {
   schemaAt?: (file: string) => SchemaLookup | null;
   /** The history around a migration file (the migrations before and after it), for rules that look across files. */
   historyAt?: (file: string) => HistoryView | null;
+  /** What the project's config says that rules depend on (the timeouts every migration runs with). */
+  settings?: LintSettings;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 15;
@@ -140,6 +142,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
         schema: schema ?? null,
         history,
+        settings: options.settings ?? {},
         report: (r: RuleReport) => {
           if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
           const finding = toFinding(rule, severity, r, section, file, migration ? { text, upLine: migration.upLine } : null);

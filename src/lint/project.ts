@@ -14,7 +14,7 @@ import { parseMigrationFileName } from '../core/migration-file';
 import { LintCache } from './cache';
 import { invalidMigrationFinding, lineLength, lintText, type LintOptions } from './linter';
 import { ALL_RULES } from './rules';
-import type { Finding } from './types';
+import type { Finding, LintSettings } from './types';
 
 export interface LintRun {
   findings: Finding[];
@@ -35,9 +35,23 @@ export function lintOptionsFromConfig(config: Config): LintOptions {
   }
   const format = resolveFormat(config.migrationsDir, config.format);
   return {
-    postgresVersion: config.lint.postgresVersion, severities: rules,
+    postgresVersion: config.lint.postgresVersion, severities: rules, settings: lintSettingsFromConfig(config),
     ...(format.name === 'native' ? {} : { format, formatOptions: projectFormatOptions(config) }),
   };
+}
+
+/**
+ * The timeouts the tool sets for every migration, per environment a migration can run in: each configured one and the
+ * default environment (which runs with no settings when it is not configured). Any non-zero value counts: a value
+ * written in the config is a deliberate choice, as a SET in the file is.
+ */
+export function lintSettingsFromConfig(config: Pick<Config, 'environments' | 'defaultEnvironment'>): LintSettings {
+  const names = [...new Set([...Object.keys(config.environments), config.defaultEnvironment])];
+  const coverage = (key: 'lockTimeoutMs' | 'statementTimeoutMs') => {
+    const isSet = (name: string) => (config.environments[name]?.[key] ?? 0) > 0;
+    return { set: names.filter(isSet), unset: names.filter((n) => !isSet(n)) };
+  };
+  return { timeouts: { lockTimeoutMs: coverage('lockTimeoutMs'), statementTimeoutMs: coverage('statementTimeoutMs') } };
 }
 
 /** A file to lint; `problem` is set for a link in the migrations directory that --up cannot follow. */

@@ -34,6 +34,18 @@ export interface RuleReport {
   fix?: RuleFix;
 }
 
+/** Per environment, whether the config sets a timeout (a non-zero value): the tool then sets it for every migration. */
+export interface TimeoutCoverage {
+  set: string[];
+  unset: string[];
+}
+
+/** What rules may know of the project's config; empty when linting without one. */
+export interface LintSettings {
+  /** lockTimeoutMs / statementTimeoutMs across the environments a migration can run in. */
+  timeouts?: { lockTimeoutMs: TimeoutCoverage; statementTimeoutMs: TimeoutCoverage };
+}
+
 export interface RuleContext {
   /** File name as shown in findings. */
   file: string;
@@ -53,6 +65,8 @@ export interface RuleContext {
   schema?: SchemaLookup | null;
   /** The migrations before and after this one, from their parse trees, when the file is part of a project's history. */
   history?: HistoryView | null;
+  /** What the project's config says that rules depend on. */
+  settings: LintSettings;
   report(r: RuleReport): void;
 }
 

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generatedMigration, realisticMigration } from '../../bench/lint-corpus';
+import { loadConfig } from '../../src/core/config';
 import { lintText } from '../../src/lint/linter';
+import { lintSettingsFromConfig } from '../../src/lint/project';
 import type { Finding } from '../../src/lint/types';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -19,7 +21,9 @@ describe('lint findings snapshot (issue 13: same results after the speed work)',
   async function actual(): Promise<Record<string, Finding[]>> {
     const out: Record<string, Finding[]> = {};
     const nasa = path.join(ROOT, 'examples', 'nasa-portal', 'migrations');
-    for (const n of fs.readdirSync(nasa).sort()) out[`nasa/${n}`] = await lintText(fs.readFileSync(path.join(nasa, n), 'utf8'), `migrations/${n}`, { asMigration: true });
+    // The example is linted with its config's settings (lockTimeoutMs for every environment), as --lint does.
+    const settings = lintSettingsFromConfig(loadConfig({ cwd: path.dirname(nasa) }));
+    for (const n of fs.readdirSync(nasa).sort()) out[`nasa/${n}`] = await lintText(fs.readFileSync(path.join(nasa, n), 'utf8'), `migrations/${n}`, { asMigration: true, settings });
     for (let i = 1; i <= 6; i++) out[`generated/${i}`] = await lintText(generatedMigration(50, i), `migrations/${String(i).padStart(4, '0')}_bench.sql`, { asMigration: true });
     for (let i = 1; i <= 30; i++) {
       const m = realisticMigration(i, 25);

@@ -2,7 +2,7 @@ import { alterCommands, columnConstraints, findAll, rangeVarName, typeInfo } fro
 import type { AstNode, ParsedStatement } from '../../sql/parse';
 import type { Rule } from '../types';
 import { newTables, type NewTables } from './shared/new-tables';
-import { settingInEffect } from './shared/timeout-settings';
+import { configSetsTimeout, configTimeoutNote, setTimeoutFix, settingInEffect, timeoutHelp } from './shared/timeout-settings';
 
 interface Slow {
   /** Plain words for the message: 'ALTER TABLE "t" rewrites the table'. */
@@ -132,18 +132,20 @@ export const requireStatementTimeout: Rule = {
     'On a big table that can take minutes or hours, and for all that time the application cannot write to the table (or even ' +
     'read it). A statement_timeout caps the damage: if the statement runs longer than you planned, PostgreSQL cancels it, the ' +
     'lock is released and the migration fails instead of the application.',
-  help:
-    "put SET statement_timeout = '5min'; before it (SET LOCAL in a transactional migration), sized for the table; the " +
-    'statementTimeoutMs config setting does the same for every migration, but the linter cannot see the config - if you use it, turn this rule off',
+  help: timeoutHelp('statement_timeout', '5min', 'require-statement-timeout', ', sized for the table'),
   sections: ['up', 'script'],
   check(ctx) {
+    if (configSetsTimeout(ctx, 'statement_timeout')) return;
     const isSet = settingInEffect(ctx.statements, 'statement_timeout');
     const tables = newTables(ctx.statements);
     for (const stmt of ctx.statements) {
       if (isSet[stmt.index]) continue;
       const hit = slowStatement(stmt, tables, ctx.postgresVersion);
       if (!hit) continue;
-      ctx.report({ statement: stmt, at: hit.at, message: `${hit.what}, and no statement_timeout is set in this section to bound it` });
+      ctx.report({
+        statement: stmt, at: hit.at, message: `${hit.what}, and no statement_timeout is set in this section to bound it${configTimeoutNote(ctx, 'statement_timeout')}`,
+        fix: setTimeoutFix(ctx, stmt, 'statement_timeout', '5min'),
+      });
       return; // once per section: one SET at the top covers the rest
     }
   },

@@ -1,5 +1,44 @@
+import { CONFIG_FILE_NAME } from '../../../core/config';
 import { findAll } from '../../../sql/ast';
 import type { AstNode, ParsedStatement } from '../../../sql/parse';
+import type { RuleContext, RuleFix, TimeoutCoverage } from '../../types';
+
+type TimeoutSetting = 'lock_timeout' | 'statement_timeout';
+const CONFIG_KEY: Record<TimeoutSetting, 'lockTimeoutMs' | 'statementTimeoutMs'> = { lock_timeout: 'lockTimeoutMs', statement_timeout: 'statementTimeoutMs' };
+
+/** The config's coverage of a timeout, or null when linting without a config. */
+function coverage(ctx: RuleContext, name: TimeoutSetting): TimeoutCoverage | null {
+  return ctx.settings.timeouts?.[CONFIG_KEY[name]] ?? null;
+}
+
+/** True when the config sets the timeout for every environment: the tool sets it for every migration it runs. */
+export function configSetsTimeout(ctx: RuleContext, name: TimeoutSetting): boolean {
+  const c = coverage(ctx, name);
+  return !!c && c.unset.length === 0;
+}
+
+/** For a message: which environments the config leaves without the timeout, when it sets it for some ('' otherwise). */
+export function configTimeoutNote(ctx: RuleContext, name: TimeoutSetting): string {
+  const c = coverage(ctx, name);
+  if (!c || c.set.length === 0) return '';
+  return ` (${CONFIG_KEY[name]} in ${CONFIG_FILE_NAME} sets it for ${c.set.join(', ')} but not for ${c.unset.join(', ')})`;
+}
+
+/** The help line: the SET to write, and the config key and rule setting that cover every migration instead. */
+export function timeoutHelp(name: TimeoutSetting, value: string, ruleId: string, sizing = ''): string {
+  return `put SET LOCAL ${name} = '${value}'; before it (plain SET in a migration with "-- transaction: none")${sizing}, or set ` +
+    `"${CONFIG_KEY[name]}" for every environment in ${CONFIG_FILE_NAME}: the tool then sets ${name} for every migration and this ` +
+    `rule stays quiet; to turn the rule off, "lint": { "rules": { "${ruleId}": "off" } }`;
+}
+
+/**
+ * The quick fix: the line the templates use, just before the statement. In a migration's transaction SET LOCAL ends
+ * with it; outside a transaction ("-- transaction: none", a plain script) SET LOCAL would do nothing, so it is SET.
+ */
+export function setTimeoutFix(ctx: RuleContext, stmt: ParsedStatement, name: TimeoutSetting, value: string): RuleFix {
+  const set = ctx.transactional ? 'SET LOCAL' : 'SET';
+  return { title: `Add ${set} ${name} = '${value}' before this statement`, edits: [{ statement: stmt, start: 0, end: 0, text: `${set} ${name} = '${value}';\n` }] };
+}
 
 /**
  * For each statement (by position), whether a non-zero value of the setting
