@@ -10,7 +10,7 @@
  * The checks are deliberately coarse and independent of our rules' code: an entry must not explain away a
  * regression by asking the rule that regressed.
  */
-import { alterCommands, columnConstraints, relName, stringList, typeInfo } from '../src/sql/ast';
+import { alterCommands, columnConstraints, relName, stringList, typeInfo, type TypeInfo } from '../src/sql/ast';
 import type { AstNode, ParsedStatement } from '../src/sql/parse';
 import type { CorpusFile } from './lint-agreement';
 
@@ -37,10 +37,11 @@ interface Known {
 }
 
 const SERIALS = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
-/** Functions whose value changes per row: a DEFAULT calling one is evaluated for every existing row. */
-const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'clock_timestamp', 'timeofday', 'nextval', 'setseed', 'txid_current']);
-/** Target types PostgreSQL can switch to without rewriting the table (from varchar/text, numeric, cidr, timestamp in UTC). */
-const NO_REWRITE_TYPES = new Set(['text', 'varchar', 'numeric', 'inet', 'timestamptz']);
+/**
+ * Functions known not to be volatile (immutable or stable): a DEFAULT calling only these is computed once. Any other
+ * call (random(), gen_random_uuid(), a user's function) may be volatile, and then every existing row gets its own value.
+ */
+const NOT_VOLATILE = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'lower', 'upper', 'coalesce', 'nullif', 'greatest', 'least', 'current_setting', 'concat', 'trim', 'btrim', 'length', 'char_length', 'substr', 'substring', 'md5', 'to_char', 'date_trunc', 'jsonb_build_object', 'json_build_object']);
 
 // ---------- small parse-tree helpers -----------------------------------------------------------------------------
 
@@ -98,7 +99,7 @@ function targetsNewObjects(stmt: ParsedStatement, before: ParsedStatement[]): bo
       const cmds = alterCommands(n);
       return cmds.length > 0 && cmds.every((c) => c['name'] && made.has(`${relName(n['relation'])}.${String(c['name'])}`));
     }
-    case 'IndexStmt': case 'CreateTrigStmt': return table(n['relation']);
+    case 'IndexStmt': case 'CreateTrigStmt': case 'RefreshMatViewStmt': return table(n['relation']);
     case 'RenameStmt': return table(n['relation']) || made.has(`${relName(n['relation'])}.${String(n['subname'])}`);
     case 'DropStmt': {
       const names = ((n['objects'] as AstNode[] | undefined) ?? []).map((o) => stringList(o['List']?.items).pop() ?? '');
@@ -148,8 +149,16 @@ function mayRunLong(stmt: ParsedStatement, before: ParsedStatement[]): boolean {
       return alterCommands(n).some((c) => {
         const sub = String(c['subtype']);
         if (sub === 'AT_AlterColumnType' || sub === 'AT_SetNotNull' || sub === 'AT_SetLogged' || sub === 'AT_SetUnLogged' || sub === 'AT_SetTableSpace') return true;
-        if (sub === 'AT_AddConstraint') return !c['def']?.Constraint?.skip_validation && ['CONSTR_CHECK', 'CONSTR_FOREIGN', 'CONSTR_PRIMARY', 'CONSTR_UNIQUE'].includes(String(c['def']?.Constraint?.contype));
-        if (sub === 'AT_AddColumn') return hasVolatileDefault(c['def']?.ColumnDef);
+        const con = c['def']?.Constraint as AstNode | undefined;
+        // USING INDEX adopts an index already built: nothing to scan.
+        if (sub === 'AT_AddConstraint') return !con?.['skip_validation'] && !con?.['indexname'] && ['CONSTR_CHECK', 'CONSTR_FOREIGN', 'CONSTR_PRIMARY', 'CONSTR_UNIQUE'].includes(String(con?.['contype']));
+        if (sub === 'AT_AddColumn') {
+          // A volatile default rewrites; a key, check, index or NOT NULL without a default checks the rows.
+          const col = c['def']?.ColumnDef as AstNode | undefined;
+          const cons = col ? columnConstraints(col) : [];
+          const hasDefault = cons.some((k) => k['contype'] === 'CONSTR_DEFAULT');
+          return hasVolatileDefault(col) || cons.some((k) => ['CONSTR_FOREIGN', 'CONSTR_CHECK', 'CONSTR_PRIMARY', 'CONSTR_UNIQUE'].includes(String(k['contype'])) || (k['contype'] === 'CONSTR_NOTNULL' && !hasDefault));
+        }
         return false;
       });
     default: return false;
@@ -160,7 +169,9 @@ function mayRunLong(stmt: ParsedStatement, before: ParsedStatement[]): boolean {
 function locksOldTable(stmt: ParsedStatement, before: ParsedStatement[]): boolean {
   const n = stmt.node;
   if (!n || concurrent(stmt) || targetsNewObjects(stmt, before)) return false;
-  if (stmt.kind === 'AlterTableStmt') return alterCommands(n).some((c) => !['AT_ValidateConstraint', 'AT_SetStatistics'].includes(String(c['subtype'])));
+  if (stmt.kind === 'AlterTableStmt') {
+    return alterCommands(n).some((c) => !['AT_ValidateConstraint', 'AT_SetStatistics'].includes(String(c['subtype'])) && !(c['subtype'] === 'AT_DetachPartition' && c['def']?.PartitionCmd?.concurrent));
+  }
   if (stmt.kind === 'DropStmt') return ['OBJECT_TABLE', 'OBJECT_INDEX'].includes(String(n['removeType']));
   return ['IndexStmt', 'RenameStmt', 'CreateTrigStmt', 'TruncateStmt', 'ClusterStmt'].includes(String(stmt.kind));
 }
@@ -170,7 +181,50 @@ function hasVolatileDefault(col: AstNode | undefined): boolean {
   if (SERIALS.has(typeName(col))) return true;
   return columnConstraints(col).some((c) => {
     if (c['contype'] === 'CONSTR_IDENTITY' || c['contype'] === 'CONSTR_GENERATED') return true;
-    return c['contype'] === 'CONSTR_DEFAULT' && nodesOf(c['raw_expr'], 'FuncCall').some((f) => VOLATILE.has(stringList(f['funcname']).pop() ?? ''));
+    return c['contype'] === 'CONSTR_DEFAULT' && nodesOf(c['raw_expr'], 'FuncCall').some((f) => !NOT_VOLATILE.has(stringList(f['funcname']).pop() ?? ''));
+  });
+}
+
+/** The column's type before the statement: set earlier in the section, else restored by the down section; null when unknown. */
+function typeBefore(c: DisagreementContext, table: string, column: string): TypeInfo | null {
+  const typed = (statements: ParsedStatement[]): TypeInfo | null => {
+    let found: TypeInfo | null = null;
+    for (const s of statements) {
+      const n = s.node;
+      if (s.kind === 'CreateStmt' && relName(n?.['relation']) === table) {
+        for (const col of columnDefs(s)) if (col['colname'] === column) found = typeInfo(col['typeName']);
+      } else if (s.kind === 'AlterTableStmt' && relName(n?.['relation']) === table) {
+        for (const cmd of alterCommands(n!)) {
+          const col = cmd['def']?.ColumnDef as AstNode | undefined;
+          if (cmd['subtype'] === 'AT_AddColumn' && col?.['colname'] === column) found = typeInfo(col['typeName']);
+          if (cmd['subtype'] === 'AT_AlterColumnType' && cmd['name'] === column) found = typeInfo(col?.['typeName']);
+        }
+      }
+    }
+    return found;
+  };
+  return typed(c.before) ?? typed(c.file.downStatements);
+}
+
+/** A type change PostgreSQL makes in the catalog only (no rewrite): widening varchar/numeric/timestamp precision, to text, cidr to inet, timestamp to timestamptz in UTC. */
+function keepsBytes(c: DisagreementContext, old: TypeInfo, next: TypeInfo): boolean {
+  const widens = (): boolean => next.mods.length === 0 || (old.mods.length > 0 && next.mods[0]! >= old.mods[0]! && (next.mods[1] ?? 0) === (old.mods[1] ?? 0));
+  if (['varchar', 'text'].includes(old.name) && (next.name === 'text' || (next.name === 'varchar' && next.mods.length === 0))) return true;
+  if (old.name === next.name && ['varchar', 'numeric', 'timestamp', 'timestamptz', 'time', 'interval'].includes(old.name)) return widens();
+  if (old.name === 'cidr' && next.name === 'inet') return true;
+  const utc = c.before.some((s) => s.kind === 'VariableSetStmt' && String(s.node?.['name']).toLowerCase() === 'timezone'
+    && nodesOf(s.node?.['args'], 'A_Const').some((k) => String(k['sval']?.sval ?? '').toUpperCase() === 'UTC'));
+  return old.name === 'timestamp' && next.name === 'timestamptz' && utc;
+}
+
+function typeChangesKeepBytes(c: DisagreementContext, s: ParsedStatement): boolean {
+  const table = relName(s.node?.['relation']);
+  return alterCommands(s.node ?? {}).every((cmd) => {
+    if (cmd['subtype'] !== 'AT_AlterColumnType') return true;
+    const def = cmd['def']?.ColumnDef as AstNode | undefined;
+    const next = typeInfo(def?.['typeName']);
+    const old = typeBefore(c, table, String(cmd['name']));
+    return Boolean(old && next && !def?.['raw_default'] && keepsBytes(c, old, next));
   });
 }
 
@@ -214,6 +268,8 @@ export const KNOWN: Known[] = [
   { kind: 'intended', side: 'squawk', rules: '*', reason: 'suppressed in ours by a -- lint-ignore comment (squawk has its own comment syntax)', match: suppressed },
   { kind: 'intended', side: 'squawk', rules: NEW_TABLE_RULES, reason: 'the table, column or index was created earlier in the same migration: it is empty and no other session uses it yet, so ours does not report it',
     match: (c, s) => targetsNewObjects(s, c.before) },
+  { kind: 'intended', side: 'squawk', rules: ['require-concurrent-index-creation'], reason: 'CREATE INDEX ON ONLY a partitioned table makes an invalid parent index at once (nothing is built) and cannot be CONCURRENTLY',
+    match: (_c, s) => s.kind === 'IndexStmt' && s.node?.['relation']?.inh !== true },
   { kind: 'intended', side: 'ours', rules: '*', reason: 'squawk reports only the syntax error of a file that has one; ours lints every statement that parses',
     match: (c) => c.file.statements.some((s) => s.error !== null) },
   { kind: 'intended', side: 'ours', rules: '*', reason: 'ours parses PL/pgSQL bodies (DO blocks, functions); squawk does not look inside them',
@@ -222,9 +278,9 @@ export const KNOWN: Known[] = [
     match: (c, s) => c.oursAt.has('prefer-identity') && columnDefs(s).some((col) => SERIALS.has(typeName(col))) },
   { kind: 'intended', side: 'squawk', rules: ['ban-char-field'], reason: '"char" (quoted) is the one-byte internal type, not char(n)',
     match: (_c, s) => columnDefs(s).some((col) => stringList(col['typeName']?.names).join('.') === 'char') },
-  { kind: 'intended', side: 'squawk', rules: ['changing-column-type'], reason: 'a change PostgreSQL makes without a table rewrite (varchar to text or a longer varchar, a wider numeric, cidr to inet, timestamp to timestamptz in UTC)',
-    match: (_c, s) => alterCommands(s.node ?? {}).every((cmd) => cmd['subtype'] !== 'AT_AlterColumnType' || (NO_REWRITE_TYPES.has(typeName(cmd['def']?.ColumnDef ?? {})) && !cmd['def']?.ColumnDef?.raw_default)) },
-  { kind: 'intended', side: 'squawk', rules: ['adding-field-with-default'], reason: 'the default is not volatile (a constant expression, now(), CURRENT_DATE, lower(), current_setting()): PostgreSQL 11+ stores it without a rewrite',
+  { kind: 'intended', side: 'squawk', rules: ['changing-column-type'], reason: 'a change PostgreSQL makes without a table rewrite (varchar to text or a longer varchar, a wider numeric, cidr to inet, timestamp to timestamptz in UTC), the old type known from earlier in the file or from the down section',
+    match: typeChangesKeepBytes },
+  { kind: 'intended', side: 'squawk', rules: ['adding-field-with-default'], reason: 'the default is not volatile (constants, operators, CURRENT_DATE, and functions known to be stable: now(), lower(), current_setting(), ...): PostgreSQL 11+ stores it without a rewrite',
     match: (_c, s) => alterCommands(s.node ?? {}).every((cmd) => cmd['subtype'] !== 'AT_AddColumn' || !hasVolatileDefault(cmd['def']?.ColumnDef)) },
   { kind: 'intended', side: 'squawk', rules: ['constraint-missing-not-valid'], reason: 'PRIMARY KEY and UNIQUE constraints cannot be NOT VALID; ours reports them under adding-serial-primary-key-field / disallowed-unique-constraint',
     match: (c, s) => (c.oursAt.has('disallowed-unique-constraint') || c.oursAt.has('adding-serial-primary-key-field'))

@@ -70,6 +70,8 @@ export interface CorpusFile {
   baseLine: number;
   sectionText: string;
   statements: ParsedStatement[];
+  /** The down section's statements (empty for a script or a file without one). */
+  downStatements: ParsedStatement[];
 }
 
 interface Finding { rule: string; line: number; message: string }
@@ -103,10 +105,13 @@ function prepare(parser: Parser, corpus: string, name: string, text: string): Co
     // From the down marker (the line before downLine) on, every line is emptied.
     const cut = m.downLine === null ? lines.length : m.downLine - 2;
     const squawkText = lines.map((l, i) => (i < cut ? l : '')).join('\n');
-    return { corpus, id, text, isMigration: true, transactional: m.transactional, squawkText, baseLine: m.upLine, sectionText: m.up, statements: parseScriptSync(parser, m.up) };
+    return {
+      corpus, id, text, isMigration: true, transactional: m.transactional, squawkText, baseLine: m.upLine, sectionText: m.up,
+      statements: parseScriptSync(parser, m.up), downStatements: m.down ? parseScriptSync(parser, m.down) : [],
+    };
   } catch (err) {
     if (!isMigrationError(err)) throw err;
-    return { corpus, id, text, isMigration: false, transactional: false, squawkText: text, baseLine: 1, sectionText: text, statements: parseScriptSync(parser, text) };
+    return { corpus, id, text, isMigration: false, transactional: false, squawkText: text, baseLine: 1, sectionText: text, statements: parseScriptSync(parser, text), downStatements: [] };
   }
 }
 
@@ -261,6 +266,26 @@ function examples(figures: Map<string, RuleFigures>, perRule: number, kind: 'int
   return out.length > 0 ? out : ['None.'];
 }
 
+/** Disagreements per known reason: how many, on which rules, which side reports them. */
+function reasonTable(figures: Map<string, RuleFigures>): string {
+  const rows = new Map<string, { side: string; kind: string; rules: Set<string>; n: number }>();
+  for (const [rule, f] of figures) {
+    for (const d of f.disagreements) {
+      if (!d.known) continue;
+      const key = `${d.side}\0${d.known.reason}`;
+      const row = rows.get(key) ?? { side: d.side, kind: d.known.kind, rules: new Set<string>(), n: 0 };
+      row.rules.add(rule);
+      row.n++;
+      rows.set(key, row);
+    }
+  }
+  const out = ['| reported by | why the other does not | kind | rules | disagreements |', '|---|---|---|---|---:|'];
+  for (const [key, r] of [...rows].sort((a, b) => b[1].n - a[1].n)) {
+    out.push(`| ${r.side} only | ${key.split('\0')[1]} | ${r.kind} | ${[...r.rules].sort().join(', ')} | ${r.n} |`);
+  }
+  return out.join('\n');
+}
+
 function extraCounts(findings: Map<string, Finding[]>, shared: Set<string>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const list of findings.values()) for (const f of list) if (!shared.has(f.rule)) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
@@ -301,6 +326,10 @@ async function main(): Promise<void> {
       '',
       `Unexplained disagreements: **${unexplained}**.`,
       '',
+      '### Disagreements by reason (bench/lint-agreement-known.ts)',
+      '',
+      reasonTable(figures),
+      '',
       '### Rules only one linter has (findings on the same corpora)',
       '',
       countTable(extraCounts(ours, sharedSet), 'ours only'),
@@ -317,7 +346,7 @@ async function main(): Promise<void> {
       '',
       '### Intended differences (examples)',
       '',
-      ...examples(figures, Math.min(perRule, 3), 'intended'),
+      ...examples(figures, perRule, 'intended'),
     ].join('\n');
     console.log(doc);
     writeSection('lint-agreement', doc);
