@@ -96,8 +96,10 @@ function targetsNewObjects(stmt: ParsedStatement, before: ParsedStatement[]): bo
   switch (stmt.kind) {
     case 'AlterTableStmt': {
       if (table(n['relation'])) return true;
+      // A column added earlier is empty only as long as nothing filled it (an UPDATE of the table backfills it).
+      const backfilled = before.some((s) => s.kind === 'UpdateStmt' && relName(s.node?.['relation']) === relName(n['relation']));
       const cmds = alterCommands(n);
-      return cmds.length > 0 && cmds.every((c) => c['name'] && made.has(`${relName(n['relation'])}.${String(c['name'])}`));
+      return !backfilled && cmds.length > 0 && cmds.every((c) => c['name'] && made.has(`${relName(n['relation'])}.${String(c['name'])}`));
     }
     case 'IndexStmt': case 'CreateTrigStmt': case 'RefreshMatViewStmt': return table(n['relation']);
     case 'RenameStmt': return table(n['relation']) || made.has(`${relName(n['relation'])}.${String(n['subname'])}`);
@@ -228,6 +230,11 @@ function typeChangesKeepBytes(c: DisagreementContext, s: ParsedStatement): boole
   });
 }
 
+/** Whether a CHECK expression contains `column IS NOT NULL`. */
+function provesNotNull(expr: unknown, column: string): boolean {
+  return nodesOf(expr, 'NullTest').some((t) => t['nulltesttype'] === 'IS_NOT_NULL' && stringList(t['arg']?.ColumnRef?.fields).pop() === column);
+}
+
 /** SET name = 0 (or '0'), which turns the timeout off, before the statement. */
 function setToZero(before: ParsedStatement[], name: string): boolean {
   return before.some((s) => s.kind === 'VariableSetStmt' && s.node?.['name'] === name
@@ -275,7 +282,8 @@ export const KNOWN: Known[] = [
   { kind: 'intended', side: 'ours', rules: '*', reason: 'ours parses PL/pgSQL bodies (DO blocks, functions); squawk does not look inside them',
     match: (_c, s) => s.kind === 'DoStmt' || s.kind === 'CreateFunctionStmt' },
   { kind: 'intended', side: 'squawk', rules: ['prefer-bigint-over-int', 'prefer-bigint-over-smallint'], reason: 'serial and smallserial columns are reported once, by prefer-identity (which also says bigint)',
-    match: (c, s) => c.oursAt.has('prefer-identity') && columnDefs(s).some((col) => SERIALS.has(typeName(col))) },
+    match: (c, s) => c.oursAt.has('prefer-identity') && columnDefs(s).some((col) => SERIALS.has(typeName(col)))
+      && !columnDefs(s).some((col) => (c.rule === 'prefer-bigint-over-int' ? ['int4', 'int'] : ['int2']).includes(typeName(col))) },
   { kind: 'intended', side: 'squawk', rules: ['ban-char-field'], reason: '"char" (quoted) is the one-byte internal type, not char(n)',
     match: (_c, s) => columnDefs(s).some((col) => stringList(col['typeName']?.names).join('.') === 'char') },
   { kind: 'intended', side: 'squawk', rules: ['changing-column-type'], reason: 'a change PostgreSQL makes without a table rewrite (varchar to text or a longer varchar, a wider numeric, cidr to inet, timestamp to timestamptz in UTC), the old type known from earlier in the file or from the down section',
@@ -303,7 +311,8 @@ export const KNOWN: Known[] = [
     match: (c) => c.file.transactional && c.oursAt.has('non-transactional-statement') },
   { kind: 'intended', side: 'squawk', rules: ['adding-not-nullable-field'], reason: 'a validated CHECK (... IS NOT NULL ...) added earlier lets PostgreSQL 12+ skip the scan',
     match: (c, s) => c.before.some((x) => x.kind === 'AlterTableStmt' && relName(x.node?.['relation']) === relName(s.node?.['relation'])
-      && alterCommands(x.node!).some((cmd) => cmd['def']?.Constraint?.contype === 'CONSTR_CHECK' && !cmd['def'].Constraint.skip_validation)) },
+      && alterCommands(x.node!).some((cmd) => cmd['def']?.Constraint?.contype === 'CONSTR_CHECK' && !cmd['def'].Constraint.skip_validation
+        && alterCommands(s.node ?? {}).every((set) => set['subtype'] !== 'AT_SetNotNull' || provesNotNull(cmd['def'].Constraint.raw_expr, String(set['name']))))) },
   { kind: 'intended', side: 'ours', rules: ['adding-not-nullable-field'], reason: 'squawk takes any earlier VALIDATE CONSTRAINT on the table as proof that the column has no NULLs',
     match: (c, s) => c.before.some((x) => x.kind === 'AlterTableStmt' && relName(x.node?.['relation']) === relName(s.node?.['relation'])
       && alterCommands(x.node!).some((cmd) => cmd['subtype'] === 'AT_ValidateConstraint')) },
