@@ -231,7 +231,7 @@ export function ratios(results: Map<string, Stats>, floor: string): Record<strin
 }
 
 /** Merges `entries` (benchmark name -> tool -> ratio) into bench/results.json. */
-export function writeResults(entries: Record<string, Record<string, number>>): void {
+export function writeResults(entries: Record<string, Record<string, unknown>>): void {
   let current: Record<string, unknown> = {};
   try { current = JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as Record<string, unknown>; } catch { /* first run */ }
   fs.writeFileSync(RESULTS_JSON, `${JSON.stringify({ ...current, ...entries }, null, 2)}\n`);

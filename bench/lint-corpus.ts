@@ -136,3 +136,132 @@ export function writeGeneratedCorpus(dir: string, files: number, statements: num
   fs.mkdirSync(dir, { recursive: true });
   for (let i = 1; i <= files; i++) fs.writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}_bench.sql`), generatedMigration(statements, i));
 }
+
+/**
+ * Small migrations for the lint comparison with squawk (bench/lint-agreement.ts): for every rule both linters have,
+ * statements that should be reported (bad) and statements that should not (good), each case in its own file.
+ * Every case runs against tables of an existing schema (observations, space_objects, missions) unless it creates
+ * the table itself, so "a new, empty table" cases are here too: that is where the linters' judgement differs most.
+ */
+export interface RuleCase {
+  rule: string;
+  kind: 'bad' | 'good';
+  /** The up section's statements. */
+  sql: string[];
+  /** Written with `-- transaction: none` (CONCURRENTLY, explicit BEGIN/COMMIT). */
+  noTransaction?: boolean;
+  /** Without the SET lock_timeout / statement_timeout prelude every other case starts with. */
+  noTimeouts?: boolean;
+}
+
+const TIMEOUTS = ["SET lock_timeout = '2s';", "SET statement_timeout = '30s';"];
+const NEW_TABLE = 'CREATE TABLE IF NOT EXISTS probe_readings (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, probe text NOT NULL);';
+
+const CASES: [string, 'bad' | 'good', string[], Partial<Pick<RuleCase, 'noTransaction' | 'noTimeouts'>>?][] = [
+  ['adding-field-with-default', 'bad', ['ALTER TABLE observations ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();']],
+  ['adding-field-with-default', 'bad', ['ALTER TABLE observations ADD COLUMN token uuid DEFAULT gen_random_uuid();']],
+  ['adding-field-with-default', 'bad', ['ALTER TABLE observations ADD COLUMN total bigint GENERATED ALWAYS AS (object_id * 2) STORED;']],
+  ['adding-field-with-default', 'good', ["ALTER TABLE observations ADD COLUMN status text DEFAULT 'new';", 'ALTER TABLE observations ADD COLUMN flagged boolean DEFAULT false;']],
+  ['adding-field-with-default', 'good', ['ALTER TABLE observations ADD COLUMN recorded_at timestamptz DEFAULT now();']],
+  ['adding-field-with-default', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ADD COLUMN token uuid DEFAULT gen_random_uuid();']],
+  ['adding-foreign-key-constraint', 'bad', ['ALTER TABLE observations ADD CONSTRAINT observations_object_fk FOREIGN KEY (object_id) REFERENCES space_objects (id);']],
+  ['adding-foreign-key-constraint', 'bad', ['ALTER TABLE observations ADD COLUMN mission_id bigint REFERENCES missions (id);']],
+  ['adding-foreign-key-constraint', 'good', ['ALTER TABLE observations ADD CONSTRAINT observations_object_fk FOREIGN KEY (object_id) REFERENCES space_objects (id) NOT VALID;']],
+  ['adding-foreign-key-constraint', 'good', ['ALTER TABLE observations VALIDATE CONSTRAINT observations_object_fk;']],
+  ['adding-foreign-key-constraint', 'good', ['CREATE TABLE IF NOT EXISTS sightings (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, object_id bigint NOT NULL REFERENCES space_objects (id));']],
+  ['adding-foreign-key-constraint', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ADD CONSTRAINT probe_readings_mission_fk FOREIGN KEY (id) REFERENCES missions (id);']],
+  ['adding-not-nullable-field', 'bad', ['ALTER TABLE observations ALTER COLUMN note SET NOT NULL;']],
+  ['adding-not-nullable-field', 'good', ['ALTER TABLE observations ADD CONSTRAINT observations_note_nn CHECK (note IS NOT NULL) NOT VALID;']],
+  ['adding-not-nullable-field', 'good', ['ALTER TABLE observations VALIDATE CONSTRAINT observations_note_nn;', 'ALTER TABLE observations ALTER COLUMN note SET NOT NULL;']],
+  ['adding-not-nullable-field', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ALTER COLUMN probe SET NOT NULL;']],
+  ['adding-required-field', 'bad', ['ALTER TABLE observations ADD COLUMN quality bigint NOT NULL;']],
+  ['adding-required-field', 'good', ['ALTER TABLE observations ADD COLUMN quality bigint NOT NULL DEFAULT 0;']],
+  ['adding-required-field', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ADD COLUMN quality bigint NOT NULL;']],
+  ['adding-serial-primary-key-field', 'bad', ['ALTER TABLE observations ADD PRIMARY KEY (id);']],
+  ['adding-serial-primary-key-field', 'bad', ['ALTER TABLE observations ADD COLUMN row_id bigserial PRIMARY KEY;']],
+  ['adding-serial-primary-key-field', 'good', ['ALTER TABLE observations ADD CONSTRAINT observations_pkey PRIMARY KEY USING INDEX observations_id_idx;']],
+  ['ban-char-field', 'bad', ['CREATE TABLE IF NOT EXISTS country_codes (code char(2) NOT NULL, name text NOT NULL);']],
+  ['ban-char-field', 'bad', ['ALTER TABLE observations ADD COLUMN band character(1);']],
+  ['ban-char-field', 'good', ['CREATE TABLE IF NOT EXISTS country_codes (code text NOT NULL CHECK (char_length(code) = 2), name text NOT NULL);']],
+  ['ban-concurrent-index-creation-in-transaction', 'bad', ['CREATE INDEX CONCURRENTLY IF NOT EXISTS observations_note_idx ON observations (note);']],
+  ['ban-concurrent-index-creation-in-transaction', 'good', ['CREATE INDEX CONCURRENTLY IF NOT EXISTS observations_note_idx ON observations (note);'], { noTransaction: true }],
+  ['ban-drop-column', 'bad', ['ALTER TABLE observations DROP COLUMN IF EXISTS legacy_code;']],
+  ['ban-drop-column', 'good', ['ALTER TABLE observations ADD COLUMN IF NOT EXISTS legacy_code text;']],
+  ['ban-drop-database', 'bad', ['DROP DATABASE IF EXISTS staging_copy;'], { noTransaction: true }],
+  ['ban-drop-not-null', 'bad', ['ALTER TABLE observations ALTER COLUMN note DROP NOT NULL;']],
+  ['ban-drop-table', 'bad', ['DROP TABLE IF EXISTS old_observations;']],
+  ['ban-drop-table', 'bad', ['DROP TABLE IF EXISTS old_observations, old_sightings CASCADE;']],
+  ['ban-duplicate-column-assignments', 'bad', ["UPDATE observations SET note = 'a', note = 'b' WHERE id = 1;"]],
+  ['ban-duplicate-column-assignments', 'bad', ["INSERT INTO observations (object_id, note, note) VALUES (1, 'a', 'b');"]],
+  ['ban-duplicate-column-assignments', 'good', ["UPDATE observations SET note = 'a', object_id = 2 WHERE id = 1;"]],
+  ['ban-truncate-cascade', 'bad', ['TRUNCATE observations CASCADE;']],
+  ['ban-truncate-cascade', 'good', ['TRUNCATE observations;']],
+  ['ban-uncommitted-transaction', 'bad', ['BEGIN;', "UPDATE observations SET note = 'x' WHERE id = 1;"], { noTransaction: true }],
+  ['ban-uncommitted-transaction', 'good', ['BEGIN;', "UPDATE observations SET note = 'x' WHERE id = 1;", 'COMMIT;'], { noTransaction: true }],
+  ['changing-column-type', 'bad', ['ALTER TABLE observations ALTER COLUMN object_id TYPE numeric;']],
+  ['changing-column-type', 'bad', ['ALTER TABLE observations ALTER COLUMN note SET DATA TYPE varchar(200);']],
+  ['changing-column-type', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ALTER COLUMN probe TYPE varchar(40);']],
+  ['constraint-missing-not-valid', 'bad', ['ALTER TABLE observations ADD CONSTRAINT observations_quality_check CHECK (object_id > 0);']],
+  ['constraint-missing-not-valid', 'good', ['ALTER TABLE observations ADD CONSTRAINT observations_quality_check CHECK (object_id > 0) NOT VALID;']],
+  ['constraint-missing-not-valid', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ADD CONSTRAINT probe_check CHECK (probe <> \'\');']],
+  ['disallowed-unique-constraint', 'bad', ['ALTER TABLE observations ADD CONSTRAINT observations_uq UNIQUE (object_id, observed_at);']],
+  ['disallowed-unique-constraint', 'good', ['ALTER TABLE observations ADD CONSTRAINT observations_uq UNIQUE USING INDEX observations_uq_idx;']],
+  ['disallowed-unique-constraint', 'good', [NEW_TABLE, 'ALTER TABLE probe_readings ADD CONSTRAINT probe_uq UNIQUE (probe);']],
+  ['identifier-too-long', 'bad', ['CREATE TABLE IF NOT EXISTS observations_of_near_earth_objects_by_ground_based_survey_telescopes (id bigint);']],
+  ['identifier-too-long', 'good', ['CREATE TABLE IF NOT EXISTS neo_ground_observations (id bigint);']],
+  ['prefer-bigint-over-int', 'bad', ['CREATE TABLE IF NOT EXISTS counters (id bigint PRIMARY KEY, hits integer NOT NULL);']],
+  ['prefer-bigint-over-int', 'bad', ['ALTER TABLE observations ADD COLUMN orbit int4;']],
+  ['prefer-bigint-over-int', 'good', ['CREATE TABLE IF NOT EXISTS counters (id bigint PRIMARY KEY, hits bigint NOT NULL);']],
+  ['prefer-bigint-over-smallint', 'bad', ['CREATE TABLE IF NOT EXISTS counters (id bigint PRIMARY KEY, hits smallint NOT NULL);']],
+  ['prefer-bigint-over-smallint', 'bad', ['ALTER TABLE observations ADD COLUMN grade int2;']],
+  ['prefer-identity', 'bad', ['CREATE TABLE IF NOT EXISTS launches (id bigserial PRIMARY KEY, name text);']],
+  ['prefer-identity', 'bad', ['CREATE TABLE IF NOT EXISTS launches (id serial PRIMARY KEY, name text);']],
+  ['prefer-identity', 'good', ['CREATE TABLE IF NOT EXISTS launches (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name text);']],
+  ['prefer-robust-stmts', 'bad', ['CREATE TABLE launch_sites (id bigint PRIMARY KEY, name text NOT NULL);', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS observations_band_idx ON observations (band);'], { noTransaction: true }],
+  ['prefer-robust-stmts', 'bad', ['CREATE INDEX CONCURRENTLY observations_note_idx ON observations (note);', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS observations_band_idx ON observations (band);'], { noTransaction: true }],
+  ['prefer-robust-stmts', 'bad', ['ALTER TABLE observations ADD COLUMN band text;', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS observations_band_idx ON observations (band);'], { noTransaction: true }],
+  ['prefer-robust-stmts', 'good', ['CREATE INDEX CONCURRENTLY IF NOT EXISTS observations_note_idx ON observations (note);'], { noTransaction: true }],
+  ['prefer-robust-stmts', 'good', ['CREATE TABLE launch_sites (id bigint PRIMARY KEY, name text NOT NULL);', 'ALTER TABLE observations ADD COLUMN band text;']],
+  ['prefer-robust-stmts', 'bad', ['DROP TABLE old_launch_sites;', 'ALTER TABLE observations DROP COLUMN IF EXISTS legacy_band;'], { noTransaction: true }],
+  ['prefer-robust-stmts', 'bad', ['BEGIN;', 'CREATE TABLE launch_pads (id bigint PRIMARY KEY);', 'COMMIT;', 'CREATE TABLE launch_crews (id bigint PRIMARY KEY);', 'DROP TABLE IF EXISTS old_crews;'], { noTransaction: true }],
+  ['prefer-text-field', 'bad', ['CREATE TABLE IF NOT EXISTS crews (id bigint PRIMARY KEY, callsign varchar(40) NOT NULL);']],
+  ['prefer-text-field', 'bad', ['ALTER TABLE observations ADD COLUMN site character varying(100);']],
+  ['prefer-text-field', 'good', ['CREATE TABLE IF NOT EXISTS crews (id bigint PRIMARY KEY, callsign text NOT NULL);']],
+  ['prefer-timestamptz', 'bad', ['CREATE TABLE IF NOT EXISTS passes (id bigint PRIMARY KEY, at timestamp NOT NULL);']],
+  ['prefer-timestamptz', 'bad', ['ALTER TABLE observations ADD COLUMN logged_at timestamp without time zone;']],
+  ['prefer-timestamptz', 'good', ['CREATE TABLE IF NOT EXISTS passes (id bigint PRIMARY KEY, at timestamptz NOT NULL);']],
+  ['renaming-column', 'bad', ['ALTER TABLE observations RENAME COLUMN note TO remarks;']],
+  ['renaming-table', 'bad', ['ALTER TABLE observations RENAME TO sightings;']],
+  ['require-concurrent-index-creation', 'bad', ['CREATE INDEX IF NOT EXISTS observations_note_idx ON observations (note);']],
+  ['require-concurrent-index-creation', 'bad', ['CREATE UNIQUE INDEX IF NOT EXISTS observations_obj_at_idx ON observations (object_id, observed_at);']],
+  ['require-concurrent-index-creation', 'good', [NEW_TABLE, 'CREATE INDEX IF NOT EXISTS probe_readings_probe_idx ON probe_readings (probe);']],
+  ['require-concurrent-index-deletion', 'bad', ['DROP INDEX IF EXISTS observations_note_idx;']],
+  ['require-concurrent-index-deletion', 'good', ['DROP INDEX CONCURRENTLY IF EXISTS observations_note_idx;'], { noTransaction: true }],
+  ['require-enum-value-ordering', 'bad', ["ALTER TYPE observation_kind ADD VALUE 'radar';"]],
+  ['require-enum-value-ordering', 'good', ["ALTER TYPE observation_kind ADD VALUE 'radar' AFTER 'optical';"]],
+  ['require-lock-timeout', 'bad', ['ALTER TABLE observations ADD COLUMN band text;'], { noTimeouts: true }],
+  ['require-lock-timeout', 'bad', ["SET statement_timeout = '30s';", 'CREATE INDEX IF NOT EXISTS observations_band_idx ON observations (band);'], { noTimeouts: true }],
+  ['require-lock-timeout', 'good', ["SET lock_timeout = '2s';", "SET statement_timeout = '30s';", 'ALTER TABLE observations ADD COLUMN band text;'], { noTimeouts: true }],
+  ['require-lock-timeout', 'good', [NEW_TABLE, "INSERT INTO probe_readings (probe) VALUES ('voyager-1');"], { noTimeouts: true }],
+  ['require-statement-timeout', 'bad', ["SET lock_timeout = '2s';", 'ALTER TABLE observations ALTER COLUMN object_id TYPE numeric;'], { noTimeouts: true }],
+  ['require-statement-timeout', 'good', ["SET LOCAL lock_timeout = '2s';", "SET LOCAL statement_timeout = '30s';", 'ALTER TABLE observations ADD COLUMN band text;'], { noTimeouts: true }],
+  ['transaction-nesting', 'bad', ['BEGIN;', "UPDATE observations SET note = 'x' WHERE id = 1;", 'COMMIT;']],
+  ['transaction-nesting', 'good', ['BEGIN;', "UPDATE observations SET note = 'x' WHERE id = 1;", 'COMMIT;'], { noTransaction: true }],
+];
+
+export function ruleCases(): RuleCase[] {
+  return CASES.map(([rule, kind, sql, flags]) => ({ rule, kind, sql, ...flags }));
+}
+
+/** Writes every rule case as its own migration (NNNN_rule_kind.sql, with a down section) into dir. */
+export function writeRuleCaseCorpus(dir: string): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const cases = ruleCases();
+  cases.forEach((c, i) => {
+    const header = [`-- ${c.rule}: ${c.kind} case.`, ...(c.noTransaction ? ['-- transaction: none'] : [])];
+    const up = [...(c.noTimeouts ? [] : TIMEOUTS), ...c.sql];
+    const text = [...header, '-- Up migration', ...up, '', '-- Down migration', 'SELECT 1;', ''].join('\n');
+    fs.writeFileSync(path.join(dir, `${String(i + 1).padStart(4, '0')}_${c.rule.replace(/-/g, '_')}_${c.kind}.sql`), text);
+  });
+  return cases.length;
+}
