@@ -6,7 +6,7 @@
  */
 import { indexNodeTypes, rememberNodeTypes } from './ast';
 import type { Parser } from './parser';
-import { byteToCharMapper, lineAt, splitStatementsSync, type SqlStatement } from './split';
+import { byteToCharMapper, lineAt, recoveryCut, splitStatementsSync, type SqlStatement } from './split';
 
 /** A parse-tree node as libpg-query returns it: `{ CreateStmt: { ... } }`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -217,19 +217,42 @@ export function parseScriptSync(parser: Parser, sql: string): ParsedStatement[] 
 
 /**
  * Some statement does not parse: split with the scanner and parse each on its own (cached by text),
- * so the error is placed exactly and the other statements are still checked.
+ * so the error is placed exactly and the other statements are still checked. A statement that does not parse and
+ * runs on past a ";" (an unclosed parenthesis carries the following statements into it) is cut after the first ";"
+ * at or after its error, and the text after the cut is split again: the broken statement costs only itself.
  */
 function parseByStatement(parser: Parser, sql: string): ParsedStatement[] {
-  return splitStatementsSync(parser, sql).map((s, index) => {
-    const p = parseOne(parser, s.text);
-    return { ...s, index, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset };
-  });
+  const out: ParsedStatement[] = [];
+  let from = 0;
+  while (from < sql.length) {
+    const part = from === 0 ? sql : sql.slice(from);
+    const linesBefore = from === 0 ? 0 : countNewlines(sql, 0, from);
+    let next = sql.length;
+    for (const s of splitStatementsSync(parser, part)) {
+      let p = parseOne(parser, s.text);
+      let piece = s;
+      const cut = p.kind === null && p.error ? recoveryCut(parser, s.text, p.error.offset) : null;
+      if (cut !== null) {
+        piece = { ...s, text: s.text.slice(0, cut), end: s.start + cut };
+        p = parseOne(parser, piece.text);
+        next = from + piece.end;
+      }
+      const start = from + piece.start;
+      out.push({
+        text: piece.text, start, end: from + piece.end, line: linesBefore + piece.line, column: start - sql.lastIndexOf('\n', start - 1),
+        index: out.length, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset,
+      });
+      if (cut !== null) break;
+    }
+    from = next;
+  }
+  return out;
 }
 
 /**
  * An edited run of statements that does not parse, statement by statement; null unless the scanner reads it to the
- * end and its last statement is closed by its final ";" (not inside an open parenthesis or BEGIN ATOMIC), so that
- * the text after it is split as before.
+ * end and its last statement is closed by its final ";" (not inside BEGIN ATOMIC, nor carried on by a parenthesis
+ * that the recovery does not cut), so that the text after it is split as before.
  */
 function parseRegionByStatement(parser: Parser, region: string): ParsedStatement[] | null {
   try {
@@ -237,9 +260,10 @@ function parseRegionByStatement(parser: Parser, region: string): ParsedStatement
   } catch {
     return null; // an unterminated string or comment runs on into the following text
   }
-  const statements = parseByStatement(parser, region);
-  const probe = splitStatementsSync(parser, `${region}\nSELECT 1;`);
-  return probe.length === statements.length + 1 && probe[probe.length - 1]!.text === 'SELECT 1;' ? statements : null;
+  // Parsed with a statement after it: the region's statements are those that end before that statement.
+  const probe = parseByStatement(parser, `${region}\nSELECT 1;`);
+  const after = probe[probe.length - 1];
+  return after && after.text === 'SELECT 1;' && after.start === region.length + 1 ? probe.slice(0, -1) : null;
 }
 
 // ---------- incremental parse: an edit re-parses only the statements it touches ----------
