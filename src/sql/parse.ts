@@ -6,6 +6,7 @@
  */
 import { indexNodeTypes, rememberNodeTypes } from './ast';
 import type { Parser } from './parser';
+import { clearPlpgsqlCache, plpgsqlInfo } from './plpgsql';
 import { byteToCharMapper, lineAt, recoveryCut, splitStatementsSync, type SqlStatement } from './split';
 
 /** A parse-tree node as libpg-query returns it: `{ CreateStmt: { ... } }`. */
@@ -51,6 +52,7 @@ export function parseCacheStats(): { hits: number; misses: number; size: number 
 
 export function clearParseCache(): void {
   cache.clear();
+  clearPlpgsqlCache();
   recentScripts.length = 0;
   hits = 0;
   misses = 0;
@@ -88,82 +90,9 @@ function parseOne(parser: Parser, text: string): CachedParse {
   return result;
 }
 
-function defElemString(options: AstNode[] | undefined, name: string): string | null {
-  for (const o of options ?? []) {
-    const d = o['DefElem'] as AstNode | undefined;
-    if (d?.['defname'] === name) {
-      const arg = d['arg'] as AstNode | undefined;
-      if (arg?.['String']) return String(arg['String'].sval);
-      if (arg?.['List']) return (arg['List'].items as AstNode[]).map((i) => String(i['String']?.sval ?? '')).join('');
-    }
-  }
-  return null;
-}
-
-/**
- * PL/pgSQL bodies are strings to the SQL parser; parse them with the PL/pgSQL
- * parser too. That parser reports no position, so the error is placed at the
- * token it names ("at or near X") inside the body, or at the body's end.
- */
+/** The PL/pgSQL error of a function or DO body (bodies are strings to the SQL parser). */
 function checkPlpgsql(parser: Parser, text: string, kind: string, node: AstNode): SqlSyntaxError | null {
-  let language: string | null = null;
-  if (kind === 'CreateFunctionStmt') {
-    language = defElemString(node['options'], 'language');
-    if (!language || language.toLowerCase() !== 'plpgsql') return null;
-    if (!defElemString(node['options'], 'as')) return null;
-  } else if (kind === 'DoStmt') {
-    language = defElemString(node['args'], 'language') ?? 'plpgsql';
-    if (language.toLowerCase() !== 'plpgsql') return null;
-  } else {
-    return null;
-  }
-  try {
-    parser.parsePlPgSQLSync(text);
-    return null;
-  } catch (err) {
-    const message = String((err as Error).message ?? err);
-    const body = findBody(parser, text);
-    let offset = body ? body.end : text.length;
-    const near = /at or near "((?:[^"]|"")*)"/.exec(message);
-    if (body && near) {
-      const token = near[1]!.replace(/""/g, '"');
-      const inBody = text.slice(body.start, body.end);
-      const idx = findToken(inBody, token);
-      if (idx !== -1) offset = body.start + idx;
-    }
-    return { message: `PL/pgSQL: ${message}`, offset, source: 'plpgsql' };
-  }
-}
-
-/** The dollar- or single-quoted string that holds the function body (the longest string constant). */
-function findBody(parser: Parser, text: string): { start: number; end: number } | null {
-  try {
-    const toChar = byteToCharMapper(text);
-    let best: { start: number; end: number } | null = null;
-    for (const t of parser.scanSync(text).tokens as { start: number; end: number; tokenName: string }[]) {
-      if (t.tokenName !== 'SCONST') continue;
-      const range = { start: toChar(t.start), end: toChar(t.end) };
-      if (!best || range.end - range.start > best.end - best.start) best = range;
-    }
-    return best;
-  } catch {
-    return null;
-  }
-}
-
-function findToken(haystack: string, token: string): number {
-  const lowerHay = haystack.toLowerCase();
-  const lowerTok = token.toLowerCase();
-  let from = 0;
-  for (;;) {
-    const idx = lowerHay.indexOf(lowerTok, from);
-    if (idx === -1) return -1;
-    const before = idx === 0 ? ' ' : lowerHay[idx - 1]!;
-    const after = lowerHay[idx + lowerTok.length] ?? ' ';
-    const word = /\w/;
-    if (!(word.test(lowerTok[0]!) && word.test(before)) && !(word.test(lowerTok[lowerTok.length - 1]!) && word.test(after))) return idx;
-    from = idx + 1;
-  }
+  return plpgsqlInfo(parser, text, kind, node)?.error ?? null;
 }
 
 /**
