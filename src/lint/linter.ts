@@ -3,6 +3,7 @@ import type { FormatOptions, MigrationFormat } from '../core/formats/types';
 import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
+import { sectionStatements, statementsFor, type SectionStatements } from './bodies';
 import { ALL_RULES } from './rules';
 import type { SchemaLookup } from './schema';
 import type { Finding, Rule, RuleContext, RuleReport, Severity, SeveritySetting, TextEdit } from './types';
@@ -119,6 +120,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   for (const section of sections) {
     const sectionLines = hasIgnores ? section.text.split('\n') : [];
     const ignoresByStatement = hasIgnores ? section.statements.map((s) => statementIgnores(sectionLines, s)) : [];
+    const withBodies = sectionStatements(parser, section.statements);
     for (const rule of rules) {
       const severity = severityOf(rule);
       if (severity === 'off') continue;
@@ -127,7 +129,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
       const ctx: RuleContext = {
         file,
         section: section.name,
-        statements: section.statements,
+        statements: statementsFor(rule, withBodies),
         migration,
         up: upSection?.statements ?? null,
         down: downSection?.statements ?? otherDown,
@@ -135,8 +137,9 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
         schema: schema ?? null,
         report: (r: RuleReport) => {
-          if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
-          findings.push(toFinding(rule, severity, r, section, file));
+          if (ignoresByStatement[withBodies.topLevel(r.statement).index]?.has(rule.id)) return;
+          const finding = bodyFinding(withBodies, r, rule, hasIgnores ? sectionLines : null);
+          if (finding) findings.push(toFinding(rule, severity, finding, section, file));
         },
       };
       try {
@@ -235,6 +238,16 @@ function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Secti
     finding.fix = { title: r.fix.title, edits };
   }
   return finding;
+}
+
+/**
+ * A report as it becomes a finding: one on a statement inside a body is silenced by -- lint-ignore above that
+ * statement too (in the body), and loses its fix (text edits inside a quoted body would need its quoting).
+ */
+function bodyFinding(withBodies: SectionStatements, r: RuleReport, rule: Rule, sectionLines: string[] | null): RuleReport | null {
+  if (!withBodies.isEmbedded(r.statement)) return r;
+  if (sectionLines && statementIgnores(sectionLines, r.statement).has(rule.id)) return null;
+  return r.fix ? { ...r, fix: undefined } : r;
 }
 
 function parseIgnoreList(line: string): { ids: string[]; fileWide: boolean } | null {

@@ -189,10 +189,15 @@ function parseRegionByStatement(parser: Parser, region: string): ParsedStatement
   } catch {
     return null; // an unterminated string or comment runs on into the following text
   }
-  // Parsed with a statement after it: the region's statements are those that end before that statement.
-  const probe = parseByStatement(parser, `${region}\nSELECT 1;`);
-  const after = probe[probe.length - 1];
-  return after && after.text === 'SELECT 1;' && after.start === region.length + 1 ? probe.slice(0, -1) : null;
+  const statements = parseByStatement(parser, region);
+  // Split with a statement after it, the region must end where it ended on its own.
+  const probe = splitStatementsSync(parser, `${region}\nSELECT 1;`);
+  if (probe.length === statements.length + 1 && probe[probe.length - 1]!.text === 'SELECT 1;'
+    && statements.every((s, i) => s.end === probe[i]!.end)) return statements;
+  // A statement cut by the recovery (an unclosed parenthesis): parsed with the statement after it, the same way.
+  const recovered = parseByStatement(parser, `${region}\nSELECT 1;`);
+  const after = recovered[recovered.length - 1];
+  return after && after.text === 'SELECT 1;' && after.start === region.length + 1 ? recovered.slice(0, -1) : null;
 }
 
 // ---------- incremental parse: an edit re-parses only the statements it touches ----------
