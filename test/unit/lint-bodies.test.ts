@@ -170,7 +170,14 @@ describe('statements inside bodies are linted at their place', () => {
       '  CREATE INDEX crew_notes_id_idx ON crew_notes (id);',
       'END $$;',
     );
-    assert.deepEqual(await lintText(text, 'migrations/001_a.sql', { only: ['require-lock-timeout', 'require-concurrent-index-creation'] }), []);
+    const rules = { only: ['require-lock-timeout', 'require-concurrent-index-creation'] };
+    assert.deepEqual(await lintText(text, 'migrations/001_a.sql', rules), []);
+    // The same block without the SET, and with the index on a table that exists: both are reported.
+    const unsafe = text.replace("  SET LOCAL lock_timeout = '5s';\n", '').replace('ON crew_notes', 'ON astronauts');
+    assert.deepEqual(places(await lintText(unsafe, 'migrations/001_a.sql', rules)), [
+      ['require-lock-timeout', ...at(unsafe, 'astronauts')],
+      ['require-concurrent-index-creation', ...at(unsafe, 'CREATE INDEX')],
+    ]);
   });
 
   it('-- lint-ignore above the containing statement, or above the statement in the body, silences it', async () => {
