@@ -26,25 +26,26 @@ export function sectionStatements(parser: Parser, statements: ParsedStatement[])
   // Only DO blocks and functions have bodies: most sections have none and are used as they are.
   if (!statements.some((s) => s.kind === 'DoStmt' || s.kind === 'CreateFunctionStmt')) return NO_BODIES(statements);
   const bodies = statements.map((s) => bodyStatements(parser, s));
-  if (bodies.every((b) => b.length === 0)) return NO_BODIES(statements);
   const top = new Map<ParsedStatement, ParsedStatement>();
   const embedded = new Set<ParsedStatement>();
-  const migration: ParsedStatement[] = [];
-  const all: ParsedStatement[] = [];
-  const add = (list: ParsedStatement[], stmt: ParsedStatement, topLevel: ParsedStatement, inBody: boolean) => {
-    const copy = { ...stmt, index: list.length };
-    list.push(copy);
-    top.set(copy, topLevel);
-    if (inBody) embedded.add(copy);
+  /** The section's statements with the body statements that `take` accepts; the section's own list when none. */
+  const listWith = (take: (e: EmbeddedStatement) => boolean): ParsedStatement[] => {
+    if (!bodies.some((b) => b.some(take))) return statements;
+    const list: ParsedStatement[] = [];
+    const add = (stmt: ParsedStatement, topLevel: ParsedStatement) => {
+      const copy = { ...stmt, index: list.length };
+      list.push(copy);
+      top.set(copy, topLevel);
+      if (stmt !== topLevel) embedded.add(copy);
+    };
+    statements.forEach((stmt, i) => {
+      add(stmt, stmt);
+      for (const e of bodies[i]!) if (take(e)) add(e, stmt);
+    });
+    return list;
   };
-  statements.forEach((stmt, i) => {
-    add(migration, stmt, stmt, false);
-    add(all, stmt, stmt, false);
-    for (const e of bodies[i]!) {
-      if (e.runsAt === 'migration') add(migration, e, stmt, true);
-      add(all, e, stmt, true);
-    }
-  });
+  const migration = listWith((e) => e.runsAt === 'migration');
+  const all = bodies.some((b) => b.some((e) => e.runsAt === 'call')) ? listWith(() => true) : migration;
   return { migration, all, topLevel: (s) => top.get(s) ?? s, isEmbedded: (s) => embedded.has(s) };
 }
 

@@ -128,7 +128,24 @@ function findQuery(q: BodyQuery, body: string, from: number): ((i: number) => nu
     return (i) => (i < 'SELECT'.length ? keyword + i : at + i - 'SELECT'.length);
   }
   const at = body.indexOf(q.query, from);
-  return at === -1 ? null : (i) => at + i;
+  if (at !== -1) return (i) => at + i;
+  return splitMatch(q.query, body, from);
+}
+
+/**
+ * A query written in two verbatim pieces: SELECT ... INTO target ... is read without its INTO clause. The query
+ * matches the body up to where INTO stood; the rest is found after it.
+ */
+function splitMatch(query: string, body: string, from: number): ((i: number) => number) | null {
+  const head = query.slice(0, Math.min(query.length, 6));
+  const at = body.indexOf(head, from);
+  if (at === -1) return null;
+  let k = 0;
+  while (k < query.length && query.charCodeAt(k) === body.charCodeAt(at + k)) k++;
+  if (!/^\s*into\b/i.test(body.slice(at + k, at + k + 12))) return null;
+  const rest = body.indexOf(query.slice(k), at + k);
+  if (rest === -1) return null;
+  return (i) => (i < k ? at + i : rest + i - k);
 }
 
 /**
@@ -157,6 +174,7 @@ function alignTokens(parser: Parser, query: string, bodyTokens: ScannedToken[], 
 
 /** An EXECUTE argument that is one string constant: its value, and where each character is written in the argument. */
 function constantString(parser: Parser, expr: string): { value: string; map: number[] } | null {
+  if (!/^\s*([Ee]?'|\$)/.test(expr)) return null;
   const tokens = (scanTokens(parser, expr) ?? []).filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
   if (tokens.length !== 1 || tokens[0]!.tokenName !== 'SCONST') return null;
   const t = tokens[0]!;

@@ -88,6 +88,8 @@ function errorMessage(err: unknown): string {
 
 /** The string constant whose value is the body; unmapped (every offset at the constant's start) if none matches. */
 function findBody(parser: Parser, text: string, source: string): PlpgsqlBody | null {
+  const dollar = dollarQuotedBody(text, source);
+  if (dollar) return dollar;
   const tokens = scanTokens(parser, text);
   if (!tokens) return null;
   let longest: ScannedToken | null = null;
@@ -101,6 +103,21 @@ function findBody(parser: Parser, text: string, source: string): PlpgsqlBody | n
   }
   const at = longest;
   return at ? { value: source, start: at.start, end: at.end, toStatement: () => at.start } : null;
+}
+
+/**
+ * The usual case without scanning: the body written once, verbatim, between two equal dollar-quote tags. (A body
+ * that occurs elsewhere in the statement too, in a comment say, is left to the scanner.)
+ */
+function dollarQuotedBody(text: string, source: string): PlpgsqlBody | null {
+  const at = text.indexOf(source);
+  if (at < 2 || text.indexOf(source, at + 1) !== -1 || text[at - 1] !== '$') return null;
+  const open = text.lastIndexOf('$', at - 2);
+  if (open === -1) return null;
+  const tag = text.slice(open, at);
+  if (!/^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$$/.test(tag) || !text.startsWith(tag, at + source.length)) return null;
+  const end = at + source.length + tag.length;
+  return { value: source, start: open, end, toStatement: (i) => at + Math.min(Math.max(0, i), source.length) };
 }
 
 /**
