@@ -242,12 +242,15 @@ function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Secti
 
 /**
  * A report as it becomes a finding: one on a statement inside a body is silenced by -- lint-ignore above that
- * statement too (in the body), and loses its fix (text edits inside a quoted body would need its quoting).
+ * statement too (in the body). It keeps its fix only from a rule about the statement itself (bodies: 'all'; a fix
+ * such as adding CONCURRENTLY cannot run inside a body) and when the new text holds no quote, "$" or backslash,
+ * which the body's own quoting would need escaped.
  */
 function bodyFinding(withBodies: SectionStatements, r: RuleReport, rule: Rule, sectionLines: string[] | null): RuleReport | null {
   if (!withBodies.isEmbedded(r.statement)) return r;
   if (sectionLines && statementIgnores(sectionLines, r.statement).has(rule.id)) return null;
-  return r.fix ? { ...r, fix: undefined } : r;
+  const fixable = rule.bodies === 'all' && r.fix?.edits.every((e) => !/['$\\]/.test(e.text));
+  return r.fix && !fixable ? { ...r, fix: undefined } : r;
 }
 
 function parseIgnoreList(line: string): { ids: string[]; fileWide: boolean } | null {

@@ -3,7 +3,7 @@
  * PostgreSQL places them, and the SQL inside DO blocks and function bodies is linted at its exact place.
  */
 import assert from 'node:assert/strict';
-import { lintText, lintTextSync } from '../../src/lint/linter';
+import { applyFixes, lintText, lintTextSync } from '../../src/lint/linter';
 import { bodyStatements } from '../../src/sql/bodies';
 import { clearParseCache, parseScriptSync, positionInScript } from '../../src/sql/parse';
 import { loadParser, type Parser } from '../../src/sql/parser';
@@ -132,6 +132,8 @@ describe('statements inside bodies are linted at their place', () => {
     ]);
     const [line, column] = at(text, 'varchar');
     assert.deepEqual([findings[0]!.endLine, findings[0]!.endColumn], [line, column + 'varchar'.length]);
+    // The fix (no quote in its text) lands in place inside the quoted body.
+    assert.match(applyFixes(text, findings), /PERFORM ''it''''s é''; CREATE TEMP TABLE scratch \(s text, t timestamp\);/);
   });
 
   it('EXECUTE of a constant string is linted; its doubled quotes are mapped; a built string is not', async () => {
