@@ -133,7 +133,7 @@ describe('statements inside bodies are linted at their place', () => {
     const [line, column] = at(text, 'varchar');
     assert.deepEqual([findings[0]!.endLine, findings[0]!.endColumn], [line, column + 'varchar'.length]);
     // The fix (no quote in its text) lands in place inside the quoted body.
-    assert.match(applyFixes(text, findings), /PERFORM ''it''''s é''; CREATE TEMP TABLE scratch \(s text, t timestamp\);/);
+    assert.match(applyFixes(text, findings), /PERFORM ''it''''s é''; CREATE TEMP TABLE scratch \(s text, t timestamptz\);/);
   });
 
   it('EXECUTE of a constant string is linted; its doubled quotes are mapped; a built string is not', async () => {
