@@ -53,5 +53,3 @@ export function sectionStatements(parser: Parser, statements: ParsedStatement[])
 export function statementsFor(rule: Rule, section: SectionStatements): ParsedStatement[] {
   return rule.bodies === 'all' ? section.all : section.migration;
 }
-
-export type { EmbeddedStatement };
