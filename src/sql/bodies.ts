@@ -129,23 +129,23 @@ function findQuery(q: BodyQuery, body: string, from: number): ((i: number) => nu
   }
   const at = body.indexOf(q.query, from);
   if (at !== -1) return (i) => at + i;
-  return splitMatch(q.query, body, from);
+  return blankedMatch(q.query, body, from);
 }
 
 /**
- * A query written in two verbatim pieces: SELECT ... INTO target ... is read without its INTO clause. The query
- * matches the body up to where INTO stood; the rest is found after it.
+ * SELECT ... INTO target ...: PL/pgSQL reads the query with the INTO clause blanked out (spaces of the same length),
+ * so it still lines up with the body character for character.
  */
-function splitMatch(query: string, body: string, from: number): ((i: number) => number) | null {
-  const head = query.slice(0, Math.min(query.length, 6));
-  const at = body.indexOf(head, from);
-  if (at === -1) return null;
-  let k = 0;
-  while (k < query.length && query.charCodeAt(k) === body.charCodeAt(at + k)) k++;
-  if (!/^\s*into\b/i.test(body.slice(at + k, at + k + 12))) return null;
-  const rest = body.indexOf(query.slice(k), at + k);
-  if (rest === -1) return null;
-  return (i) => (i < k ? at + i : rest + i - k);
+function blankedMatch(query: string, body: string, from: number): ((i: number) => number) | null {
+  const blank = query.indexOf('  ');
+  if (blank <= 0) return null;
+  const at = body.indexOf(query.slice(0, blank), from);
+  if (at === -1 || at + query.length > body.length) return null;
+  for (let i = blank; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c !== body.charCodeAt(at + i) && c !== 32) return null;
+  }
+  return (i) => at + i;
 }
 
 /**

@@ -62,6 +62,7 @@ export function plpgsqlSource(kind: string | null, node: AstNode | null): string
 
 /** The PL/pgSQL view of a statement: null unless it is a PL/pgSQL function or DO block with a body. */
 export function plpgsqlInfo(parser: Parser, text: string, kind: string | null, node: AstNode | null): PlpgsqlInfo | null {
+  if (kind !== 'CreateFunctionStmt' && kind !== 'DoStmt') return null;
   const cached = cache.get(text);
   if (cached !== undefined) return cached;
   const source = plpgsqlSource(kind, node);
