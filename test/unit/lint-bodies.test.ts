@@ -191,7 +191,7 @@ describe('statements inside bodies are linted at their place', () => {
   });
 
   it('bodyStatements: the statements of a body, positioned in the script; cached statements are not re-numbered', () => {
-    const script = "SELECT 1;\nDO $$ DECLARE r record; BEGIN\n  UPDATE t SET a = 1;\n  PERFORM f('x');\n  FOR r IN SELECT * FROM u LOOP NULL; END LOOP;\n  EXECUTE 'DELETE FROM v';\nEND $$;\n";
+    const script = "SELECT 1;\nDO $$ DECLARE r record; n int; BEGIN\n  UPDATE t SET a = 1;\n  PERFORM f('x');\n  FOR r IN SELECT * FROM u LOOP NULL; END LOOP;\n  EXECUTE 'DELETE FROM v';\n  SELECT count(*) INTO n FROM w;\nEND $$;\n";
     clearParseCache();
     const statements = parseScriptSync(parser, script);
     const embedded = bodyStatements(parser, statements[1]!);
@@ -200,10 +200,15 @@ describe('statements inside bodies are linted at their place', () => {
       ['SelectStmt', 4, 3, "PERFORM f('x')", 'migration'],
       ['SelectStmt', 5, 12, 'SELECT * FROM u', 'migration'],
       ['DeleteStmt', 6, 12, 'DELETE FROM v', 'migration'],
+      ['SelectStmt', 7, 3, 'SELECT count(*) INTO n FROM w', 'migration'],
     ]);
     // A node location maps to the file: the relation of the DELETE.
     const del = embedded[3]!;
     assert.deepEqual(positionInScript(del, del.toOffset(del.node!['relation'].location)), { line: 6, column: 24 });
+    // PL/pgSQL reads SELECT ... INTO without its INTO clause; the FROM item still maps to its place.
+    const into = embedded[4]!;
+    const from = into.node!['fromClause'][0]['RangeVar'];
+    assert.deepEqual(positionInScript(into, into.toOffset(from.location)), { line: 7, column: 31 });
     lintTextSync(parser, script, 'script.sql');
     assert.deepEqual(statements.map((s) => s.index), [0, 1]);
   });
