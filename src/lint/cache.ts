@@ -3,8 +3,8 @@
  * everything they depend on, so an unchanged file is not parsed again (and a run where nothing changed does not even
  * load the WASM parser). The key covers the file's text and displayed name, how it is read (migration or plain
  * script), the lint options (target version, severities, rule selection), the rule set (ids, default severities,
- * sections) and the tool: its version, the libpg-query version and the size and time of the linter's own code (so a
- * rebuild or an upgrade starts afresh). Stored as one JSON file, .migrations/lint-cache.json under the project root;
+ * sections, bodies) and the tool: its version, the libpg-query version and the size and time of the linter's own code
+ * (so a rebuild or an upgrade starts afresh). Stored as one JSON file, .migrations/lint-cache.json under the project root;
  * a cache that cannot be read or written is ignored (linting never fails because of it). `--no-cache` bypasses it.
  */
 import { createHash } from 'node:crypto';
@@ -59,7 +59,7 @@ export function toolIdentity(): Record<string, string> {
 
 /** What the findings of every file depend on besides the file itself. */
 export function toolFingerprint(options: LintOptions, tool: Record<string, string> = toolIdentity()): string {
-  const rules = (options.rules ?? ALL_RULES).map((r) => [r.id, r.defaultSeverity, r.sections ?? null]);
+  const rules = (options.rules ?? ALL_RULES).map((r) => [r.id, r.defaultSeverity, r.sections ?? null, r.bodies ?? 'migration']);
   const severities = Object.entries(options.severities ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify({
     format: FORMAT,

@@ -4,6 +4,7 @@ import { parseMigrationFile, type MigrationFile } from '../core/migration-file';
 import { loadParser, type Parser } from '../sql/parser';
 import { parseScriptSync, positionInScript, type AstNode, type ParsedStatement } from '../sql/parse';
 import { lineAt, scanTokens } from '../sql/split';
+import { sectionStatements, statementsFor, type SectionStatements } from './bodies';
 import { ALL_RULES } from './rules';
 import type { HistoryView } from './history';
 import type { SchemaLookup } from './schema';
@@ -126,6 +127,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
   for (const section of sections) {
     const sectionLines = hasIgnores ? section.text.split('\n') : [];
     const ignoresByStatement = hasIgnores ? section.statements.map((s) => statementIgnores(sectionLines, s)) : [];
+    const withBodies = sectionStatements(parser, section.statements);
     for (const rule of rules) {
       const severity = severityOf(rule);
       if (severity === 'off') continue;
@@ -134,7 +136,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
       const ctx: RuleContext = {
         file,
         section: section.name,
-        statements: section.statements,
+        statements: statementsFor(rule, withBodies),
         migration,
         up: upSection?.statements ?? null,
         down: downSection?.statements ?? otherDown,
@@ -144,9 +146,11 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
         history,
         settings: options.settings ?? {},
         report: (r: RuleReport) => {
-          if (ignoresByStatement[r.statement.index]?.has(rule.id)) return;
-          const finding = toFinding(rule, severity, r, section, file, migration ? { text, upLine: migration.upLine } : null);
-          if (hasIgnores && innerIgnores(parser, r.statement).get(finding.line - section.baseLine + 1)?.has(rule.id)) return;
+          if (ignoresByStatement[withBodies.topLevel(r.statement).index]?.has(rule.id)) return;
+          const embedded = bodyFinding(withBodies, r, rule, hasIgnores ? sectionLines : null);
+          if (!embedded) return;
+          const finding = toFinding(rule, severity, embedded, section, file, migration ? { text, upLine: migration.upLine } : null);
+          if (hasIgnores && innerIgnores(parser, embedded.statement).get(finding.line - section.baseLine + 1)?.has(rule.id)) return;
           findings.push(finding);
         },
       };
@@ -261,6 +265,19 @@ function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Secti
     finding.fix = { title: r.fix.title, edits };
   }
   return finding;
+}
+
+/**
+ * A report as it becomes a finding: one on a statement inside a body is silenced by -- lint-ignore above that
+ * statement too (in the body). It keeps its fix only from a rule about the statement itself (bodies: 'all'; a fix
+ * such as adding CONCURRENTLY cannot run inside a body) and when the new text holds no quote, "$" or backslash,
+ * which the body's own quoting would need escaped.
+ */
+function bodyFinding(withBodies: SectionStatements, r: RuleReport, rule: Rule, sectionLines: string[] | null): RuleReport | null {
+  if (!withBodies.isEmbedded(r.statement)) return r;
+  if (sectionLines && statementIgnores(sectionLines, r.statement).has(rule.id)) return null;
+  const fixable = rule.bodies === 'all' && r.fix?.edits.every((e) => !/['$\\]/.test(e.text));
+  return r.fix && !fixable ? { ...r, fix: undefined } : r;
 }
 
 function parseIgnoreList(line: string): { ids: string[]; fileWide: boolean } | null {

@@ -11,13 +11,19 @@ export function rulesMarkdown(rules: Rule[]): string {
     '(change it under `"lint": { "rules": { "<id>": "error" | "warning" | "info" | "off" } }` in the config), and can be',
     'silenced for one statement with a `-- lint-ignore <id>` line above it, or for a whole file with `-- lint-ignore-file <id>`.',
     '',
+    'The SQL inside PL/pgSQL bodies is checked too, at its place in the file: static statements, `PERFORM`, `RETURN QUERY`,',
+    '`FOR ... IN` and `OPEN ... FOR` queries, and `EXECUTE` of a constant string. A `DO` block runs while the migration runs, so',
+    'every rule checks its statements; a function or procedure body runs when it is called, so only the rules marked',
+    '"also function bodies" below check it (the others are about locks and transactions while the migration runs). A',
+    '`-- lint-ignore` above the `DO` or `CREATE FUNCTION` statement also covers its body.',
+    '',
     '| Rule | Severity | Looks for |',
     '|---|---|---|',
     ...rules.map((r) => `| [${r.id}](#${r.id}) | ${r.defaultSeverity} | ${r.description.replace(/\|/g, '\\|')} |`),
     '',
   ];
   for (const r of rules) {
-    lines.push(`## ${r.id}`, '', `**Default severity:** ${r.defaultSeverity}${r.sections ? ` · **checks:** ${r.sections.join(', ')} sections` : ''}`, '',
+    lines.push(`## ${r.id}`, '', `**Default severity:** ${r.defaultSeverity}${r.sections ? ` · **checks:** ${r.sections.join(', ')} sections` : ''}${r.bodies === 'all' ? ' · also function bodies' : ''}`, '',
       `**Looks for:** ${r.description}`, '', r.rationale, '', `**Instead:** ${r.help}`, '');
   }
   lines.push('## invalid-migration-file', '', '**Default severity:** error', '',

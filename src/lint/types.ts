@@ -81,6 +81,14 @@ export interface Rule {
   help: string;
   /** 'up' rules run on up sections and scripts, 'down' on down sections; default: every section. */
   sections?: ('up' | 'down' | 'script')[];
+  /**
+   * Which statements inside PL/pgSQL bodies the rule sees (besides the statements of the section). Those of DO
+   * blocks run while the migration runs, so every rule sees them as it sees any statement (the default,
+   * 'migration'). Function and procedure bodies run when called, later, outside the migration's transaction and
+   * timeouts: only rules about the statement itself, not about migration-time locks or transactions, say 'all' to
+   * see them too.
+   */
+  bodies?: 'migration' | 'all';
   check(ctx: RuleContext): void;
 }
 

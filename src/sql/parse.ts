@@ -6,7 +6,8 @@
  */
 import { indexNodeTypes, rememberNodeTypes } from './ast';
 import type { Parser } from './parser';
-import { byteToCharMapper, lineAt, splitStatementsSync, type SqlStatement } from './split';
+import { clearPlpgsqlCache, plpgsqlInfo } from './plpgsql';
+import { byteToCharMapper, lineAt, recoveryCut, splitStatementsSync, type SqlStatement } from './split';
 
 /** A parse-tree node as libpg-query returns it: `{ CreateStmt: { ... } }`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +52,7 @@ export function parseCacheStats(): { hits: number; misses: number; size: number 
 
 export function clearParseCache(): void {
   cache.clear();
+  clearPlpgsqlCache();
   recentScripts.length = 0;
   scriptMemo.clear();
   scriptMemoChars = 0;
@@ -90,82 +92,9 @@ function parseOne(parser: Parser, text: string): CachedParse {
   return result;
 }
 
-function defElemString(options: AstNode[] | undefined, name: string): string | null {
-  for (const o of options ?? []) {
-    const d = o['DefElem'] as AstNode | undefined;
-    if (d?.['defname'] === name) {
-      const arg = d['arg'] as AstNode | undefined;
-      if (arg?.['String']) return String(arg['String'].sval);
-      if (arg?.['List']) return (arg['List'].items as AstNode[]).map((i) => String(i['String']?.sval ?? '')).join('');
-    }
-  }
-  return null;
-}
-
-/**
- * PL/pgSQL bodies are strings to the SQL parser; parse them with the PL/pgSQL
- * parser too. That parser reports no position, so the error is placed at the
- * token it names ("at or near X") inside the body, or at the body's end.
- */
+/** The PL/pgSQL error of a function or DO body (bodies are strings to the SQL parser). */
 function checkPlpgsql(parser: Parser, text: string, kind: string, node: AstNode): SqlSyntaxError | null {
-  let language: string | null = null;
-  if (kind === 'CreateFunctionStmt') {
-    language = defElemString(node['options'], 'language');
-    if (!language || language.toLowerCase() !== 'plpgsql') return null;
-    if (!defElemString(node['options'], 'as')) return null;
-  } else if (kind === 'DoStmt') {
-    language = defElemString(node['args'], 'language') ?? 'plpgsql';
-    if (language.toLowerCase() !== 'plpgsql') return null;
-  } else {
-    return null;
-  }
-  try {
-    parser.parsePlPgSQLSync(text);
-    return null;
-  } catch (err) {
-    const message = String((err as Error).message ?? err);
-    const body = findBody(parser, text);
-    let offset = body ? body.end : text.length;
-    const near = /at or near "((?:[^"]|"")*)"/.exec(message);
-    if (body && near) {
-      const token = near[1]!.replace(/""/g, '"');
-      const inBody = text.slice(body.start, body.end);
-      const idx = findToken(inBody, token);
-      if (idx !== -1) offset = body.start + idx;
-    }
-    return { message: `PL/pgSQL: ${message}`, offset, source: 'plpgsql' };
-  }
-}
-
-/** The dollar- or single-quoted string that holds the function body (the longest string constant). */
-function findBody(parser: Parser, text: string): { start: number; end: number } | null {
-  try {
-    const toChar = byteToCharMapper(text);
-    let best: { start: number; end: number } | null = null;
-    for (const t of parser.scanSync(text).tokens as { start: number; end: number; tokenName: string }[]) {
-      if (t.tokenName !== 'SCONST') continue;
-      const range = { start: toChar(t.start), end: toChar(t.end) };
-      if (!best || range.end - range.start > best.end - best.start) best = range;
-    }
-    return best;
-  } catch {
-    return null;
-  }
-}
-
-function findToken(haystack: string, token: string): number {
-  const lowerHay = haystack.toLowerCase();
-  const lowerTok = token.toLowerCase();
-  let from = 0;
-  for (;;) {
-    const idx = lowerHay.indexOf(lowerTok, from);
-    if (idx === -1) return -1;
-    const before = idx === 0 ? ' ' : lowerHay[idx - 1]!;
-    const after = lowerHay[idx + lowerTok.length] ?? ' ';
-    const word = /\w/;
-    if (!(word.test(lowerTok[0]!) && word.test(before)) && !(word.test(lowerTok[lowerTok.length - 1]!) && word.test(after))) return idx;
-    from = idx + 1;
-  }
+  return plpgsqlInfo(parser, text, kind, node)?.error ?? null;
 }
 
 /**
@@ -245,19 +174,42 @@ function parseScriptUncached(parser: Parser, sql: string): ParsedStatement[] {
 
 /**
  * Some statement does not parse: split with the scanner and parse each on its own (cached by text),
- * so the error is placed exactly and the other statements are still checked.
+ * so the error is placed exactly and the other statements are still checked. A statement that does not parse and
+ * runs on past a ";" (an unclosed parenthesis carries the following statements into it) is cut after the first ";"
+ * at or after its error, and the text after the cut is split again: the broken statement costs only itself.
  */
 function parseByStatement(parser: Parser, sql: string): ParsedStatement[] {
-  return splitStatementsSync(parser, sql).map((s, index) => {
-    const p = parseOne(parser, s.text);
-    return { ...s, index, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset };
-  });
+  const out: ParsedStatement[] = [];
+  let from = 0;
+  while (from < sql.length) {
+    const part = from === 0 ? sql : sql.slice(from);
+    const linesBefore = from === 0 ? 0 : countNewlines(sql, 0, from);
+    let next = sql.length;
+    for (const s of splitStatementsSync(parser, part)) {
+      let p = parseOne(parser, s.text);
+      let piece = s;
+      const cut = p.kind === null && p.error ? recoveryCut(parser, s.text, p.error.offset) : null;
+      if (cut !== null) {
+        piece = { ...s, text: s.text.slice(0, cut), end: s.start + cut };
+        p = parseOne(parser, piece.text);
+        next = from + piece.end;
+      }
+      const start = from + piece.start;
+      out.push({
+        text: piece.text, start, end: from + piece.end, line: linesBefore + piece.line, column: start - sql.lastIndexOf('\n', start - 1),
+        index: out.length, kind: p.kind, node: p.node, error: p.error, toOffset: p.toOffset,
+      });
+      if (cut !== null) break;
+    }
+    from = next;
+  }
+  return out;
 }
 
 /**
  * An edited run of statements that does not parse, statement by statement; null unless the scanner reads it to the
- * end and its last statement is closed by its final ";" (not inside an open parenthesis or BEGIN ATOMIC), so that
- * the text after it is split as before.
+ * end and its last statement is closed by its final ";" (not inside BEGIN ATOMIC, nor carried on by a parenthesis
+ * that the recovery does not cut), so that the text after it is split as before.
  */
 function parseRegionByStatement(parser: Parser, region: string): ParsedStatement[] | null {
   try {
@@ -266,8 +218,14 @@ function parseRegionByStatement(parser: Parser, region: string): ParsedStatement
     return null; // an unterminated string or comment runs on into the following text
   }
   const statements = parseByStatement(parser, region);
+  // Split with a statement after it, the region must end where it ended on its own.
   const probe = splitStatementsSync(parser, `${region}\nSELECT 1;`);
-  return probe.length === statements.length + 1 && probe[probe.length - 1]!.text === 'SELECT 1;' ? statements : null;
+  if (probe.length === statements.length + 1 && probe[probe.length - 1]!.text === 'SELECT 1;'
+    && statements.every((s, i) => s.end === probe[i]!.end)) return statements;
+  // A statement cut by the recovery (an unclosed parenthesis): parsed with the statement after it, the same way.
+  const recovered = parseByStatement(parser, `${region}\nSELECT 1;`);
+  const after = recovered[recovered.length - 1];
+  return after && after.text === 'SELECT 1;' && after.start === region.length + 1 ? recovered.slice(0, -1) : null;
 }
 
 // ---------- incremental parse: an edit re-parses only the statements it touches ----------

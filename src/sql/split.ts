@@ -84,6 +84,32 @@ export function splitStatementsSync(parser: Parser, sql: string): SqlStatement[]
   return out;
 }
 
+/**
+ * Where to cut a statement that does not parse, so that a broken statement costs only itself: just after the first
+ * ";" at or after the parser's error (a JS offset) that is outside any BEGIN ATOMIC body, whatever the parenthesis
+ * depth. An unclosed "(" otherwise carries every later statement into this one. Null when there is no such ";" before
+ * the statement's last token (nothing to recover) or the text does not scan.
+ */
+export function recoveryCut(parser: Parser, text: string, errorOffset: number): number | null {
+  const tokens = scanTokens(parser, text);
+  if (!tokens) return null;
+  let atomic = 0;
+  let prevUpper = '';
+  let last = tokens.length - 1;
+  while (last >= 0 && COMMENT_TOKENS.has(tokens[last]!.tokenName)) last--;
+  for (let i = 0; i < last; i++) {
+    const tok = tokens[i]!;
+    if (COMMENT_TOKENS.has(tok.tokenName)) continue;
+    const upper = tok.text.toUpperCase();
+    if (upper === 'ATOMIC' && prevUpper === 'BEGIN') atomic++;
+    else if (atomic > 0 && upper === 'CASE') atomic++;
+    else if (atomic > 0 && upper === 'END') atomic--;
+    else if (tok.text === ';' && atomic === 0 && tok.end > errorOffset) return tok.end;
+    prevUpper = upper;
+  }
+  return null;
+}
+
 /** A scanner token with JS string offsets. */
 export interface ScannedToken {
   start: number;

@@ -17,6 +17,12 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
  */
 describe('lint findings snapshot (issue 13: same results after the speed work)', () => {
   const expected = JSON.parse(gunzipSync(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'lint-snapshot', 'findings.json.gz'))).toString('utf8')) as Record<string, Finding[]>;
+  // Issue 16 lints the statements inside DO blocks: the corpus's DO blocks that create an enum type add these findings
+  // (the down sections do not drop the type), and nothing else changes.
+  const added = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'lint-snapshot', 'body-statements.json'), 'utf8')) as Record<string, Finding[]>;
+  for (const [key, findings] of Object.entries(added)) {
+    expected[key] = [...expected[key]!, ...findings].sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  }
 
   async function actual(): Promise<Record<string, Finding[]>> {
     const out: Record<string, Finding[]> = {};

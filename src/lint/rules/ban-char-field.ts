@@ -14,6 +14,7 @@ export const banCharField: Rule = {
     'through the application. A text column, with a CHECK constraint if the length matters, stores exactly what was written.',
   help: 'use text, with CHECK (char_length(column) = n) if the length matters',
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     for (const col of typedColumns(ctx.statements)) {
       // char(n), character(n), character and bpchar all parse to bpchar; "char" (quoted) is the one-byte type "char".

@@ -10,6 +10,7 @@ export const banDropDatabase: Rule = {
     'it back. A migration or script that runs against the wrong connection, or in production instead of a test ' +
     'environment, destroys everything. Creating and dropping databases is an administrative task, not part of a schema change.',
   help: 'drop databases by hand (or in test tooling), never from a migration',
+  bodies: 'all',
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (stmt.kind !== 'DropdbStmt' || !stmt.node) continue;

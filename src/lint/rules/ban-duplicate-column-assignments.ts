@@ -35,6 +35,7 @@ export const banDuplicateColumnAssignments: Rule = {
     'migration fails there. It is usually a copy-paste slip in which one of the two values was meant for another column. ' +
     'Setting different elements or fields of one column (a[1] = 1, a[2] = 2) is allowed and not reported.',
   help: 'keep one assignment per column; check whether the second one was meant for a different column',
+  bodies: 'all',
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (!stmt.node) continue;

@@ -13,6 +13,7 @@ export const banTruncateCascade: Rule = {
     'other people long after the migration was written. TRUNCATE also takes an ACCESS EXCLUSIVE lock on each of those ' +
     'tables, blocking all reads and writes on them.',
   help: 'name every table to empty in the TRUNCATE statement (without CASCADE it fails if one is missing), or DELETE the rows you mean',
+  bodies: 'all',
   check(ctx) {
     for (const stmt of ctx.statements) {
       const node = stmt.node;

@@ -137,6 +137,7 @@ export const identifierTooLong: Rule = {
     'first 63 bytes collide ("already exists"). Bytes, not characters, count: an accented letter takes two, many other ' +
     'characters three. Enum labels over 63 bytes are not cut but rejected with an error.',
   help: 'shorten the name to 63 bytes or less (abbreviate words, e.g. idx_ for index names)',
+  bodies: 'all',
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (!stmt.node) continue;

@@ -15,6 +15,7 @@ export const preferBigintOverInt: Rule = {
     'because of alignment padding) and goes up to 9.2 quintillion.',
   help: 'use bigint',
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     for (const col of typedColumns(ctx.statements)) {
       if (!isBuiltin(col.type, 'int4')) continue;

@@ -14,6 +14,7 @@ export const preferBigintOverSmallint: Rule = {
     'indexes) while reads and writes are blocked. The space smallint saves is usually lost to alignment padding anyway.',
   help: 'use bigint',
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     for (const col of typedColumns(ctx.statements)) {
       if (!isBuiltin(col.type, 'int2')) continue;

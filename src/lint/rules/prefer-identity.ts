@@ -19,6 +19,7 @@ export const preferIdentity: Rule = {
     'ALWAYS rejects hand-written ids unless the INSERT says OVERRIDING SYSTEM VALUE.',
   help: 'use bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT if code must insert explicit ids)',
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     if (ctx.postgresVersion < 10) return; // identity columns arrived in PostgreSQL 10
     for (const col of typedColumns(ctx.statements)) {

@@ -14,6 +14,7 @@ export const preferTextField: Rule = {
     'be replaced without a rewrite (add the new one NOT VALID, validate it, drop the old one).',
   help: 'use text, with CHECK (char_length(column) <= n) if the limit matters',
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (!stmt.node || (stmt.kind !== 'CreateStmt' && stmt.kind !== 'AlterTableStmt')) continue;

@@ -14,6 +14,7 @@ export const preferTimestamptz: Rule = {
     'with time zone) stores an absolute moment (kept in UTC, shown in the session time zone) and takes the same 8 bytes.',
   help: 'use timestamptz (timestamp with time zone)',
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     for (const col of typedColumns(ctx.statements)) {
       if (!isBuiltin(col.type, 'timestamp')) continue;

@@ -17,6 +17,7 @@ export const requireEnumValueOrdering: Rule = {
     'moving a value later is not possible without recreating the type.',
   help: "say where the value goes: ADD VALUE 'new' AFTER 'existing' (or BEFORE 'existing')",
   sections: ['up', 'script'],
+  bodies: 'all',
   check(ctx) {
     // Enum values known from CREATE TYPE ... AS ENUM earlier in the section, in sort order.
     const known = new Map<string, string[]>();

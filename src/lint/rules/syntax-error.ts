@@ -10,6 +10,7 @@ export const syntaxError: Rule = {
     'If it does not parse here, the server will reject it too and the migration will fail at that point; ' +
     'every other statement in the file is still checked.',
   help: 'correct the SQL near the marked position',
+  bodies: 'all',
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (!stmt.error) continue;
