@@ -124,6 +124,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
 
   const schema = migration ? options.schemaAt?.(file) : null;
   const history = migration ? options.historyAt?.(file) ?? null : null;
+  const header = migration ? migrationHeader(text, migration.upLine) : null;
   for (const section of sections) {
     const sectionLines = hasIgnores ? section.text.split('\n') : [];
     const ignoresByStatement = hasIgnores ? section.statements.map((s) => statementIgnores(sectionLines, s)) : [];
@@ -149,7 +150,7 @@ export function lintTextSync(parser: Parser, text: string, file: string, options
           if (ignoresByStatement[withBodies.topLevel(r.statement).index]?.has(rule.id)) return;
           const embedded = bodyFinding(withBodies, r, rule, hasIgnores ? sectionLines : null);
           if (!embedded) return;
-          const finding = toFinding(rule, severity, embedded, section, file, migration ? { text, upLine: migration.upLine } : null);
+          const finding = toFinding(rule, severity, embedded, section, file, header);
           if (hasIgnores && innerIgnores(parser, embedded.statement).get(finding.line - section.baseLine + 1)?.has(rule.id)) return;
           findings.push(finding);
         },
@@ -222,21 +223,54 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46;
 }
 
-/** The edit that puts a header directive line ("-- transaction: none") in a migration's header. */
-function headerEdit(header: string, file: { text: string; upLine: number }): TextEdit {
-  const directive = /^--\s*([a-z-]+)\s*:/i.exec(header)?.[1]?.toLowerCase();
-  const lines = file.text.split('\n');
-  const markerLine = file.upLine - 1; // 1-based line of "-- Up migration"
-  for (let n = 1; n < markerLine; n++) {
-    const line = lines[n - 1]!.replace(/\r$/, '');
-    const m = /^\s*--\s*([a-z-]+)\s*:/i.exec(line);
-    if (directive && m && m[1]!.toLowerCase() === directive) return { line: n, column: 1, endLine: n, endColumn: line.length + 1, text: header };
+/** A migration's header lines (above "-- Up migration"), split once per lint and only when a fix needs them. */
+interface MigrationHeader {
+  /** 1-based line of "-- Up migration". */
+  markerLine: number;
+  /** The header's directive lines: 1-based line, directive name (lower case), length. */
+  directives(): { line: number; name: string; length: number }[];
+}
+
+function migrationHeader(text: string, upLine: number): MigrationHeader {
+  let found: { line: number; name: string; length: number }[] | null = null;
+  const markerLine = upLine - 1;
+  return {
+    markerLine,
+    directives() {
+      if (found) return found;
+      found = [];
+      const lines = text.slice(0, nthLineStart(text, markerLine - 1)).split('\n');
+      for (let n = 1; n < markerLine && n <= lines.length; n++) {
+        const line = lines[n - 1]!.replace(/\r$/, '');
+        const m = /^\s*--\s*([a-z-]+)\s*:/i.exec(line);
+        if (m) found.push({ line: n, name: m[1]!.toLowerCase(), length: line.length });
+      }
+      return found;
+    },
+  };
+}
+
+/** Offset where 0-based line `n` starts (the text's length when it has fewer lines). */
+function nthLineStart(text: string, n: number): number {
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const nl = text.indexOf('\n', at);
+    if (nl === -1) return text.length;
+    at = nl + 1;
   }
-  return { line: markerLine, column: 1, endLine: markerLine, endColumn: 1, text: `${header}\n` };
+  return at;
+}
+
+/** The edit that puts a header directive line ("-- transaction: none") in a migration's header. */
+function headerEdit(directiveLine: string, header: MigrationHeader): TextEdit {
+  const directive = /^--\s*([a-z-]+)\s*:/i.exec(directiveLine)?.[1]?.toLowerCase();
+  const existing = directive ? header.directives().find((d) => d.name === directive) : undefined;
+  if (existing) return { line: existing.line, column: 1, endLine: existing.line, endColumn: existing.length + 1, text: directiveLine };
+  return { line: header.markerLine, column: 1, endLine: header.markerLine, endColumn: 1, text: `${directiveLine}\n` };
 }
 
 function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Section, file: string,
-  migration: { text: string; upLine: number } | null): Finding {
+  header: MigrationHeader | null): Finding {
   const stmt = r.statement;
   let offset = 0;
   let end: number;
@@ -261,7 +295,7 @@ function toFinding(rule: Rule, severity: Severity, r: RuleReport, section: Secti
       const t = toFilePos(section, e.statement, e.end);
       return { line: s.line, column: s.column, endLine: t.line, endColumn: t.column, text: e.text };
     });
-    if (r.fix.header && migration) edits.unshift(headerEdit(r.fix.header, migration));
+    if (r.fix.header && header) edits.unshift(headerEdit(r.fix.header, header));
     finding.fix = { title: r.fix.title, edits };
   }
   return finding;

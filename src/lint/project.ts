@@ -111,21 +111,27 @@ export function inMigrationsDir(file: string, migrationsDir: string, format?: Mi
   return false;
 }
 
-/**
- * Lints files and directories (recursively, *.sql); with no paths, the project's migrations directory.
- * A file directly in the migrations directory is read exactly as --up reads it (strict UTF-8, NNN_name.sql, the
- * "-- Up migration" marker, a version no other file there uses): what --up would refuse is an invalid-migration-file
- * error carrying --up's message and hint. Other files are migrations when they have an up marker, else plain scripts.
- */
+type Migrations = ReturnType<typeof readProjectMigrations>['migrations'];
+
+/** The project's migrations as --up reads them, or null when they cannot be read (each file's error is its finding). */
+function readMigrationsOrNull(config: Config): Migrations | null {
+  try {
+    return readProjectMigrations(config).migrations;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The schema before each migration when the shadow's cache already knows the project's history (after --drift,
  * --schema-dump or the editor): lint never starts the embedded database itself. Null otherwise.
  */
-async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file: string) => SchemaLookup | null) | null> {
+async function cachedSchemaLookups(config: Config, cwd: string, migrations: () => Migrations | null): Promise<((file: string) => SchemaLookup | null) | null> {
   try {
     const shadow = new ShadowService(config);
     if (!shadow.hasCache) return null; // nothing was ever replayed: no need to read the migrations for it
-    const schema = shadow.cached(readProjectMigrations(config).migrations);
+    const read = migrations();
+    const schema = read && shadow.cached(read);
     return schema ? schemaLookupsByFile(await loadParser(), schema, cwd) : null;
   } catch {
     return null; // a migration that cannot be read is reported by the lint itself
@@ -138,13 +144,10 @@ async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file:
  * cannot be read (each file's own error is its finding).
  */
 export async function projectHistory(config: Config, cache: LintCache | null = null,
-  textOf: (file: string) => string | undefined = () => undefined): Promise<ProjectHistory | null> {
-  let migrations;
-  try {
-    migrations = readProjectMigrations(config).migrations;
-  } catch {
-    return null;
-  }
+  textOf: (file: string) => string | undefined = () => undefined,
+  read: () => Migrations | null = () => readMigrationsOrNull(config)): Promise<ProjectHistory | null> {
+  const migrations = read();
+  if (!migrations) return null;
   let parser: Parser | null = null;
   const files: { file: string; facts: Fact[] }[] = [];
   for (const m of migrations) {
@@ -161,6 +164,12 @@ export async function projectHistory(config: Config, cache: LintCache | null = n
   return new ProjectHistory(files);
 }
 
+/**
+ * Lints files and directories (recursively, *.sql); with no paths, the project's migrations directory.
+ * A file directly in the migrations directory is read exactly as --up reads it (strict UTF-8, NNN_name.sql, the
+ * "-- Up migration" marker, a version no other file there uses): what --up would refuse is an invalid-migration-file
+ * error carrying --up's message and hint. Other files are migrations when they have an up marker, else plain scripts.
+ */
 export async function lintPaths(paths: string[], config: Config, cwd: string, options: LintOptions = lintOptionsFromConfig(config),
   run: { cache?: boolean } = {}): Promise<LintRun> {
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [config.migrationsDir];
@@ -175,10 +184,13 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   }
   const sources = new Map<string, string>();
   const findings: Finding[] = [];
-  options = { ...options, schemaAt: options.schemaAt ?? (await cachedSchemaLookups(config, cwd)) ?? undefined };
+  // The shadow's lookups and the history both need the migrations: read the directory once.
+  let migrations: Migrations | null | undefined;
+  const readOnce = () => (migrations === undefined ? (migrations = readMigrationsOrNull(config)) : migrations);
+  options = { ...options, schemaAt: options.schemaAt ?? (await cachedSchemaLookups(config, cwd, readOnce)) ?? undefined };
   const cache = run.cache ? LintCache.open(config.root, options) : null;
   if (!options.historyAt && files.some((f) => inMigrationsDir(f.path, config.migrationsDir, options.format))) {
-    const history = await projectHistory(config, cache);
+    const history = await projectHistory(config, cache, undefined, readOnce);
     if (history) options = { ...options, historyAt: (file) => history.viewOf(path.resolve(cwd, file)) };
   }
   // Unchanged files come from the cache: the parser is loaded only when some file has to be parsed.

@@ -1,4 +1,4 @@
-import { columnsAdded, displayName, droppedObjects, foreignKeys, indexDefinitions, sameName, type IndexDefinition, type QualifiedName } from '../../sql/objects';
+import { columnRemoved, columnsAdded, displayName, droppedObjects, indexRemoved, foreignKeys, indexDefinitions, sameName, type IndexDefinition, type QualifiedName } from '../../sql/objects';
 import { stringList } from '../../sql/ast';
 import type { AstNode } from '../../sql/parse';
 import type { HistoryView } from '../history';
@@ -61,19 +61,18 @@ export const foreignKeyWithoutIndex: Rule = {
 function droppedCoveringIndexes(ctx: RuleContext, history: HistoryView,
   coveredLater: (table: QualifiedName, columns: string[]) => boolean): void {
   const drops = ctx.statements.flatMap((s) => droppedObjects(s.kind, s.node).map((d) => ({ stmt: s, d })));
-  const droppedHere = (kind: string, name: string, table: QualifiedName) => drops.some(({ d }) =>
-    (d.kind === kind && d.name === name && (!d.table || sameName(d.table, table))) || (d.kind === 'table' && sameName(d, table))
-    || (d.kind === 'column' && d.table && sameName(d.table, table) && d.name === name));
+  const dropped = drops.map(({ d }) => d);
   const fksHere = ctx.statements.flatMap((s) => foreignKeys(s.kind, s.node));
   for (const { stmt, d } of drops) {
     if (d.kind !== 'index' && d.kind !== 'constraint') continue;
     const ix = d.kind === 'index' ? history.indexNamedBefore(d) : history.indexesBefore(d.table!).find((x) => x.name === d.name && x.kind !== 'index' && x.kind !== 'unique index');
     if (!ix) continue;
     const fks = [...history.foreignKeysBefore(ix.table), ...fksHere.filter((fk) => sameName(fk.table, ix.table))]
-      .filter((fk) => !(fk.name && droppedHere('constraint', fk.name, fk.table)) && !fk.columns.some((c) => droppedHere('column', c, fk.table)));
+      .filter((fk) => !(fk.name && indexRemoved({ kind: 'constraint', name: fk.name, table: fk.table }, dropped))
+        && !fk.columns.some((c) => columnRemoved(fk.table, c, dropped)));
     for (const fk of fks) {
       if (!leads(ix, fk.table, fk.columns)) continue;
-      const others = history.indexesBefore(ix.table).filter((x) => x !== ix && !(x.name && droppedHere(x.kind === 'index' || x.kind === 'unique index' ? 'index' : 'constraint', x.name, x.table)));
+      const others = history.indexesBefore(ix.table).filter((x) => x !== ix && !(x.name && indexRemoved(x, dropped)));
       if (others.some((x) => leads(x, fk.table, fk.columns)) || coveredLater(fk.table, fk.columns)) continue;
       const cols = fk.columns.join(', ');
       ctx.report({

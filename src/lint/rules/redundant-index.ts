@@ -1,4 +1,4 @@
-import { displayName, droppedObjects, indexDefinitions, removal, sameName, type DroppedObject, type IndexDefinition, type ObjectRef } from '../../sql/objects';
+import { displayName, droppedObjects, indexDefinitions, indexRemoved, sameName, type DroppedObject, type IndexDefinition } from '../../sql/objects';
 import { positionInScript, type ParsedStatement } from '../../sql/parse';
 import * as path from 'node:path';
 import type { Rule, RuleContext } from '../types';
@@ -120,11 +120,5 @@ function covers(o: IndexDefinition, r: IndexDefinition): boolean {
 
 /** An index dropped later in the same section (the usual "create the new one, drop the old one"). */
 function droppedLater(dropping: { index: number; drops: DroppedObject[] }[], index: number, def: IndexDefinition): boolean {
-  const drops = dropping.filter((d) => d.index > index).flatMap((d) => d.drops);
-  if (drops.length === 0) return false;
-  const ref: ObjectRef = def.kind === 'index' || def.kind === 'unique index'
-    ? { kind: 'index', schema: def.table.schema, name: def.name ?? '', table: def.table }
-    : { kind: 'constraint', schema: null, name: def.name ?? '', table: def.table };
-  if (ref.name === '') return removal({ kind: 'table', ...def.table }, drops) !== 'no';
-  return removal(ref, drops) !== 'no';
+  return indexRemoved(def, dropping.filter((d) => d.index > index).flatMap((d) => d.drops));
 }

@@ -1,7 +1,7 @@
 /** Following objects through a script: what a down section leaves behind. */
 import { defElem, stringList } from '../ast';
 import type { AstNode } from '../parse';
-import { type ObjectKind, type ObjectRef, type CreatedObject, type DroppedObject, type RenamedObject, qn, rv, sameName, TABLE_SCOPED, sameObject } from './names';
+import { type ObjectKind, type ObjectRef, type CreatedObject, type DroppedObject, type QualifiedName, type RenamedObject, qn, rv, sameName, TABLE_SCOPED, sameObject } from './names';
 import { indexDefinitions } from './definitions';
 import { created, createdObjects } from './created';
 import { droppedObjects, renamedObject } from './dropped';
@@ -80,6 +80,24 @@ function removalIn(ref: ObjectRef, drops: DroppedObject[], known: KnownObjects, 
     for (const o of self.deps) if (removalIn(o, drops, known, depth + 1) === 'cascade') note('cascade');
   }
   return best;
+}
+
+/**
+ * True when `drops` remove an index or key constraint (by its name, or with its table when it has none that a DROP
+ * could name): the usual "create the new one, drop the old one" of index and foreign-key rules.
+ */
+export function indexRemoved(def: { kind: string; name: string | null; table: QualifiedName }, drops: DroppedObject[]): boolean {
+  if (drops.length === 0) return false;
+  if (!def.name) return removal({ kind: 'table', ...def.table }, drops) !== 'no';
+  const ref: ObjectRef = def.kind === 'index' || def.kind === 'unique index'
+    ? { kind: 'index', schema: def.table.schema, name: def.name, table: def.table }
+    : { kind: 'constraint', schema: null, name: def.name, table: def.table };
+  return removal(ref, drops) !== 'no';
+}
+
+/** True when `drops` remove a table's column (directly, or with the table). */
+export function columnRemoved(table: QualifiedName, column: string, drops: DroppedObject[]): boolean {
+  return drops.length > 0 && removal({ kind: 'column', schema: null, name: column, table }, drops) !== 'no';
 }
 
 /** A DROP of an unnamed constraint or index can name it only by the name PostgreSQL chose; accept any drop of that kind on the table not claimed by a named object. */
