@@ -137,6 +137,8 @@ function concurrent(stmt: ParsedStatement): boolean {
 
 function referencesOldTable(stmt: ParsedStatement, before: ParsedStatement[]): boolean {
   const made = createdBy(before);
+  // A table that references itself (a tree) locks nothing else.
+  made.add(relName(stmt.node?.['relation']));
   return nodesOf(stmt.node, 'Constraint').some((c) => c['contype'] === 'CONSTR_FOREIGN' && !made.has(relName(c['pktable'])));
 }
 
@@ -168,11 +170,33 @@ function mayRunLong(stmt: ParsedStatement, before: ParsedStatement[]): boolean {
 }
 
 /** Statements that wait for a lock on an existing table that holds up its reads or writes. */
+/** ALTER TABLE subcommands that take SHARE UPDATE EXCLUSIVE (reads and writes go on), per PostgreSQL's ALTER TABLE page. */
+const SHARE_UPDATE_EXCLUSIVE = new Set(['AT_ValidateConstraint', 'AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster']);
+/** Storage parameters whose change takes SHARE UPDATE EXCLUSIVE (fillfactor, autovacuum and toast autovacuum settings, parallel_workers). */
+const SHARE_UPDATE_OPTIONS = /^(fillfactor|parallel_workers|(toast\.)?autovacuum_\w+|toast_tuple_target|vacuum_truncate|(toast\.)?vacuum_index_cleanup|log_autovacuum_min_duration|user_catalog_table)$/;
+
+/** Option names of a list of DefElem nodes (storage parameters). */
+function stringListOfDefs(list: unknown): string[] {
+  const items = Array.isArray(list) ? list : ((list as AstNode | undefined)?.['List']?.items ?? []);
+  return (items as AstNode[]).map((d) => {
+    const e = d?.['DefElem'] as AstNode | undefined;
+    return e ? (e['defnamespace'] ? `${e['defnamespace']}.${e['defname']}` : String(e['defname'])) : '';
+  });
+}
+
 function locksOldTable(stmt: ParsedStatement, before: ParsedStatement[]): boolean {
   const n = stmt.node;
   if (!n || concurrent(stmt) || targetsNewObjects(stmt, before)) return false;
   if (stmt.kind === 'AlterTableStmt') {
-    return alterCommands(n).some((c) => !['AT_ValidateConstraint', 'AT_SetStatistics'].includes(String(c['subtype'])) && !(c['subtype'] === 'AT_DetachPartition' && c['def']?.PartitionCmd?.concurrent));
+    const made = createdBy(before);
+    return alterCommands(n).some((c) => {
+      const sub = String(c['subtype']);
+      if (SHARE_UPDATE_EXCLUSIVE.has(sub)) return false;
+      if (sub === 'AT_SetRelOptions') return !stringListOfDefs(c['def']).every((o) => SHARE_UPDATE_OPTIONS.test(o));
+      // ATTACH PARTITION: SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the table attached.
+      if (sub === 'AT_AttachPartition') return !made.has(relName(c['def']?.PartitionCmd?.name));
+      return !(sub === 'AT_DetachPartition' && c['def']?.PartitionCmd?.concurrent);
+    });
   }
   if (stmt.kind === 'DropStmt') return ['OBJECT_TABLE', 'OBJECT_INDEX'].includes(String(n['removeType']));
   return ['IndexStmt', 'RenameStmt', 'CreateTrigStmt', 'TruncateStmt', 'ClusterStmt'].includes(String(stmt.kind));
@@ -253,7 +277,8 @@ function suppressed(ctx: DisagreementContext, stmt: ParsedStatement): boolean {
   const prev = ctx.before[ctx.before.length - 1];
   const gap = ctx.file.sectionText.slice(prev ? prev.end : 0, stmt.start);
   const mentions = (text: string, marker: string) => text.split('\n').some((l) => l.includes(marker) && l.includes(ctx.rule));
-  return mentions(gap, 'lint-ignore') || mentions(ctx.file.text, 'lint-ignore-file');
+  // A per-column ignore sits inside the statement, above (or beside) its column.
+  return mentions(gap, 'lint-ignore') || mentions(stmt.text, 'lint-ignore') || mentions(ctx.file.text, 'lint-ignore-file');
 }
 
 // ---------- the table ------------------------------------------------------------------------------------------------
@@ -270,8 +295,6 @@ function lockTimeoutScope(c: DisagreementContext): [ParsedStatement, ParsedState
 }
 
 export const KNOWN: Known[] = [
-  { kind: 'gap', side: 'squawk', rules: ['require-lock-timeout'], reason: 'CREATE TABLE ... REFERENCES takes a SHARE ROW EXCLUSIVE lock on the referenced (existing) table; ours does not ask for lock_timeout there',
-    match: (c) => lockTimeoutScope(c).some(([x, b]) => x.kind === 'CreateStmt' && referencesOldTable(x, b)) && lockTimeoutScope(c).every(([x, b]) => !locksOldTable(x, b)) },
   { kind: 'intended', side: 'squawk', rules: '*', reason: 'suppressed in ours by a -- lint-ignore comment (squawk has its own comment syntax)', match: suppressed },
   { kind: 'intended', side: 'squawk', rules: NEW_TABLE_RULES, reason: 'the table, column or index was created earlier in the same migration: it is empty and no other session uses it yet, so ours does not report it',
     match: (c, s) => targetsNewObjects(s, c.before) },
@@ -322,6 +345,10 @@ export const KNOWN: Known[] = [
     match: (c, s) => c.oursAt.has('adding-serial-primary-key-field') && columnDefs(s).some((col) => SERIALS.has(typeName(col))) },
   { kind: 'intended', side: 'ours', rules: ['adding-serial-primary-key-field'], reason: 'ours reports any serial column added to an existing table (filling it rewrites the table); squawk only a serial PRIMARY KEY',
     match: (_c, s) => s.kind === 'AlterTableStmt' && columnDefs(s).some((col) => SERIALS.has(typeName(col))) },
+  { kind: 'intended', side: 'ours', rules: ['adding-field-with-default'], reason: 'a serial column added to an existing table fills every row from its sequence (a volatile default): PostgreSQL rewrites the table; squawk looks only at DEFAULT clauses',
+    match: (_c, s) => s.kind === 'AlterTableStmt' && columnDefs(s).some((col) => SERIALS.has(typeName(col))) },
+  { kind: 'intended', side: 'squawk', rules: ['prefer-bigint-over-int', 'prefer-bigint-over-smallint'], reason: 'a CHECK on the column bounds its values (a rating 1..5, a percentage): the range cannot run out',
+    match: (_c, s) => columnDefs(s).some((col) => ['int4', 'int', 'int2'].includes(typeName(col)) && columnConstraints(col).some((k) => k['contype'] === 'CONSTR_CHECK')) },
   { kind: 'intended', side: 'ours', rules: ['identifier-too-long'], reason: 'enum labels are cut at 63 bytes too; squawk checks names only',
     match: (_c, s) => s.kind === 'CreateEnumStmt' || s.kind === 'AlterEnumStmt' },
   { kind: 'intended', side: 'ours', rules: ['require-lock-timeout'], reason: 'SET lock_timeout = 0 turns the timeout off; squawk counts any SET',

@@ -217,8 +217,16 @@ function compare(files: CorpusFile[], ours: Map<string, Finding[]>, theirs: Map<
   return figures;
 }
 
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 function record(fig: RuleFigures, file: CorpusFile, rule: string, line: number, side: 'ours' | 'squawk', message: string, oursInFile: Finding[]): void {
-  const statement = file.statements.find((s) => file.baseLine + s.line - 1 === line) ?? null;
+  // A finding inside a body (DO, CREATE FUNCTION) is on a line within its statement, not on its first line.
+  const statement = file.statements.find((s) => file.baseLine + s.line - 1 === line)
+    ?? file.statements.find((s) => file.baseLine + s.line - 1 < line && line <= file.baseLine + s.line - 1 + lineCount(s.text) - 1) ?? null;
   const oursAt = new Set(oursInFile.filter((x) => x.line === line).map((x) => x.rule));
   const ctx: DisagreementContext = { rule, side, file, statement, before: statement ? file.statements.slice(0, statement.index) : [], oursAt };
   const known = explain(ctx);
