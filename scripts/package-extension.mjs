@@ -13,6 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleExtension, VENDOR, wasmAssets } from './bundle-extension.mjs';
 import { extensionManifest } from './extension-manifest.mjs';
+import { checkOfflineImages, stageImages } from './extension-pages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -66,8 +67,13 @@ try {
   for (const file of [...ASSET_FILES, ...referencedFiles(extensionManifest(manifest))]) {
     if (existsSync(join(root, file)) && !existsSync(join(stage, file))) cpSync(join(root, file), join(stage, file));
   }
-  // Rule explanations: diagnostics link their code to docs/rules.md inside the extension (screenshots stay out).
+  // Rule explanations: diagnostics link their code to docs/rules.md inside the extension (screenshots stay out
+  // unless a page of the extension shows them, below).
   if (existsSync(join(root, 'docs'))) cpSync(join(root, 'docs'), join(stage, 'docs'), { recursive: true, filter: (src) => statSync(src).isDirectory() || src.endsWith('.md') });
+  // The marketplace page is the extension's own README (how to use the extension first), not the repository's.
+  if (existsSync(join(root, 'docs', 'extension.md'))) cpSync(join(root, 'docs', 'extension.md'), join(stage, 'README.md'));
+  stageImages(root, stage);
+  checkOfflineImages(stage);
   // "Open example project" copies the example from the installed extension.
   if (existsSync(join(root, 'examples'))) {
     cpSync(join(root, 'examples'), join(stage, 'examples'), { recursive: true, filter: (src) => !/[\\/]\.migrations$/.test(src) });
@@ -81,7 +87,7 @@ try {
     process.stdout.write(execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: stage, encoding: 'utf8' }));
     process.exit(0);
   }
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsixPath], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsixPath], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
 
   const entries = listVsix(vsixPath);
   checkVsixEntries(entries);

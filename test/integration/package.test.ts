@@ -168,6 +168,39 @@ export async function pending(cwd: string): Promise<string[]> {
     for (const needed of ['package.json', 'dist/extension.js', 'LICENSE', 'CHANGELOG.md', 'schema/config.schema.json', 'docs/rules.md']) assert.ok(names.includes(needed), `${needed} not in the .vsix`);
     assert.deepEqual(names.filter((n) => /^dist\/(cli|index)\.js$/.test(n) || /^(dist\/types|src|test|bench|out|scripts|node_modules)\//.test(n) || /\.(ts|map)$/.test(n)), []);
   });
+
+  it('the .vsix carries a marketplace icon, a Getting Started walkthrough, and an extension README whose pictures are inside it', async () => {
+    const { stdout } = await run(process.execPath, [path.join(REPO, 'scripts', 'package-extension.mjs'), '--list'], { cwd: REPO, maxBuffer: 16 << 20 });
+    const names = new Set(stdout.trim().split('\n'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { icon: string; contributes: { walkthroughs: { steps: { media: { markdown?: string; image?: string } }[] }[] } };
+    assert.ok(names.has(manifest.icon), `icon ${manifest.icon} not in the .vsix`);
+    assert.match(manifest.icon, /\.png$/, 'the marketplace icon must be a PNG');
+    const steps = manifest.contributes.walkthroughs.flatMap((w) => w.steps);
+    assert.ok(steps.length >= 4, 'a walkthrough with its steps');
+    for (const s of steps) {
+      const media = s.media.markdown ?? s.media.image!;
+      assert.ok(names.has(media), `${media} not in the .vsix`);
+    }
+    // The extension's README opens with how to use the extension, and its pictures are in the .vsix.
+    const readme = fs.readFileSync(path.join(REPO, 'docs', 'extension.md'), 'utf8');
+    assert.match(readme.split('\n## ')[1] ?? '', /^Start in a minute/);
+    for (const m of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) assert.ok(names.has(m[1]!), `${m[1]} (shown by the README) not in the .vsix`);
+  });
+
+  it('refuses to pack an extension page whose picture would not show offline (a web link, or a file left out)', async () => {
+    const pages = await import(path.join(REPO, 'scripts', 'extension-pages.mjs')) as { checkOfflineImages(dir: string): void };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-pages-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'docs'));
+      fs.writeFileSync(path.join(dir, 'docs', 'tree.png'), 'png');
+      fs.writeFileSync(path.join(dir, 'README.md'), '![tree](docs/tree.png)\n');
+      pages.checkOfflineImages(dir);
+      fs.writeFileSync(path.join(dir, 'README.md'), '![tree](docs/tree.png)\n![panel](https://example.com/panel.png)\n![gone](docs/gone.png)\n');
+      assert.throws(() => pages.checkOfflineImages(dir), /README\.md: https:\/\/example\.com\/panel\.png, README\.md: docs\/gone\.png/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** A project whose package.json depends on the tarball and whose lockfile pins the tarball's dependencies as ours does. */
