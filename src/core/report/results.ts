@@ -26,11 +26,23 @@ export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrat
   return n === 0 ? `Nothing to roll back on ${where}.` : style.green(`Rolled back ${plural(n, 'migration')} on ${where}.`);
 }
 
+/**
+ * What a seed run loaded, in words a person can check against the Seeds view: the seed files counted as files, the
+ * sample data set named apart with its rows ("Seeded test with 2 seed files and the sample data set (1,204 rows).").
+ */
+export function describeSeeded(run: Pick<SeedRun, 'seeds' | 'tables'>): string {
+  const files = run.seeds.filter((s) => s.kind !== 'sample-data').length;
+  const data = run.seeds.some((s) => s.kind === 'sample-data');
+  const rows = run.tables.filter((t) => !t.skipped).reduce((n, t) => n + t.rows, 0);
+  const parts = [...(files || !data ? [plural(files, 'seed file')] : []), ...(data ? [`the sample data set (${plural(rows, 'row').replace(/^\d+/, rows.toLocaleString('en-US'))})`] : [])];
+  return parts.join(' and ');
+}
+
 export function renderSeedRun(run: SeedRun, where: string, style: Style): string {
   const skipped = run.skipped.length ? ` Skipped (other environments): ${run.skipped.join(', ')}.` : '';
   const lines = [run.dryRun
-    ? `Dry run on ${where}: would seed from ${plural(run.seeds.length, 'source')}; everything was rolled back.${skipped}`
-    : style.green(`Seeded ${where} from ${plural(run.seeds.length, 'source')}.`) + skipped];
+    ? `Dry run on ${where}: would seed ${describeSeeded(run)}; everything was rolled back.${skipped}`
+    : style.green(`Seeded ${where} with ${describeSeeded(run)}.`) + skipped];
   const s = run.scaled;
   if (s) {
     lines.push(`Generated ${s.rows} synthetic rows with COPY in ${s.seconds.toFixed(2)} s (${Math.round(s.rowsPerSecond)} rows/s): ${s.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}.`);
