@@ -7,7 +7,7 @@ import { createMigration, listTemplates } from '../core/create';
 import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
-import { describeWhere, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
+import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
 import type { LintDiagnostics } from './diagnostics';
 import { migrationNamePreview, validateMigrationName } from './model/names';
 import type { StatusPanel } from './panel';
@@ -230,7 +230,7 @@ export class Commands {
     this.afterRun(pf);
     if (!r.ok) return;
     this.registry.report(r.value.report);
-    void vscode.window.showInformationMessage(`Backup ${r.value.entry.id} written (${r.value.entry.sizeBytes} bytes).`);
+    void vscode.window.showInformationMessage(`Backup ${r.value.entry.id} written (${formatBytes(r.value.entry.sizeBytes)}).`);
   }
 
   /** From the Backups view, the status panel's buttons or the palette: all ask the same confirmation. */

@@ -1,0 +1,51 @@
+/**
+ * Issue 17 (the extension in a real session): the pure parts of each fix — the environment picker, what a config
+ * change refreshes, the lint check before "up", the status panel's layout and sizes, the template picker.
+ */
+import assert from 'node:assert/strict';
+import { formatBytes, formatShortTimestamp, formatTimestamp } from '../../src/core/report';
+import { renderPanelBody, renderPanelHtml } from '../../src/extension/model/status-panel-html';
+import { busyPanelData } from './helpers/panel-data';
+
+describe('issue 17: status panel layout and sizes', () => {
+  const data = busyPanelData();
+
+  it('every table has fixed column widths (one <col> per header) so a narrow panel does not scroll sideways', () => {
+    const html = renderPanelHtml(data, { nonce: 'n', cspSource: 'c' });
+    assert.match(html, /table \{[^}]*table-layout: fixed/);
+    const tables = renderPanelBody(data).match(/<table id="[^"]+">[\s\S]*?<\/table>/g)!;
+    assert.equal(tables.length, 4);
+    for (const t of tables) {
+      const cols = (t.match(/<col class="w-[a-z]+">/g) ?? []).length;
+      const heads = (t.match(/<th scope="col">/g) ?? []).length;
+      assert.equal(cols, heads, `columns of ${/id="([^"]+)"/.exec(t)![1]}`);
+    }
+  });
+
+  it('cuts long names with an ellipsis and keeps the whole text in the title; messages wrap', () => {
+    const body = renderPanelBody(data);
+    const long = 'add_observations_partitioned_by_month_for_telescope_archive';
+    assert.match(body, new RegExp(`<td class="clip" title="${long}">${long}</td>`));
+    assert.match(body, /<td class="message">line 12 \(up\)/);
+    assert.match(renderPanelHtml(data, { nonce: 'n', cspSource: 'c' }), /td\.clip \{[^}]*text-overflow: ellipsis; white-space: nowrap/);
+  });
+
+  it('dates are compact (time today, "Mon D HH:MM" this year, the date before) with the full timestamp as the title', () => {
+    const now = new Date(2026, 11, 3, 14, 5, 9);
+    assert.equal(formatShortTimestamp(new Date(2026, 11, 3, 9, 7, 1), now), '09:07:01');
+    assert.equal(formatShortTimestamp(new Date(2026, 10, 28, 23, 59, 0), now), 'Nov 28 23:59');
+    assert.equal(formatShortTimestamp(new Date(2025, 0, 2, 3, 4, 5), now), '2025-01-02');
+    assert.equal(formatShortTimestamp(null, now), '');
+    const body = renderPanelBody(data);
+    const appliedToday = data.statuses[0]!.history!.appliedAt;
+    assert.match(body, new RegExp(`<td class="date" title="${formatTimestamp(appliedToday)}">14:05:09</td>`));
+    assert.doesNotMatch(body, /<td class="date"[^>]*>\d{4}-\d\d-\d\d \d\d:/, 'no long timestamps in date cells');
+  });
+
+  it('sizes read the same in the panel as in the tree and notifications (one helper: "1.2 MB", never bytes)', () => {
+    const body = renderPanelBody(data);
+    assert.match(body, /<td class="num">1\.2 MB<\/td>/);
+    assert.equal(formatBytes(1234567), '1.2 MB');
+    assert.doesNotMatch(body, /\d bytes/);
+  });
+});
