@@ -3,7 +3,7 @@ import { isDue } from '../core/planner';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createMigration, listTemplates } from '../core/create';
+import { createMigration, listTemplates, templateDescription } from '../core/create';
 import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
@@ -108,7 +108,8 @@ export class Commands {
       const { config } = this.registry.open(pf);
       const templates = listTemplates(config);
       const template = await vscode.window.showQuickPick(
-        templates.map((t) => ({ label: t, description: t === 'blank' ? 'empty up and down sections' : templateSummary(config.templatesDir, this.extensionPath, t) })),
+        // The description on its own line (detail): whole sentences, placeholders as <table> / <column>.
+        templates.map((t) => ({ label: t, detail: t === 'blank' ? 'Empty up and down sections.' : templateDescription(config, t) })),
         { title: 'Create Migration (1/2): template', placeHolder: 'Pick a template' });
       if (!template) return;
       const existing = readProjectMigrations(config).migrations.map((m) => m.name);
@@ -345,16 +346,4 @@ export class Commands {
 /** The environment and database a run went to, as core's reports name it. */
 function whereOf(engine: MigrationEngine): string {
   return describeWhere(engine.project.environment, engine.project.config.root);
-}
-
-/** A template's first comment line, as the quick pick's description. */
-function templateSummary(projectDir: string | null, extensionPath: string, name: string): string {
-  for (const dir of [projectDir, path.join(extensionPath, 'migrations-templates')]) {
-    if (!dir) continue;
-    const file = path.join(dir, `${name}.sql`);
-    if (!fs.existsSync(file)) continue;
-    const first = fs.readFileSync(file, 'utf8').split('\n')[0] ?? '';
-    return first.startsWith('--') ? first.replace(/^--\s*(\{\{[^}]*\}\}_?\{\{[^}]*\}\}:?\s*)?/, '').trim() : '';
-  }
-  return '';
 }

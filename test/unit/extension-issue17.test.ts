@@ -3,6 +3,9 @@
  * change refreshes, the lint check before "up", the status panel's layout and sizes, the template picker.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describeTemplate } from '../../src/core/create';
 import { formatBytes, formatShortTimestamp, formatTimestamp } from '../../src/core/report';
 import { renderPanelBody, renderPanelHtml } from '../../src/extension/model/status-panel-html';
 import { busyPanelData } from './helpers/panel-data';
@@ -47,5 +50,32 @@ describe('issue 17: status panel layout and sizes', () => {
     assert.match(body, /<td class="num">1\.2 MB<\/td>/);
     assert.equal(formatBytes(1234567), '1.2 MB');
     assert.doesNotMatch(body, /\d bytes/);
+  });
+});
+
+describe('issue 17: template picker descriptions', () => {
+  const dir = path.resolve(__dirname, '..', '..', '..', 'migrations-templates');
+
+  it('renders placeholders as words and ends every description at a sentence end (the built-in templates)', () => {
+    const names = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'));
+    assert.ok(names.length >= 8);
+    for (const f of names) {
+      const d = describeTemplate(fs.readFileSync(path.join(dir, f), 'utf8'));
+      assert.ok(d.length > 10, `${f}: "${d}"`);
+      assert.doesNotMatch(d, /\{\{|\}\}/, `${f}: raw placeholder in "${d}"`);
+      assert.match(d, /[.!?)]$/, `${f}: "${d}" ends mid-sentence`);
+      assert.match(d, /^[A-Z<]/, `${f}: "${d}"`);
+    }
+    assert.equal(describeTemplate(fs.readFileSync(path.join(dir, 'add-column.sql'), 'utf8')), 'Add column <column> to <table>.');
+    // Its first sentence runs over two comment lines: the old picker showed the first line only, cut after "NeoWs,".
+    assert.equal(describeTemplate(fs.readFileSync(path.join(dir, 'cache-table.sql'), 'utf8')),
+      '<table>, a cache of NASA API responses (api.nasa.gov: APOD, NeoWs, Mars Rover Photos, EPIC, DONKI, ...) so the portal stays within the API rate limit.');
+  });
+
+  it('adds whole sentences while they fit, and stops at the Up marker', () => {
+    const text = '-- {{version}}_{{name}}: copy {{column}} from {{ref_table}}. Runs in batches. Each batch commits on its own so locks stay short and replicas keep up.\n-- Up migration\n-- not this\n';
+    assert.equal(describeTemplate(text, 60), 'Copy <column> from <referenced table>. Runs in batches.');
+    assert.equal(describeTemplate(text, 20), 'Copy <column> from <referenced table>.', 'a long first sentence is kept whole');
+    assert.equal(describeTemplate('-- Up migration\nSELECT 1;\n'), '');
   });
 });
