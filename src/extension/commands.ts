@@ -9,6 +9,7 @@ import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
 import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
 import type { LintDiagnostics } from './diagnostics';
+import { environmentPickItems } from './model/environments';
 import { migrationNamePreview, validateMigrationName } from './model/names';
 import type { StatusPanel } from './panel';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
@@ -270,21 +271,28 @@ export class Commands {
   async switchEnvironment(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Switch the environment of which project?');
     if (!pf) return;
-    const s = this.registry.state(pf);
-    const picked = await vscode.window.showQuickPick(s.environments.map((e) => ({ label: e, description: e === s.environment ? 'current' : undefined })),
-      { placeHolder: `Environment for ${pf.name}` });
-    if (!picked) return;
-    await this.registry.chooseEnvironment(pf, picked.label);
+    const env = await this.pickEnvironment(pf, `Environment for ${pf.name}`);
+    if (!env) return;
+    await this.registry.chooseEnvironment(pf, env);
     void this.registry.refreshStatus(pf);
+  }
+
+  /** Every environment of the config (read on its own, so one whose URL is broken cannot empty the list), broken ones marked. */
+  private async pickEnvironment(pf: ProjectFolder, placeHolder: string): Promise<string | undefined> {
+    const read = this.registry.environmentChoices(pf);
+    if (!read.choices) {
+      void vscode.window.showErrorMessage(`The config cannot be read, so its environments are unknown: ${read.error.split('\n').join(' — ')}`);
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(environmentPickItems(read.choices, this.registry.state(pf).environment), { placeHolder, matchOnDetail: true });
+    return picked?.environment;
   }
 
   async setPassword(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Set a password for which project?');
     if (!pf) return;
     const s = this.registry.state(pf);
-    const env = s.environments.length > 1
-      ? (await vscode.window.showQuickPick(s.environments.map((e) => ({ label: e, description: e === s.environment ? 'current' : undefined })), { placeHolder: 'Environment' }))?.label
-      : s.environment;
+    const env = s.environments.length > 1 ? await this.pickEnvironment(pf, 'Environment') : s.environment;
     if (!env) return;
     const password = await vscode.window.showInputBox({
       title: `Password for ${env}`, prompt: 'Kept in VS Code\'s secret storage, never in settings or files. Leave empty to forget the stored one.',

@@ -9,18 +9,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ACTION_POLICY, needsConfirmation, type EngineAction } from '../core/actions';
-import { describeTarget } from '../core/config';
+import { describeTarget, type Config } from '../core/config';
 import type { BackupEntry } from '../core/backups';
 import type { DependencyEdge } from '../core/dependencies';
 import { discoverSeeds, type SeedFile } from '../core/discovery';
 import { readProjectMigrations } from '../core/formats';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
+import { environmentChoices, type EnvironmentChoice } from '../core/project';
 import { isMigrationError } from '../core/errors';
 import type { LogEntry } from '../core/history';
 import type { MigrationFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
 import { redactText, redactUrl } from '../core/redact';
 import { renderEventForLog } from '../core/report';
+import type { OpenError } from './model/environments';
 import { configPathFor, isProjectFolder } from './model/folders';
 import { confirmationError } from './model/names';
 
@@ -52,6 +54,8 @@ export interface FolderState {
   log: LogEntry[];
   /** Why the files or the database could not be read. */
   error: string | null;
+  /** Why the project (its config) or the chosen environment could not be opened; the config's lists are still read when it can be. */
+  openError: OpenError | null;
   loading: boolean;
 }
 
@@ -154,10 +158,7 @@ export class ProjectRegistry implements vscode.Disposable {
     try {
       project = this.open(pf);
     } catch (err) {
-      const s: FolderState = {
-        environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
-        files: [], seeds: [], backups: [], statuses: null, edges: [], log: [], error: describeError(err), loading: false,
-      };
+      const s = this.unopenedState(pf, err);
       this.states.set(pf.key, s);
       return s;
     }
@@ -187,11 +188,50 @@ export class ProjectRegistry implements vscode.Disposable {
       statuses: same ? previous.statuses : null,
       edges: same ? previous.edges : [],
       log: same ? previous.log : [],
-      error: error ?? (same ? previous.error : null),
+      // A database error is kept until the next read of the database; a config or environment error is not (fixed now).
+      error: error ?? (same && !previous.openError ? previous.error : null),
+      openError: null,
       loading: this.refreshing.has(pf.key),
     };
     this.states.set(pf.key, s);
     return s;
+  }
+
+  /**
+   * The state when the project cannot be opened: with a readable config, whose environment failed (an unset
+   * ${env:VAR}, say), everything but the database is still read — the environments (so the picker lists them all),
+   * the migration files, the seeds.
+   */
+  private unopenedState(pf: ProjectFolder, err: unknown): FolderState {
+    const text = describeError(err);
+    const s: FolderState = {
+      environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
+      files: [], seeds: [], backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
+    };
+    let config: Config;
+    try {
+      ({ config } = environmentChoices({ cwd: pf.cwd, configPath: configPathFor(this.settings().configFile) }));
+    } catch {
+      return s; // the config itself: nothing more can be read
+    }
+    const environments = Object.keys(config.environments).length ? Object.keys(config.environments) : [config.defaultEnvironment];
+    Object.assign(s, {
+      environment: this.chosenEnvironment(pf) ?? config.defaultEnvironment, environments, root: config.root, migrationsDir: config.migrationsDir,
+      seeds: discoverSeeds(config.seedsDir, config.root), openError: { scope: 'environment', text },
+    });
+    try {
+      s.files = readProjectMigrations(config).migrations;
+    } catch { /* the error row already says what is wrong first */ }
+    return s;
+  }
+
+  /** Every environment of the folder's config, each with why it cannot be opened; null with the reason when the config cannot be read. */
+  environmentChoices(pf: ProjectFolder): { choices: EnvironmentChoice[]; error: null } | { choices: null; error: string } {
+    try {
+      return { choices: environmentChoices({ cwd: pf.cwd, configPath: configPathFor(this.settings().configFile) }).choices, error: null };
+    } catch (err) {
+      return { choices: null, error: describeError(err) };
+    }
   }
 
   cachedState(pf: ProjectFolder): FolderState | undefined {

@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { environmentChoices, openProject } from '../../src/core/project';
+import { environmentPickItems, listViewEmptyMessage, refreshScope } from '../../src/extension/model/environments';
 import { describeTemplate } from '../../src/core/create';
 import { formatBytes, formatShortTimestamp, formatTimestamp } from '../../src/core/report';
 import { renderPanelBody, renderPanelHtml } from '../../src/extension/model/status-panel-html';
@@ -77,5 +80,62 @@ describe('issue 17: template picker descriptions', () => {
     assert.equal(describeTemplate(text, 60), 'Copy <column> from <referenced table>. Runs in batches.');
     assert.equal(describeTemplate(text, 20), 'Copy <column> from <referenced table>.', 'a long first sentence is kept whole');
     assert.equal(describeTemplate('-- Up migration\nSELECT 1;\n'), '');
+  });
+});
+
+describe('issue 17: an environment whose URL variable is unset', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-issue17-'));
+    fs.writeFileSync(path.join(dir, 'database-migration.config.json'), JSON.stringify({
+      defaultEnvironment: 'development',
+      environments: { development: {}, staging: { url: '${env:DM_ISSUE17_STAGING_URL}' }, test: { url: 'postgres://ci@db.example:5432/portal_test' } },
+    }));
+    fs.mkdirSync(path.join(dir, 'migrations'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('opening it fails, but the config still lists every environment, the broken one with its reason', () => {
+    const processEnv = {};
+    assert.throws(() => openProject({ cwd: dir, env: 'staging', processEnv }), /DM_ISSUE17_STAGING_URL is not set/);
+    const { choices } = environmentChoices({ cwd: dir, processEnv });
+    assert.deepEqual(choices.map((c) => c.name), ['development', 'staging', 'test']);
+    assert.equal(choices[0]!.problem, null);
+    assert.match(choices[1]!.problem!, /"environments\.staging\.url" uses \$\{env:DM_ISSUE17_STAGING_URL\} but DM_ISSUE17_STAGING_URL is not set/);
+    assert.equal(choices[2]!.problem, null);
+    const fixed = environmentChoices({ cwd: dir, processEnv: { DM_ISSUE17_STAGING_URL: 'postgres://app@staging.example/portal' } }).choices;
+    assert.equal(fixed[1]!.problem, null, 'set, the variable makes it usable');
+  });
+
+  it('the picker lists them all with the broken (current) one marked, and the current one even when the config dropped it', () => {
+    const { choices } = environmentChoices({ cwd: dir, processEnv: {} });
+    const items = environmentPickItems(choices, 'staging');
+    assert.deepEqual(items.map((i) => i.environment), ['development', 'staging', 'test']);
+    assert.deepEqual(items.map((i) => i.label), ['development', '$(warning) staging', 'test']);
+    assert.equal(items[1]!.description, 'current — cannot be opened');
+    assert.match(items[1]!.detail!, /DM_ISSUE17_STAGING_URL is not set/);
+    assert.equal(items[0]!.description, undefined);
+    const gone = environmentPickItems(choices, 'qa');
+    assert.equal(gone.length, 4);
+    assert.equal(gone[3]!.environment, 'qa');
+    assert.match(gone[3]!.detail!, /not in the config any more/);
+  });
+
+  it('the Backups view says the environment cannot be opened instead of "no backups yet"; Seeds keep their own list', () => {
+    const openError = { scope: 'environment' as const, text: '"environments.staging.url" uses ${env:X} but X is not set\nhint' };
+    assert.equal(listViewEmptyMessage('backups', 'staging', openError), 'Environment "staging" cannot be opened: "environments.staging.url" uses ${env:X} but X is not set');
+    assert.equal(listViewEmptyMessage('seeds', 'staging', openError), null, 'seeds do not depend on the environment: the welcome text is right');
+    assert.match(listViewEmptyMessage('seeds', 'staging', { scope: 'config', text: 'config is not valid JSON' })!, /^The config cannot be read: config is not valid JSON/);
+    assert.equal(listViewEmptyMessage('backups', 'development', null), null);
+  });
+});
+
+describe('issue 17: a config change refreshes everything', () => {
+  it('the config file (default or the configured name) and .env files re-read everything; migration files only the files', () => {
+    assert.equal(refreshScope(['/w/p/database-migration.config.json'], ''), 'everything');
+    assert.equal(refreshScope(['/w/p/config/db.json'], 'config/db.json'), 'everything');
+    assert.equal(refreshScope(['/w/p/.env'], ''), 'everything');
+    assert.equal(refreshScope(['/w/p/migrations/001_a.sql', '/w/p/.env.local'], ''), 'everything');
+    assert.equal(refreshScope(['/w/p/migrations/001_a.sql', '/w/p/seeds/001_b.sql'], ''), 'files');
   });
 });
