@@ -18,6 +18,10 @@ const UI = {
   create: 'Database Migration: Create Migration',
   up: 'Database Migration: Run Pending Migrations (Up)',
   statusPanel: 'Database Migration: Show Status Panel',
+  switchEnvironment: 'Database Migration: Switch Environment…',
+  /** The example's "production" url is ${env:PRODUCTION_DATABASE_URL}, unset here. */
+  brokenEnvironment: 'production',
+  unsetVariable: 'PRODUCTION_DATABASE_URL',
   template: 'create-table',
   appliedIcon: 'codicon-pass-filled',
   lintRule: 'require-concurrent-index-creation',
@@ -205,10 +209,55 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.screenshot('panel');
     });
 
+    it('an environment whose URL variable is unset: the picker still lists every environment, marking it (issue 17)', async () => {
+      const pickerRows = async () => {
+        await wb.runCommand(UI.switchEnvironment);
+        await wb.quickPickRow('development').first().waitFor({ timeout: 15000 });
+        return wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      };
+      let rows = await pickerRows();
+      assert.equal(rows.length, 3, `every environment of the example: ${rows.join(' | ')}`);
+      const broken = rows.find((r) => r.includes(UI.brokenEnvironment));
+      assert.ok(broken && broken.includes(`${UI.unsetVariable} is not set`), `the broken one says why: ${rows.join(' | ')}`);
+      await wb.pick(UI.brokenEnvironment);
+      await waitFor('the error row in the tree', async () => ((await migrationRows(wb).allInnerTexts()).some((t) => t.includes(`${UI.unsetVariable} is not set`)) || undefined), 30000);
+      // Before the fix the picker was built from the project that could not be opened: "0 Results", from every entry point.
+      rows = await pickerRows();
+      assert.equal(rows.length, 3, `the picker after switching to the broken environment: ${rows.join(' | ')}`);
+      assert.ok(rows.some((r) => r.includes(UI.brokenEnvironment) && r.includes('current')), rows.join(' | '));
+      await wb.screenshot('environment-picker');
+      await wb.pick('development');
+      await waitFor('the applied icons back, without the error row', async () => {
+        const texts = await migrationRows(wb).allInnerTexts();
+        if (texts.some((t) => t.includes('not set'))) return undefined;
+        return (await migrationRows(wb).locator(`.${UI.appliedIcon}`).count()) >= examples.length || undefined;
+      }, 60000, 500);
+    });
+
+    it('after a broken config is fixed, the tree drops the error row and reads the states again (issue 17)', async () => {
+      const configFile = path.join(wb.workspace, 'database-migration.config.json');
+      const good = fs.readFileSync(configFile, 'utf8');
+      const config = JSON.parse(good) as { environments: Record<string, Record<string, unknown>> };
+      config.environments['development']!['url'] = '${env:DM_E2E_NOT_SET_URL}';
+      fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+      await waitFor('the error row for the broken config', async () => ((await migrationRows(wb).allInnerTexts()).some((t) => t.includes('DM_E2E_NOT_SET_URL is not set')) || undefined), 30000);
+      fs.writeFileSync(configFile, good);
+      await waitFor('the error row to go and every migration to show its state again', async () => {
+        const texts = await migrationRows(wb).allInnerTexts();
+        if (texts.some((t) => t.includes('not set') || t.includes('state not loaded yet'))) return undefined;
+        return (await migrationRows(wb).locator(`.${UI.appliedIcon}`).count()) >= examples.length || undefined;
+      }, 60000, 500);
+    });
+
     it('"create migration" from the palette writes a new migration file from the picked template', async () => {
       const before = new Set(fs.readdirSync(migrationsDir()));
       const expected = `${nextVersion()}_mission_patches.sql`;
       await wb.runCommand(UI.create);
+      // Template descriptions: placeholders as words, whole sentences (issue 17).
+      await wb.quickPickRow(UI.template).first().waitFor({ timeout: 15000 });
+      const templates = await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      assert.ok(templates.some((t) => t.includes(UI.template) && t.includes('Create table <table>.')), templates.join(' | '));
+      assert.ok(templates.every((t) => !t.includes('{{')), `a raw placeholder in: ${templates.join(' | ')}`);
       await wb.pick(UI.template);
       await wb.answerInput('mission patches');
       const created = await waitFor('a new file in migrations/', async () => fs.readdirSync(migrationsDir()).find((f) => !before.has(f)));
