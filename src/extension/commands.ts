@@ -8,6 +8,7 @@ import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
 import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
+import { APPLY_ANYWAY, lintBeforeUp, type LintGatePolicy } from '../lint/gate';
 import type { LintDiagnostics } from './diagnostics';
 import { environmentPickItems } from './model/environments';
 import { migrationNamePreview, validateMigrationName } from './model/names';
@@ -134,6 +135,7 @@ export class Commands {
     const pf = await this.folder(node, 'Apply pending migrations of which project?');
     if (!pf) return;
     const to = toHere ? this.version(node) : undefined;
+    if (!(await this.lintGate(pf, to))) return;
     const title = to ? `Apply migrations up to ${node?.kind === 'migration' ? node.model.label : to}` : 'Apply pending migrations';
     const r = await this.registry.run(pf, async (engine, progress, token) => {
       progress.report({ message: 'backup and lock…' });
@@ -147,6 +149,39 @@ export class Commands {
     const pending = r.value.run.statuses.filter((s) => isDue(s.state)).length;
     void vscode.window.showInformationMessage(n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
       : `Applied ${plural(n, 'migration')}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
+  }
+
+  /**
+   * Lints the migrations "up" is about to apply; error-severity findings ask ("Apply anyway") or refuse, as the
+   * setting databaseMigration.lintBeforeUp says. Wording and decision: lint/gate.ts (the CLI's --up says the same).
+   */
+  private async lintGate(pf: ProjectFolder, to: string | undefined): Promise<boolean> {
+    const policy = vscode.workspace.getConfiguration('databaseMigration').get<LintGatePolicy>('lintBeforeUp', 'ask');
+    if (policy === 'off' || !vscode.workspace.isTrusted) return true;
+    if (!this.registry.state(pf).statuses) await this.registry.refreshStatus(pf, vscode.ProgressLocation.Window);
+    const statuses = this.registry.state(pf).statuses;
+    if (!statuses) return true; // the database cannot be read: the run says why
+    let gate: Awaited<ReturnType<typeof lintBeforeUp>>;
+    try {
+      const { config } = this.registry.open(pf);
+      gate = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Linting the migrations to apply' },
+        () => lintBeforeUp(config, statuses, { to, policy }));
+    } catch (err) {
+      this.registry.output.appendLine(`lint before up skipped: ${describeError(err).split('\n')[0]}`);
+      return true;
+    }
+    if (gate.decision === 'proceed') return true;
+    this.registry.report([gate.message, gate.detail]);
+    if (gate.decision === 'refuse') {
+      void vscode.window.showErrorMessage(`${gate.message} (setting "databaseMigration.lintBeforeUp": "refuse")`, 'Show Problems').then((c) => {
+        if (c) void this.lintWorkspace();
+      });
+      return false;
+    }
+    const choice = await vscode.window.showWarningMessage(gate.message, { modal: true, detail: gate.detail }, APPLY_ANYWAY, 'Show Problems');
+    if (choice === 'Show Problems') void this.lintWorkspace();
+    if (choice === APPLY_ANYWAY) this.registry.output.appendLine(`applying despite ${gate.errors.length} lint error(s): ${gate.applying.join(', ')}`);
+    return choice === APPLY_ANYWAY;
   }
 
   async down(node?: Node, toHere = false): Promise<void> {

@@ -394,6 +394,29 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.screenshot('schema-hover');
       await wb.page.keyboard.press('Escape');
     });
+
+    it('"up" with an error-severity lint finding asks first: Cancel applies nothing, "Apply anyway" applies (issue 17)', async () => {
+      const id = `${nextVersion()}_index_missions_target`;
+      fs.writeFileSync(path.join(migrationsDir(), `${id}.sql`), [
+        '-- Missions by target body.', '-- Up migration', 'CREATE INDEX idx_missions_target ON missions (target);', '', '-- Down migration', 'DROP INDEX idx_missions_target;', '',
+      ].join('\n'));
+      const row = migrationRows(wb).filter({ hasText: id });
+      await row.first().waitFor({ timeout: 15000 });
+      const dialog = wb.page.locator('.monaco-dialog-box');
+      await wb.runCommand(UI.up);
+      await dialog.first().waitFor({ timeout: 60000 });
+      const text = await dialog.first().innerText();
+      assert.match(text, new RegExp(`\\d+ lint errors? in ${id}\\.sql\\. Apply anyway\\?`));
+      assert.match(text, new RegExp(`${id}\\.sql:3 ${UI.lintRule}`));
+      await wb.screenshot('lint-before-up');
+      await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Cancel' }).first().click();
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await row.first().locator(`.${UI.appliedIcon}`).count(), 0, 'cancelled: nothing applied');
+      await wb.runCommand(UI.up);
+      await dialog.first().waitFor({ timeout: 60000 });
+      await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Apply anyway' }).first().click();
+      await waitFor(`${id} applied`, async () => ((await row.first().locator(`.${UI.appliedIcon}`).count()) > 0 || undefined), 120000, 500);
+    });
   });
 });
 

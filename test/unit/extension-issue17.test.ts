@@ -7,6 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentChoices, openProject } from '../../src/core/project';
+import { computeStatus } from '../../src/core/planner';
+import { readProjectMigrations } from '../../src/core/formats';
+import { APPLY_ANYWAY, lintBeforeUp, lintGate } from '../../src/lint/gate';
+import type { Finding } from '../../src/lint/types';
 import { environmentPickItems, listViewEmptyMessage, refreshScope } from '../../src/extension/model/environments';
 import { describeTemplate } from '../../src/core/create';
 import { formatBytes, formatShortTimestamp, formatTimestamp } from '../../src/core/report';
@@ -137,5 +141,58 @@ describe('issue 17: a config change refreshes everything', () => {
     assert.equal(refreshScope(['/w/p/.env'], ''), 'everything');
     assert.equal(refreshScope(['/w/p/migrations/001_a.sql', '/w/p/.env.local'], ''), 'everything');
     assert.equal(refreshScope(['/w/p/migrations/001_a.sql', '/w/p/seeds/001_b.sql'], ''), 'files');
+  });
+});
+
+describe('issue 17: lint before "up"', () => {
+  let dir: string;
+  const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, 'migrations', name), text);
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-issue17-lint-'));
+    fs.mkdirSync(path.join(dir, 'migrations'));
+    write('001_create_missions.sql', '-- Up migration\nCREATE TABLE missions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n\n-- Down migration\nDROP TABLE missions;\n');
+    // A plain CREATE INDEX on an existing table blocks writes for the whole build: an error-severity finding.
+    write('002_index_missions_name.sql', '-- Up migration\nCREATE INDEX idx_missions_name ON missions (name);\n\n-- Down migration\nDROP INDEX idx_missions_name;\n');
+    write('003_add_notes.sql', '-- Up migration\nALTER TABLE missions ADD COLUMN notes text;\n\n-- Down migration\nALTER TABLE missions DROP COLUMN notes;\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const project = () => openProject({ cwd: dir, processEnv: {} }).config;
+  const statuses = (appliedThrough: number) => {
+    const config = project();
+    const files = readProjectMigrations(config).migrations;
+    const history = files.filter((f) => Number(f.version) <= appliedThrough).map((f) => ({
+      version: f.version, name: f.name, checksum: f.checksum, downSql: f.down, status: 'applied' as const, transactional: true,
+      appliedAt: new Date(2026, 0, 1), appliedBy: 'ada', durationMs: 1, environment: 'development', batch: 1,
+    }));
+    return computeStatus(files, history, { environment: 'development' });
+  };
+
+  it('finds the error in a migration about to be applied and asks, with the count, the file and "Apply anyway"', async () => {
+    const gate = await lintBeforeUp(project(), statuses(1), { policy: 'ask' });
+    assert.deepEqual(gate.applying, ['002_index_missions_name', '003_add_notes']);
+    assert.equal(gate.decision, 'confirm');
+    assert.ok(gate.errors.length >= 1);
+    assert.ok(gate.errors.every((f) => f.file.endsWith('002_index_missions_name.sql')));
+    assert.match(gate.message, /^\d+ lint errors? in 002_index_missions_name\.sql\. Apply anyway\?$/);
+    assert.match(gate.detail, /002_index_missions_name\.sql:2 require-concurrent-index-creation: /);
+    assert.equal(APPLY_ANYWAY, 'Apply anyway');
+  });
+
+  it('refuses under the "refuse" setting; proceeds when the erroneous migration is already applied or beyond "to"', async () => {
+    const refused = await lintBeforeUp(project(), statuses(1), { policy: 'refuse' });
+    assert.equal(refused.decision, 'refuse');
+    assert.match(refused.message, /^Not applied: \d+ lint errors? in 002_index_missions_name\.sql\./);
+    assert.equal((await lintBeforeUp(project(), statuses(2), { policy: 'refuse' })).decision, 'proceed', 'only the migrations to apply are linted');
+    assert.equal((await lintBeforeUp(project(), statuses(0), { policy: 'ask', to: '001' })).decision, 'proceed', 'up to 001 applies only 001');
+    assert.equal((await lintBeforeUp(project(), statuses(1), { policy: 'off' })).decision, 'proceed');
+  });
+
+  it('counts only errors, and names several files by count', () => {
+    const f = (file: string, severity: Finding['severity']): Finding => ({ ruleId: 'r', severity, message: 'm\nmore', help: '', file, line: 3, column: 1, endLine: 3, endColumn: 2, section: 'up' });
+    assert.equal(lintGate([f('migrations/002_a.sql', 'warning')], ['002_a'], 'ask').decision, 'proceed');
+    const many = lintGate([f('migrations/002_a.sql', 'error'), f('migrations/003_b.sql', 'error'), f('migrations/003_b.sql', 'info')], ['002_a', '003_b', '004_c'], 'ask');
+    assert.equal(many.message, '2 lint errors in 2 of the 3 migrations to apply. Apply anyway?');
+    assert.match(many.detail, /^002_a\.sql:3 r: m\n003_b\.sql:3 r: m\n/);
   });
 });
