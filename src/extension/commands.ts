@@ -1,5 +1,6 @@
 /** Command implementations: each asks what it needs, then hands one call to the engine through ProjectRegistry.run(). */
-import { isDue } from '../core/planner';
+import { isDue, planDown } from '../core/planner';
+import { backupDir, backupSettings } from '../core/backups';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -7,7 +8,7 @@ import { createMigration, listTemplates, templateDescription } from '../core/cre
 import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
-import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
+import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderRollbackConfirmation, renderSeedRun, renderVerify } from '../core/report';
 import { APPLY_ANYWAY, lintBeforeUp, type LintGatePolicy } from '../lint/gate';
 import type { LintDiagnostics } from './diagnostics';
 import { environmentPickItems } from './model/environments';
@@ -147,7 +148,7 @@ export class Commands {
     this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
     const n = r.value.run.migrations.length;
     const pending = r.value.run.statuses.filter((s) => isDue(s.state)).length;
-    void vscode.window.showInformationMessage(n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
+    this.notifyDone(pf, n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
       : `Applied ${plural(n, 'migration')}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
   }
 
@@ -167,7 +168,7 @@ export class Commands {
       gate = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Linting the migrations to apply' },
         () => lintBeforeUp(config, statuses, { to, policy }));
     } catch (err) {
-      this.registry.output.appendLine(`lint before up skipped: ${describeError(err).split('\n')[0]}`);
+      this.registry.output.warn(`lint before up skipped: ${describeError(err).split('\n')[0]}`);
       return true;
     }
     if (gate.decision === 'proceed') return true;
@@ -180,7 +181,7 @@ export class Commands {
     }
     const choice = await vscode.window.showWarningMessage(gate.message, { modal: true, detail: gate.detail }, APPLY_ANYWAY, 'Show Problems');
     if (choice === 'Show Problems') void this.lintWorkspace();
-    if (choice === APPLY_ANYWAY) this.registry.output.appendLine(`applying despite ${gate.errors.length} lint error(s): ${gate.applying.join(', ')}`);
+    if (choice === APPLY_ANYWAY) this.registry.output.warn(`applying despite ${gate.errors.length} lint error(s): ${gate.applying.join(', ')}`);
     return choice === APPLY_ANYWAY;
   }
 
@@ -192,7 +193,8 @@ export class Commands {
     const what = target ? `Roll back down to and including ${node?.kind === 'migration' ? node.model.label : target}` : 'Roll back the last migration';
     if (!this.registry.needsConfirmation(pf, 'down')) {
       // Otherwise run() asks for the typed confirmation.
-      const ok = await vscode.window.showWarningMessage(`${what} on "${s.environment}"?`, { modal: true, detail: 'The down sections run; a backup is taken first when backups are on.' }, 'Roll Back');
+      const ask = this.rollbackConfirmation(pf, target) ?? { message: `${what} on "${s.environment}"?`, detail: 'The down sections run; a backup is taken first when backups are on.' };
+      const ok = await vscode.window.showWarningMessage(ask.message, { modal: true, detail: ask.detail }, 'Roll Back');
       if (ok !== 'Roll Back') return;
     }
     const r = await this.registry.run(pf, async (engine, _progress, token) => {
@@ -203,7 +205,22 @@ export class Commands {
     if (!r.ok) return;
     this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
     const done = r.value.run.migrations;
-    void vscode.window.showInformationMessage(done.length ? `Rolled back ${done.map((m) => migrationId(m)).join(', ')}.` : 'Nothing to roll back.');
+    this.notifyDone(pf, done.length ? `Rolled back ${done.map((m) => migrationId(m)).join(', ')}.` : 'Nothing to roll back.');
+  }
+
+  /** The rollback confirmation naming the migrations and the backup (core's wording), when the states are known. */
+  private rollbackConfirmation(pf: ProjectFolder, target: string | undefined): { message: string; detail: string } | null {
+    const s = this.registry.state(pf);
+    if (!s.statuses) return null;
+    try {
+      const steps = planDown(s.statuses, target ? { target } : {});
+      if (steps.length === 0) return null;
+      const project = this.registry.open(pf);
+      const dir = backupSettings(project.environment).enabled ? `${path.relative(project.config.root, backupDir(project.config, project.environment)) || '.'}${path.sep}` : null;
+      return renderRollbackConfirmation(steps.map((st) => migrationId(st)), s.environment, dir);
+    } catch {
+      return null; // the run reports why it cannot roll back
+    }
   }
 
   async seed(node?: Node): Promise<void> {
@@ -214,7 +231,16 @@ export class Commands {
     if (!r.ok) return;
     const text = renderSeedRun(r.value.run, r.value.where, PLAIN_STYLE);
     this.registry.report(text);
-    void vscode.window.showInformationMessage(text);
+    this.notifyDone(pf, text);
+  }
+
+  /** A success notification with its follow-ups: the status panel, and what the run made (a backup). */
+  private notifyDone(pf: ProjectFolder, text: string, extra?: { label: string; run: () => void }): void {
+    const actions = ['Show Status', ...(extra ? [extra.label] : [])];
+    void vscode.window.showInformationMessage(text, ...actions).then((choice) => {
+      if (choice === 'Show Status') void this.showStatus({ kind: 'environment', folder: pf });
+      else if (extra && choice === extra.label) extra.run();
+    });
   }
 
   async showStatus(node?: Node): Promise<void> {
@@ -262,12 +288,14 @@ export class Commands {
     const r = await this.registry.run(pf, async (engine) => {
       const entry = await engine.backup();
       const fileShown = path.relative(engine.project.config.root, path.join(engine.backups.dir, entry.file));
-      return { entry, report: renderBackupDone(entry, whereOf(engine), fileShown, PLAIN_STYLE) };
+      return { entry, file: path.join(engine.backups.dir, entry.file), report: renderBackupDone(entry, whereOf(engine), fileShown, PLAIN_STYLE) };
     }, { title: 'Backing up the database', action: 'backup' });
     this.afterRun(pf);
     if (!r.ok) return;
     this.registry.report(r.value.report);
-    void vscode.window.showInformationMessage(`Backup ${r.value.entry.id} written (${formatBytes(r.value.entry.sizeBytes)}).`);
+    const file = r.value.file;
+    this.notifyDone(pf, `Backup ${r.value.entry.id} written (${formatBytes(r.value.entry.sizeBytes)}).`,
+      { label: 'Open Backup', run: () => void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(file)) });
   }
 
   /** From the Backups view, the status panel's buttons or the palette: all ask the same confirmation. */
@@ -300,7 +328,7 @@ export class Commands {
     this.afterRun(pf);
     if (!r.ok) return;
     this.registry.report(renderRestore(r.value.done, r.value.where, PLAIN_STYLE));
-    void vscode.window.showInformationMessage(`Restored ${r.value.done.restored.id}; the state before it is saved as ${r.value.done.safety.id}.`);
+    this.notifyDone(pf, `Restored ${r.value.done.restored.id}; the state before it is saved as ${r.value.done.safety.id}.`);
   }
 
   async switchEnvironment(node?: Node): Promise<void> {

@@ -21,7 +21,7 @@ import type { LogEntry } from '../core/history';
 import type { MigrationFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
 import { redactText, redactUrl } from '../core/redact';
-import { renderEventForLog } from '../core/report';
+import { renderEventForLog, renderProgress } from '../core/report';
 import type { OpenError } from './model/environments';
 import { configPathFor, isProjectFolder } from './model/folders';
 import { confirmationError } from './model/names';
@@ -65,6 +65,8 @@ interface EngineHandle {
   signature: string;
   queue: Promise<unknown>;
   token: vscode.CancellationToken | undefined;
+  /** The running work's progress indicator: engine events move it ("Applying 002_x (2 of 5)"). */
+  progress: vscode.Progress<{ message?: string }> | undefined;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -90,12 +92,13 @@ export class ProjectRegistry implements vscode.Disposable {
   private readonly states = new Map<string, FolderState>();
   private readonly engines = new Map<string, EngineHandle>();
   private readonly refreshing = new Map<string, Promise<void>>();
-  private outputChannel: vscode.OutputChannel | undefined;
+  private outputChannel: vscode.LogOutputChannel | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  get output(): vscode.OutputChannel {
-    if (!this.outputChannel) this.outputChannel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  /** A log channel: each line has its time and level ([info], [warning], [error]); the user filters by level. */
+  get output(): vscode.LogOutputChannel {
+    if (!this.outputChannel) this.outputChannel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
     return this.outputChannel;
   }
 
@@ -269,13 +272,13 @@ export class ProjectRegistry implements vscode.Disposable {
     await Promise.all(this.folders().map((f) => this.refreshStatus(f)));
   }
 
-  private log(line: string): void {
-    this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${redactText(line)}`);
+  private log(line: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.output[level](redactText(line));
   }
 
   private logEvent(e: EngineEvent): void {
     const line = renderEventForLog(e);
-    if (line !== null) this.log(line);
+    if (line !== null) this.log(line, e.type === 'warning' || e.type === 'backup-skipped' || e.type === 'lock-wait' ? 'warn' : 'info');
   }
 
   /** Appends a report rendered by core/report (a dry run, a run's summary) to the output channel. */
@@ -301,10 +304,14 @@ export class ProjectRegistry implements vscode.Disposable {
     if (existing && existing.signature === signature) return existing;
     if (existing) await this.closeEngine(pf.key);
     const handle: EngineHandle = {
-      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, idle: undefined,
+      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, progress: undefined, idle: undefined,
     };
     handle.engine = new MigrationEngine(project, connectProject(project), {
-      onEvent: (e) => this.logEvent(e),
+      onEvent: (e) => {
+        this.logEvent(e);
+        const step = handle.progress ? renderProgress(e) : null;
+        if (step) handle.progress!.report(step);
+      },
       confirmed: true, // the extension asks for the typed confirmation itself, before run() starts
       shouldStop: () => !!handle.token?.isCancellationRequested,
     });
@@ -353,7 +360,7 @@ export class ProjectRegistry implements vscode.Disposable {
       return this.fail(err, options);
     }
     if (needsConfirmation(options.action, project.environment) && !(await this.confirmProtected(project, options.title))) {
-      this.log(`${options.title} — ${project.environment.name}: not confirmed, nothing done`);
+      this.log(`${options.title} — ${project.environment.name}: not confirmed, nothing done`, 'warn');
       return { ok: false };
     }
     for (let attempt = 0; ; attempt++) {
@@ -371,10 +378,12 @@ export class ProjectRegistry implements vscode.Disposable {
         }, (progress, token) => {
           const next = handle.queue.then(async () => {
             handle.token = token;
+            handle.progress = progress;
             try {
               return await work(handle.engine, progress, token);
             } finally {
               handle.token = undefined;
+              handle.progress = undefined;
             }
           });
           handle.queue = next.catch(() => {});
@@ -413,7 +422,7 @@ export class ProjectRegistry implements vscode.Disposable {
 
   private fail(err: unknown, options: RunOptions): { ok: false; error: string } {
     const text = describeError(err);
-    this.log(`error: ${text}`);
+    this.log(text, 'error');
     if (!options.quiet) {
       const loc = isMigrationError(err) ? err.location : {};
       const actions = ['Show Output', ...(loc.file ? ['Open File'] : [])];

@@ -185,7 +185,10 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
         }
         return true;
       }, 120000, 500);
-      await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Applied ${examples.length} migrations.` }).first().waitFor({ timeout: 30000 });
+      const toast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Applied ${examples.length} migrations.` }).first();
+      await toast.waitFor({ timeout: 30000 });
+      // Success notifications carry their follow-up (issue 17).
+      assert.ok(await toast.locator('.monaco-button').filter({ hasText: 'Show Status' }).count() > 0, 'the success notification offers "Show Status"');
       const texts = await migrationRows(wb).allInnerTexts();
       for (const id of examples) assert.ok(texts.some((t) => t.includes(id) && /applied/.test(t)), `${id} is not described as applied: ${texts.join(' | ')}`);
       assert.ok(fs.existsSync(path.join(wb.workspace, '.migrations', 'pglite')), 'no embedded PGlite data directory was created');

@@ -13,7 +13,7 @@ import { APPLY_ANYWAY, lintBeforeUp, lintGate } from '../../src/lint/gate';
 import type { Finding } from '../../src/lint/types';
 import { environmentPickItems, listViewEmptyMessage, refreshScope } from '../../src/extension/model/environments';
 import { describeTemplate } from '../../src/core/create';
-import { formatBytes, formatShortTimestamp, formatTimestamp } from '../../src/core/report';
+import { formatBytes, formatShortTimestamp, formatTimestamp, renderProgress, renderRollbackConfirmation } from '../../src/core/report';
 import { renderPanelBody, renderPanelHtml } from '../../src/extension/model/status-panel-html';
 import { busyPanelData } from './helpers/panel-data';
 
@@ -194,5 +194,23 @@ describe('issue 17: lint before "up"', () => {
     const many = lintGate([f('migrations/002_a.sql', 'error'), f('migrations/003_b.sql', 'error'), f('migrations/003_b.sql', 'info')], ['002_a', '003_b', '004_c'], 'ask');
     assert.equal(many.message, '2 lint errors in 2 of the 3 migrations to apply. Apply anyway?');
     assert.match(many.detail, /^002_a\.sql:3 r: m\n003_b\.sql:3 r: m\n/);
+  });
+});
+
+describe('issue 17: progress and confirmations say what they are about', () => {
+  it('progress names the migration and its place in the run; long seeds show rows', () => {
+    assert.deepEqual(renderProgress({ type: 'migration-start', direction: 'up', id: '002_x', index: 2, total: 5 }), { message: 'Applying 002_x (2 of 5)' });
+    assert.deepEqual(renderProgress({ type: 'migration-start', direction: 'down', id: '005_y' }), { message: 'Rolling back 005_y' });
+    assert.deepEqual(renderProgress({ type: 'seed-progress', table: 'observations', rows: 40000, total: 100000 }), { message: 'Seeding observations: 40,000 of 100,000 rows' });
+    assert.equal(renderProgress({ type: 'statement-done', id: '002_x', line: 3, durationMs: 5 }), null);
+  });
+
+  it('the rollback confirmation names the migrations (newest first) and the backup taken before them', () => {
+    const one = renderRollbackConfirmation(['011_drop_index'], 'development', '.migrations/backups/development/');
+    assert.equal(one.message, 'Roll back 011_drop_index on "development"?');
+    assert.match(one.detail, /A backup of the database is taken first, into \.migrations\/backups\/development\/ /);
+    const many = renderRollbackConfirmation(['005_e', '004_d', '003_c', '002_b'], 'test', null);
+    assert.equal(many.message, 'Roll back 4 migrations on "test" (005_e, 004_d, 003_c, …)?');
+    assert.match(many.detail, /^Their down sections run newest first: 005_e, 004_d, 003_c, 002_b\.\nNo backup is taken: backups are off for "test"\.$/);
   });
 });

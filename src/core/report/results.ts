@@ -50,6 +50,21 @@ export function renderSeedRun(run: SeedRun, where: string, style: Style): string
   return lines.join('\n');
 }
 
+/**
+ * The confirmation before a rollback: which migrations' down sections run (newest first) and the backup taken before
+ * them (`backupDir` as shown, or null when backups are off for the environment).
+ */
+export function renderRollbackConfirmation(ids: string[], environment: string, backupDir: string | null): { message: string; detail: string } {
+  const message = ids.length === 1
+    ? `Roll back ${ids[0]} on "${environment}"?`
+    : `Roll back ${plural(ids.length, 'migration')} on "${environment}" (${ids.length > 3 ? `${ids.slice(0, 3).join(', ')}, …` : ids.join(', ')})?`;
+  const order = ids.length > 1 ? `Their down sections run newest first: ${ids.join(', ')}.` : `Its down section runs in one transaction with its history row.`;
+  const backup = backupDir
+    ? `A backup of the database is taken first, into ${backupDir} (Restore Backup… brings it back).`
+    : `No backup is taken: backups are off for "${environment}".`;
+  return { message, detail: `${order}\n${backup}` };
+}
+
 export function renderViewRefresh(done: ViewRefresh[], where: string, style: Style): string {
   if (done.length === 0) return 'No materialized views to refresh.';
   const lines = done.map((v) => `  ${v.view} ${style.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.note ? style.yellow(` — ${v.note}`) : ''}`);
