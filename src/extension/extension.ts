@@ -10,6 +10,7 @@ import { ShadowService } from '../core/shadow/service';
 import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
+import { GitignoreOffer } from './gitignore';
 import { refreshScope } from './model/environments';
 import { statusBarText } from './model/names';
 import { StatusPanel } from './panel';
@@ -23,7 +24,7 @@ const timings: { activateMs?: number; firstDiagnosticsMs?: number } = {};
 export function activate(context: vscode.ExtensionContext): { timings: typeof timings } {
   const t0 = performance.now();
   const registry = new ProjectRegistry(context);
-  context.subscriptions.push(registry);
+  context.subscriptions.push(registry, new GitignoreOffer(registry, context.workspaceState));
 
   const trees = [
     [VIEW_MIGRATIONS, new MigrationsProvider(registry)],

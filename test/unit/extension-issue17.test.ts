@@ -12,6 +12,7 @@ import { readProjectMigrations } from '../../src/core/formats';
 import { APPLY_ANYWAY, lintBeforeUp, lintGate } from '../../src/lint/gate';
 import type { Finding } from '../../src/lint/types';
 import { environmentPickItems, listViewEmptyMessage, refreshScope } from '../../src/extension/model/environments';
+import { gitignoreOffer, ignoresLocalDir, withLocalDirIgnored } from '../../src/extension/model/gitignore';
 import { describeTemplate } from '../../src/core/create';
 import { formatBytes, formatShortTimestamp, formatTimestamp, renderProgress, renderRollbackConfirmation } from '../../src/core/report';
 import { renderPanelBody, renderPanelHtml } from '../../src/extension/model/status-panel-html';
@@ -212,5 +213,40 @@ describe('issue 17: progress and confirmations say what they are about', () => {
     const many = renderRollbackConfirmation(['005_e', '004_d', '003_c', '002_b'], 'test', null);
     assert.equal(many.message, 'Roll back 4 migrations on "test" (005_e, 004_d, 003_c, …)?');
     assert.match(many.detail, /^Their down sections run newest first: 005_e, 004_d, 003_c, 002_b\.\nNo backup is taken: backups are off for "test"\.$/);
+  });
+});
+
+describe('issue 17: .migrations/ is never committed silently', () => {
+  it('reads the usual ways a .gitignore ignores .migrations/, relative to where the .gitignore is', () => {
+    for (const line of ['.migrations', '.migrations/', '/.migrations/', '**/.migrations', '.migrations/*', '.migrations/**']) {
+      assert.equal(ignoresLocalDir(`node_modules/\n${line}\n`, ''), true, line);
+    }
+    assert.equal(ignoresLocalDir('node_modules/\n# .migrations/\n', ''), false, 'a comment');
+    assert.equal(ignoresLocalDir('.migrations/\n!.migrations/\n', ''), false, 'un-ignored again');
+    assert.equal(ignoresLocalDir('.migrations/pglite\n', ''), false, 'only part of it');
+    assert.equal(ignoresLocalDir('/.migrations/\n', path.join('examples', 'nasa-portal')), false, 'anchored at the repository root, not the project');
+    assert.equal(ignoresLocalDir('examples/nasa-portal/.migrations/\n', path.join('examples', 'nasa-portal')), true);
+    assert.equal(ignoresLocalDir('.migrations\n', path.join('examples', 'nasa-portal')), true, 'unanchored: anywhere');
+  });
+
+  it('offers the entry only for a project in a git repository with a .migrations/ directory nobody ignores, once added no more', () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-issue17-git-'));
+    try {
+      const project = path.join(repo, 'db');
+      fs.mkdirSync(path.join(project, 'migrations'), { recursive: true });
+      const real = { exists: (p: string) => fs.existsSync(p), read: (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : null) };
+      assert.equal(gitignoreOffer(project, real), null, 'no .migrations/ yet');
+      fs.mkdirSync(path.join(project, '.migrations', 'pglite'), { recursive: true });
+      assert.equal(gitignoreOffer(project, real), null, 'not in a git repository');
+      fs.mkdirSync(path.join(repo, '.git'));
+      fs.writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n/.migrations/\n');
+      const offer = gitignoreOffer(project, real);
+      assert.deepEqual(offer, { file: path.join(project, '.gitignore') });
+      fs.writeFileSync(offer!.file, withLocalDirIgnored(''));
+      assert.equal(gitignoreOffer(project, real), null, 'ignored now');
+      assert.equal(withLocalDirIgnored('node_modules/'), 'node_modules/\n\n# database-migration: the embedded database, backups and caches (never commit them)\n.migrations/\n');
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
