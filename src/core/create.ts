@@ -29,6 +29,47 @@ export function listTemplates(config: Config): string[] {
   return [...names].sort();
 }
 
+/** How the template picker and listings name a placeholder: the words a person would write there. */
+const PLACEHOLDER_WORDS: Record<string, string> = { table: '<table>', column: '<column>', ref_table: '<referenced table>', version: '<version>', name: '<name>' };
+
+/**
+ * A template's description for a picker: its first comment paragraph without the "{{version}}_{{name}}:" lead,
+ * placeholders as <table> / <column>, cut at a sentence end (never mid-sentence) once `maxLength` would be passed;
+ * a first sentence longer than that is kept whole. "" when the template starts with no comment.
+ */
+export function describeTemplate(text: string, maxLength = 140): string {
+  const paragraph: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^--\s?(.*)$/.exec(line);
+    if (!m || /^\s*(up|down) migration\b/i.test(m[1]!)) break;
+    if (m[1]!.trim() === '') {
+      if (paragraph.length) break;
+      continue;
+    }
+    paragraph.push(m[1]!.trim());
+  }
+  const words = paragraph.join(' ')
+    .replace(/^\{\{version\}\}_?\{\{name\}\}:?\s*/, '')
+    .replace(/\{\{\s*([a-z_]+)\s*\}\}/gi, (_m, key: string) => PLACEHOLDER_WORDS[key.toLowerCase()] ?? `<${key.toLowerCase().replace(/_/g, ' ')}>`);
+  if (!words) return '';
+  const sentences = words.replace(/^[a-z]/, (c) => c.toUpperCase()).split(/(?<=[.!?])\s+(?=[A-Z(<])/);
+  let out = sentences[0]!;
+  for (const next of sentences.slice(1)) {
+    if (out.length + 1 + next.length > maxLength) break;
+    out += ` ${next}`;
+  }
+  return /[.!?)]$/.test(out) ? out : `${out}.`;
+}
+
+/** The description of template `name` (the project's own first, then the built-in one). */
+export function templateDescription(config: Config, name: string, maxLength?: number): string {
+  try {
+    return describeTemplate(fs.readFileSync(findTemplate(config, name), 'utf8'), maxLength);
+  } catch {
+    return '';
+  }
+}
+
 function findTemplate(config: Config, template: string): string {
   const dirs = [config.templatesDir, path.join(packageRoot(), BUILT_IN_TEMPLATES_DIR)].filter((d): d is string => !!d);
   for (const dir of dirs) {

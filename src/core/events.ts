@@ -5,7 +5,8 @@ export type EngineEvent =
   | { type: 'lock-wait'; message: string }
   | { type: 'backup-done'; entry: BackupEntry }
   | { type: 'backup-skipped'; reason: string }
-  | { type: 'migration-start'; direction: 'up' | 'down'; id: string }
+  /** index (1-based) and total: the migration's place in its run. */
+  | { type: 'migration-start'; direction: 'up' | 'down'; id: string; index?: number; total?: number }
   | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
   | { type: 'seed-done'; file: string; durationMs: number }
   | { type: 'seed-progress'; table: string; rows: number; total: number }

@@ -4,6 +4,7 @@ import type { Database } from './db/database';
 import { PGliteDatabase } from './db/pglite-database';
 import { PostgresDatabase } from './db/pg-database';
 import { loadEnvFiles } from './env-file';
+import { MigrationError } from './errors';
 import { readProjectMigrations } from './formats';
 import { extensionsCreatedBy } from './shadow/extensions';
 
@@ -34,6 +35,33 @@ export function openProject(options: OpenProjectOptions = {}): Project {
   // A password from the editor's secret storage goes into the URL in memory only (never printed: URLs are redacted).
   if (options.password) environment.target = withPassword(environment.target, options.password);
   return { config, environment, envFiles: loaded.files };
+}
+
+/** One environment of the config, and why it cannot be opened (null when it can: its URL resolves). */
+export interface EnvironmentChoice {
+  name: string;
+  problem: string | null;
+}
+
+/**
+ * Every environment the config names (the default one when none are configured), each resolved as opening it would
+ * resolve it, so a picker can list them all and mark the broken ones with their reason (an unset ${env:VAR}, a bad URL)
+ * instead of failing as a whole. Throws only when the config itself cannot be read.
+ */
+export function environmentChoices(options: Omit<OpenProjectOptions, 'env' | 'url' | 'password'> = {}): { config: Config; choices: EnvironmentChoice[] } {
+  const cwd = options.cwd ?? process.cwd();
+  const config = loadConfig({ cwd, configPath: options.configPath });
+  const loaded = loadEnvFiles({ root: config.root, cwd, envFile: options.envFile, processEnv: options.processEnv ?? process.env });
+  const names = Object.keys(config.environments).length ? Object.keys(config.environments) : [config.defaultEnvironment];
+  const choices = names.map((name) => {
+    try {
+      resolveEnvironment(config, { env: name, processEnv: loaded.env });
+      return { name, problem: null };
+    } catch (err) {
+      return { name, problem: err instanceof MigrationError ? err.message : String((err as Error)?.message ?? err) };
+    }
+  });
+  return { config, choices };
 }
 
 export function connectProject(project: Project): Database {

@@ -7,6 +7,7 @@ import { MigrationError } from './errors';
 import { compareVersions } from './migration-file';
 import type { MigrationStatus } from './planner';
 import { redactText } from './redact';
+import { formatBytes } from './report/format';
 import { carryLogSql } from './restore-log';
 
 export function backupStore(ctx: EngineContext): BackupStore {
@@ -53,7 +54,7 @@ export async function takeBackup(ctx: EngineContext, session: Session, reason: B
       sizeBytes: fs.statSync(target.full).size, sha256: sha256File(target.full), serverVersion: version.text, database: ctx.db.description,
     };
     const cleaned = stale.length ? `; removed ${stale.length} unfinished file(s) of interrupted runs: ${stale.join(', ')}` : '';
-    await ctx.audit(session, { action: 'backup', version: before, success: true, durationMs: Math.round(performance.now() - t0), message: `backup ${entry.id} (${reason}, ${entry.sizeBytes} bytes)${cleaned}` });
+    await ctx.audit(session, { action: 'backup', version: before, success: true, durationMs: Math.round(performance.now() - t0), message: `backup ${entry.id} (${reason}, ${formatBytes(entry.sizeBytes)})${cleaned}` });
     store.add(entry);
     if (options.prune !== false) store.prune(backupSettings(ctx.project.environment).keep, ctx.db.description);
     ctx.emit({ type: 'backup-done', entry });

@@ -33,7 +33,7 @@ export async function runUp(ctx: EngineContext, session: Session, plan: RunPlan,
       if (ctx.options.shouldStop?.()) break;
       // Every migration but the last: the last one's (synchronous) commit flushes the WAL of all before it.
       const asyncCommit = fast && step.transactional && k < plan.steps.length - 1;
-      done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, options.batch, false, asyncCommit) });
+      done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, options.batch, false, asyncCommit, { index: k + 1, total: plan.steps.length }) });
       unflushed = asyncCommit ? step.version : null;
     }
     failed = false;
@@ -50,9 +50,9 @@ export async function runUp(ctx: EngineContext, session: Session, plan: RunPlan,
 
 export async function runDown(ctx: EngineContext, session: Session, plan: RunPlan): Promise<AppliedMigration[]> {
   const done: AppliedMigration[] = [];
-  for (const step of plan.steps) {
+  for (const [k, step] of plan.steps.entries()) {
     if (ctx.options.shouldStop?.()) break;
-    done.push({ version: step.version, name: step.name, durationMs: await applyDown(ctx, session, step) });
+    done.push({ version: step.version, name: step.name, durationMs: await applyDown(ctx, session, step, { index: k + 1, total: plan.steps.length }) });
   }
   return done;
 }
@@ -62,9 +62,9 @@ async function runUpInOneTransaction(ctx: EngineContext, session: Session, steps
   let current = steps[0]!;
   try {
     await withTransaction(session, async () => {
-      for (const step of steps) {
+      for (const [k, step] of steps.entries()) {
         current = step;
-        done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, batch, true) });
+        done.push({ version: step.version, name: step.name, durationMs: await applyUp(ctx, session, step, batch, true, false, { index: k + 1, total: steps.length }) });
       }
     });
   } catch (err) {
@@ -91,8 +91,11 @@ async function replayToFailure(session: Session, steps: PlanStep[], failing: Pla
 }
 
 /** `asyncCommit` ("fastCommit"): the migration's transaction commits with synchronous_commit off (see runUp). */
-async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, batch: number, inOuterTransaction: boolean, asyncCommit = false): Promise<number> {
-  ctx.emit({ type: 'migration-start', direction: 'up', id: step.id });
+/** `position`: the step's place in its run (1-based), for progress ("Applying 002_x (2 of 5)"). */
+type Position = { index: number; total: number };
+
+async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, batch: number, inOuterTransaction: boolean, asyncCommit = false, position?: Position): Promise<number> {
+  ctx.emit({ type: 'migration-start', direction: 'up', id: step.id, ...position });
   const m = step.migration!;
   const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: ctx.appliedBy, environment: ctx.environmentName, batch };
   const slow = new SlowStatements(ctx, step);
@@ -172,8 +175,8 @@ async function applyOutsideTransaction(ctx: EngineContext, session: Session, ste
   return durationMs;
 }
 
-async function applyDown(ctx: EngineContext, session: Session, step: PlanStep): Promise<number> {
-  ctx.emit({ type: 'migration-start', direction: 'down', id: step.id });
+async function applyDown(ctx: EngineContext, session: Session, step: PlanStep, position?: Position): Promise<number> {
+  ctx.emit({ type: 'migration-start', direction: 'down', id: step.id, ...position });
   const t0 = performance.now();
   const subject = { version: step.version, name: step.name, file: step.file };
   let durationMs: number;

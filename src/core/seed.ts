@@ -22,7 +22,8 @@ export interface SeedOptions {
 }
 
 export interface SeedRun {
-  seeds: { name: string; file: string; durationMs: number }[];
+  /** What was loaded, in order: seed files, and the JSON sample data set ("sample-data", its directory as name and file). */
+  seeds: { name: string; file: string; durationMs: number; kind?: 'file' | 'sample-data' }[];
   /** Per table of the JSON sample data: rows held, inserted, updated. */
   tables: LoadedTable[];
   /** --scale: synthetic rows generated with COPY. */
@@ -98,7 +99,7 @@ async function loadAll(ctx: EngineContext, session: Session, run: SeedRun, seeds
         await ctx.store.recordSeed(session, s.name, checksumSql(s.sql), ctx.appliedBy, ctx.environmentName);
         await ctx.audit(session, { action: 'seed', name: s.name, success: true, durationMs });
       }
-      run.seeds.push({ name: s.name, file: s.file, durationMs });
+      run.seeds.push({ name: s.name, file: s.file, durationMs, kind: 'file' });
       ctx.emit({ type: 'seed-done', file: s.file, durationMs });
     }
   } catch (err) {
@@ -122,7 +123,7 @@ async function loadData(ctx: EngineContext, session: Session, run: SeedRun, data
     await ctx.audit(session, { action: 'seed', name: shown, success: true, durationMs,
       message: loaded.filter((l) => !l.skipped).map((l) => `${l.table} ${l.rows} (+${l.inserted} ~${l.updated})`).join(', ') });
   }
-  run.seeds.push({ name: shown, file: shown, durationMs });
+  run.seeds.push({ name: shown, file: shown, durationMs, kind: 'sample-data' });
   ctx.emit({ type: 'seed-done', file: `${shown} (${loaded.filter((l) => !l.skipped).reduce((a, l) => a + l.rows, 0)} rows)`, durationMs });
 }
 

@@ -1,14 +1,17 @@
 /** Command implementations: each asks what it needs, then hands one call to the engine through ProjectRegistry.run(). */
-import { isDue } from '../core/planner';
+import { isDue, planDown } from '../core/planner';
+import { backupDir, backupSettings } from '../core/backups';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createMigration, listTemplates } from '../core/create';
+import { createMigration, listTemplates, templateDescription } from '../core/create';
 import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
-import { describeWhere, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderSeedRun, renderVerify } from '../core/report';
+import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderRollbackConfirmation, renderSeedRun, renderVerify } from '../core/report';
+import { APPLY_ANYWAY, lintBeforeUp, type LintGatePolicy } from '../lint/gate';
 import type { LintDiagnostics } from './diagnostics';
+import { environmentPickItems } from './model/environments';
 import { migrationNamePreview, validateMigrationName } from './model/names';
 import type { StatusPanel } from './panel';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
@@ -108,7 +111,8 @@ export class Commands {
       const { config } = this.registry.open(pf);
       const templates = listTemplates(config);
       const template = await vscode.window.showQuickPick(
-        templates.map((t) => ({ label: t, description: t === 'blank' ? 'empty up and down sections' : templateSummary(config.templatesDir, this.extensionPath, t) })),
+        // The description on its own line (detail): whole sentences, placeholders as <table> / <column>.
+        templates.map((t) => ({ label: t, detail: t === 'blank' ? 'Empty up and down sections.' : templateDescription(config, t) })),
         { title: 'Create Migration (1/2): template', placeHolder: 'Pick a template' });
       if (!template) return;
       const existing = readProjectMigrations(config).migrations.map((m) => m.name);
@@ -132,6 +136,7 @@ export class Commands {
     const pf = await this.folder(node, 'Apply pending migrations of which project?');
     if (!pf) return;
     const to = toHere ? this.version(node) : undefined;
+    if (!(await this.lintGate(pf, to))) return;
     const title = to ? `Apply migrations up to ${node?.kind === 'migration' ? node.model.label : to}` : 'Apply pending migrations';
     const r = await this.registry.run(pf, async (engine, progress, token) => {
       progress.report({ message: 'backup and lock…' });
@@ -143,8 +148,41 @@ export class Commands {
     this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
     const n = r.value.run.migrations.length;
     const pending = r.value.run.statuses.filter((s) => isDue(s.state)).length;
-    void vscode.window.showInformationMessage(n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
+    this.notifyDone(pf, n === 0 && !r.value.cancelled ? 'Nothing to apply: the database is up to date.'
       : `Applied ${plural(n, 'migration')}${r.value.cancelled ? ` (cancelled; ${pending} still pending)` : ''}.`);
+  }
+
+  /**
+   * Lints the migrations "up" is about to apply; error-severity findings ask ("Apply anyway") or refuse, as the
+   * setting databaseMigration.lintBeforeUp says. Wording and decision: lint/gate.ts (the CLI's --up says the same).
+   */
+  private async lintGate(pf: ProjectFolder, to: string | undefined): Promise<boolean> {
+    const policy = vscode.workspace.getConfiguration('databaseMigration').get<LintGatePolicy>('lintBeforeUp', 'ask');
+    if (policy === 'off' || !vscode.workspace.isTrusted) return true;
+    if (!this.registry.state(pf).statuses) await this.registry.refreshStatus(pf, vscode.ProgressLocation.Window);
+    const statuses = this.registry.state(pf).statuses;
+    if (!statuses) return true; // the database cannot be read: the run says why
+    let gate: Awaited<ReturnType<typeof lintBeforeUp>>;
+    try {
+      const { config } = this.registry.open(pf);
+      gate = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Linting the migrations to apply' },
+        () => lintBeforeUp(config, statuses, { to, policy }));
+    } catch (err) {
+      this.registry.output.warn(`lint before up skipped: ${describeError(err).split('\n')[0]}`);
+      return true;
+    }
+    if (gate.decision === 'proceed') return true;
+    this.registry.report([gate.message, gate.detail]);
+    if (gate.decision === 'refuse') {
+      void vscode.window.showErrorMessage(`${gate.message} (setting "databaseMigration.lintBeforeUp": "refuse")`, 'Show Problems').then((c) => {
+        if (c) void this.lintWorkspace();
+      });
+      return false;
+    }
+    const choice = await vscode.window.showWarningMessage(gate.message, { modal: true, detail: gate.detail }, APPLY_ANYWAY, 'Show Problems');
+    if (choice === 'Show Problems') void this.lintWorkspace();
+    if (choice === APPLY_ANYWAY) this.registry.output.warn(`applying despite ${gate.errors.length} lint error(s): ${gate.applying.join(', ')}`);
+    return choice === APPLY_ANYWAY;
   }
 
   async down(node?: Node, toHere = false): Promise<void> {
@@ -155,7 +193,8 @@ export class Commands {
     const what = target ? `Roll back down to and including ${node?.kind === 'migration' ? node.model.label : target}` : 'Roll back the last migration';
     if (!this.registry.needsConfirmation(pf, 'down')) {
       // Otherwise run() asks for the typed confirmation.
-      const ok = await vscode.window.showWarningMessage(`${what} on "${s.environment}"?`, { modal: true, detail: 'The down sections run; a backup is taken first when backups are on.' }, 'Roll Back');
+      const ask = this.rollbackConfirmation(pf, target) ?? { message: `${what} on "${s.environment}"?`, detail: 'The down sections run; a backup is taken first when backups are on.' };
+      const ok = await vscode.window.showWarningMessage(ask.message, { modal: true, detail: ask.detail }, 'Roll Back');
       if (ok !== 'Roll Back') return;
     }
     const r = await this.registry.run(pf, async (engine, _progress, token) => {
@@ -166,7 +205,22 @@ export class Commands {
     if (!r.ok) return;
     this.registry.report(renderMigrationRun(r.value.run, r.value.where, PLAIN_STYLE, { stopped: r.value.cancelled }));
     const done = r.value.run.migrations;
-    void vscode.window.showInformationMessage(done.length ? `Rolled back ${done.map((m) => migrationId(m)).join(', ')}.` : 'Nothing to roll back.');
+    this.notifyDone(pf, done.length ? `Rolled back ${done.map((m) => migrationId(m)).join(', ')}.` : 'Nothing to roll back.');
+  }
+
+  /** The rollback confirmation naming the migrations and the backup (core's wording), when the states are known. */
+  private rollbackConfirmation(pf: ProjectFolder, target: string | undefined): { message: string; detail: string } | null {
+    const s = this.registry.state(pf);
+    if (!s.statuses) return null;
+    try {
+      const steps = planDown(s.statuses, target ? { target } : {});
+      if (steps.length === 0) return null;
+      const project = this.registry.open(pf);
+      const dir = backupSettings(project.environment).enabled ? `${path.relative(project.config.root, backupDir(project.config, project.environment)) || '.'}${path.sep}` : null;
+      return renderRollbackConfirmation(steps.map((st) => migrationId(st)), s.environment, dir);
+    } catch {
+      return null; // the run reports why it cannot roll back
+    }
   }
 
   async seed(node?: Node): Promise<void> {
@@ -177,7 +231,16 @@ export class Commands {
     if (!r.ok) return;
     const text = renderSeedRun(r.value.run, r.value.where, PLAIN_STYLE);
     this.registry.report(text);
-    void vscode.window.showInformationMessage(text);
+    this.notifyDone(pf, text);
+  }
+
+  /** A success notification with its follow-ups: the status panel, and what the run made (a backup). */
+  private notifyDone(pf: ProjectFolder, text: string, extra?: { label: string; run: () => void }): void {
+    const actions = ['Show Status', ...(extra ? [extra.label] : [])];
+    void vscode.window.showInformationMessage(text, ...actions).then((choice) => {
+      if (choice === 'Show Status') void this.showStatus({ kind: 'environment', folder: pf });
+      else if (extra && choice === extra.label) extra.run();
+    });
   }
 
   async showStatus(node?: Node): Promise<void> {
@@ -225,12 +288,14 @@ export class Commands {
     const r = await this.registry.run(pf, async (engine) => {
       const entry = await engine.backup();
       const fileShown = path.relative(engine.project.config.root, path.join(engine.backups.dir, entry.file));
-      return { entry, report: renderBackupDone(entry, whereOf(engine), fileShown, PLAIN_STYLE) };
+      return { entry, file: path.join(engine.backups.dir, entry.file), report: renderBackupDone(entry, whereOf(engine), fileShown, PLAIN_STYLE) };
     }, { title: 'Backing up the database', action: 'backup' });
     this.afterRun(pf);
     if (!r.ok) return;
     this.registry.report(r.value.report);
-    void vscode.window.showInformationMessage(`Backup ${r.value.entry.id} written (${r.value.entry.sizeBytes} bytes).`);
+    const file = r.value.file;
+    this.notifyDone(pf, `Backup ${r.value.entry.id} written (${formatBytes(r.value.entry.sizeBytes)}).`,
+      { label: 'Open Backup', run: () => void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(file)) });
   }
 
   /** From the Backups view, the status panel's buttons or the palette: all ask the same confirmation. */
@@ -263,27 +328,34 @@ export class Commands {
     this.afterRun(pf);
     if (!r.ok) return;
     this.registry.report(renderRestore(r.value.done, r.value.where, PLAIN_STYLE));
-    void vscode.window.showInformationMessage(`Restored ${r.value.done.restored.id}; the state before it is saved as ${r.value.done.safety.id}.`);
+    this.notifyDone(pf, `Restored ${r.value.done.restored.id}; the state before it is saved as ${r.value.done.safety.id}.`);
   }
 
   async switchEnvironment(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Switch the environment of which project?');
     if (!pf) return;
-    const s = this.registry.state(pf);
-    const picked = await vscode.window.showQuickPick(s.environments.map((e) => ({ label: e, description: e === s.environment ? 'current' : undefined })),
-      { placeHolder: `Environment for ${pf.name}` });
-    if (!picked) return;
-    await this.registry.chooseEnvironment(pf, picked.label);
+    const env = await this.pickEnvironment(pf, `Environment for ${pf.name}`);
+    if (!env) return;
+    await this.registry.chooseEnvironment(pf, env);
     void this.registry.refreshStatus(pf);
+  }
+
+  /** Every environment of the config (read on its own, so one whose URL is broken cannot empty the list), broken ones marked. */
+  private async pickEnvironment(pf: ProjectFolder, placeHolder: string): Promise<string | undefined> {
+    const read = this.registry.environmentChoices(pf);
+    if (!read.choices) {
+      void vscode.window.showErrorMessage(`The config cannot be read, so its environments are unknown: ${read.error.split('\n').join(' — ')}`);
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(environmentPickItems(read.choices, this.registry.state(pf).environment), { placeHolder, matchOnDetail: true });
+    return picked?.environment;
   }
 
   async setPassword(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Set a password for which project?');
     if (!pf) return;
     const s = this.registry.state(pf);
-    const env = s.environments.length > 1
-      ? (await vscode.window.showQuickPick(s.environments.map((e) => ({ label: e, description: e === s.environment ? 'current' : undefined })), { placeHolder: 'Environment' }))?.label
-      : s.environment;
+    const env = s.environments.length > 1 ? await this.pickEnvironment(pf, 'Environment') : s.environment;
     if (!env) return;
     const password = await vscode.window.showInputBox({
       title: `Password for ${env}`, prompt: 'Kept in VS Code\'s secret storage, never in settings or files. Leave empty to forget the stored one.',
@@ -345,16 +417,4 @@ export class Commands {
 /** The environment and database a run went to, as core's reports name it. */
 function whereOf(engine: MigrationEngine): string {
   return describeWhere(engine.project.environment, engine.project.config.root);
-}
-
-/** A template's first comment line, as the quick pick's description. */
-function templateSummary(projectDir: string | null, extensionPath: string, name: string): string {
-  for (const dir of [projectDir, path.join(extensionPath, 'migrations-templates')]) {
-    if (!dir) continue;
-    const file = path.join(dir, `${name}.sql`);
-    if (!fs.existsSync(file)) continue;
-    const first = fs.readFileSync(file, 'utf8').split('\n')[0] ?? '';
-    return first.startsWith('--') ? first.replace(/^--\s*(\{\{[^}]*\}\}_?\{\{[^}]*\}\}:?\s*)?/, '').trim() : '';
-  }
-  return '';
 }

@@ -10,6 +10,8 @@ import { ShadowService } from '../core/shadow/service';
 import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
+import { GitignoreOffer } from './gitignore';
+import { refreshScope } from './model/environments';
 import { statusBarText } from './model/names';
 import { StatusPanel } from './panel';
 import { ProjectRegistry } from './projects';
@@ -22,7 +24,7 @@ const timings: { activateMs?: number; firstDiagnosticsMs?: number } = {};
 export function activate(context: vscode.ExtensionContext): { timings: typeof timings } {
   const t0 = performance.now();
   const registry = new ProjectRegistry(context);
-  context.subscriptions.push(registry);
+  context.subscriptions.push(registry, new GitignoreOffer(registry, context.workspaceState));
 
   const trees = [
     [VIEW_MIGRATIONS, new MigrationsProvider(registry)],
@@ -76,9 +78,19 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   // may change which database DATABASE_URL or an ${env:VAR} in the config names.
   const watcher = vscode.workspace.createFileSystemWatcher('**/{*.sql,database-migration.config.json,.env}');
   let pendingRefresh: NodeJS.Timeout | undefined;
-  const onFiles = () => {
+  // A config or .env change can change every environment and directory: everything is read again (issue 17).
+  const changed = new Set<string>();
+  const onFiles = (uri: vscode.Uri) => {
+    changed.add(uri.fsPath);
     if (pendingRefresh) clearTimeout(pendingRefresh);
     pendingRefresh = setTimeout(() => {
+      const files = [...changed];
+      changed.clear();
+      if (refreshScope(files, vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '')) === 'everything') {
+        void registry.refreshAll();
+        updateBar();
+        return;
+      }
       for (const pf of registry.folders()) {
         const before = registry.cachedState(pf);
         registry.state(pf);

@@ -9,18 +9,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ACTION_POLICY, needsConfirmation, type EngineAction } from '../core/actions';
-import { describeTarget } from '../core/config';
+import { describeTarget, type Config } from '../core/config';
 import type { BackupEntry } from '../core/backups';
 import type { DependencyEdge } from '../core/dependencies';
 import { discoverSeeds, type SeedFile } from '../core/discovery';
 import { readProjectMigrations } from '../core/formats';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
+import { environmentChoices, type EnvironmentChoice } from '../core/project';
 import { isMigrationError } from '../core/errors';
 import type { LogEntry } from '../core/history';
 import type { MigrationFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
 import { redactText, redactUrl } from '../core/redact';
-import { renderEventForLog } from '../core/report';
+import { renderEventForLog, renderProgress } from '../core/report';
+import type { OpenError } from './model/environments';
 import { configPathFor, isProjectFolder } from './model/folders';
 import { confirmationError } from './model/names';
 
@@ -52,6 +54,8 @@ export interface FolderState {
   log: LogEntry[];
   /** Why the files or the database could not be read. */
   error: string | null;
+  /** Why the project (its config) or the chosen environment could not be opened; the config's lists are still read when it can be. */
+  openError: OpenError | null;
   loading: boolean;
 }
 
@@ -61,6 +65,8 @@ interface EngineHandle {
   signature: string;
   queue: Promise<unknown>;
   token: vscode.CancellationToken | undefined;
+  /** The running work's progress indicator: engine events move it ("Applying 002_x (2 of 5)"). */
+  progress: vscode.Progress<{ message?: string }> | undefined;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -86,12 +92,13 @@ export class ProjectRegistry implements vscode.Disposable {
   private readonly states = new Map<string, FolderState>();
   private readonly engines = new Map<string, EngineHandle>();
   private readonly refreshing = new Map<string, Promise<void>>();
-  private outputChannel: vscode.OutputChannel | undefined;
+  private outputChannel: vscode.LogOutputChannel | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  get output(): vscode.OutputChannel {
-    if (!this.outputChannel) this.outputChannel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  /** A log channel: each line has its time and level ([info], [warning], [error]); the user filters by level. */
+  get output(): vscode.LogOutputChannel {
+    if (!this.outputChannel) this.outputChannel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
     return this.outputChannel;
   }
 
@@ -154,10 +161,7 @@ export class ProjectRegistry implements vscode.Disposable {
     try {
       project = this.open(pf);
     } catch (err) {
-      const s: FolderState = {
-        environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
-        files: [], seeds: [], backups: [], statuses: null, edges: [], log: [], error: describeError(err), loading: false,
-      };
+      const s = this.unopenedState(pf, err);
       this.states.set(pf.key, s);
       return s;
     }
@@ -187,11 +191,50 @@ export class ProjectRegistry implements vscode.Disposable {
       statuses: same ? previous.statuses : null,
       edges: same ? previous.edges : [],
       log: same ? previous.log : [],
-      error: error ?? (same ? previous.error : null),
+      // A database error is kept until the next read of the database; a config or environment error is not (fixed now).
+      error: error ?? (same && !previous.openError ? previous.error : null),
+      openError: null,
       loading: this.refreshing.has(pf.key),
     };
     this.states.set(pf.key, s);
     return s;
+  }
+
+  /**
+   * The state when the project cannot be opened: with a readable config, whose environment failed (an unset
+   * ${env:VAR}, say), everything but the database is still read — the environments (so the picker lists them all),
+   * the migration files, the seeds.
+   */
+  private unopenedState(pf: ProjectFolder, err: unknown): FolderState {
+    const text = describeError(err);
+    const s: FolderState = {
+      environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
+      files: [], seeds: [], backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
+    };
+    let config: Config;
+    try {
+      ({ config } = environmentChoices({ cwd: pf.cwd, configPath: configPathFor(this.settings().configFile) }));
+    } catch {
+      return s; // the config itself: nothing more can be read
+    }
+    const environments = Object.keys(config.environments).length ? Object.keys(config.environments) : [config.defaultEnvironment];
+    Object.assign(s, {
+      environment: this.chosenEnvironment(pf) ?? config.defaultEnvironment, environments, root: config.root, migrationsDir: config.migrationsDir,
+      seeds: discoverSeeds(config.seedsDir, config.root), openError: { scope: 'environment', text },
+    });
+    try {
+      s.files = readProjectMigrations(config).migrations;
+    } catch { /* the error row already says what is wrong first */ }
+    return s;
+  }
+
+  /** Every environment of the folder's config, each with why it cannot be opened; null with the reason when the config cannot be read. */
+  environmentChoices(pf: ProjectFolder): { choices: EnvironmentChoice[]; error: null } | { choices: null; error: string } {
+    try {
+      return { choices: environmentChoices({ cwd: pf.cwd, configPath: configPathFor(this.settings().configFile) }).choices, error: null };
+    } catch (err) {
+      return { choices: null, error: describeError(err) };
+    }
   }
 
   cachedState(pf: ProjectFolder): FolderState | undefined {
@@ -229,13 +272,13 @@ export class ProjectRegistry implements vscode.Disposable {
     await Promise.all(this.folders().map((f) => this.refreshStatus(f)));
   }
 
-  private log(line: string): void {
-    this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${redactText(line)}`);
+  private log(line: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.output[level](redactText(line));
   }
 
   private logEvent(e: EngineEvent): void {
     const line = renderEventForLog(e);
-    if (line !== null) this.log(line);
+    if (line !== null) this.log(line, e.type === 'warning' || e.type === 'backup-skipped' || e.type === 'lock-wait' ? 'warn' : 'info');
   }
 
   /** Appends a report rendered by core/report (a dry run, a run's summary) to the output channel. */
@@ -261,10 +304,14 @@ export class ProjectRegistry implements vscode.Disposable {
     if (existing && existing.signature === signature) return existing;
     if (existing) await this.closeEngine(pf.key);
     const handle: EngineHandle = {
-      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, idle: undefined,
+      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, progress: undefined, idle: undefined,
     };
     handle.engine = new MigrationEngine(project, connectProject(project), {
-      onEvent: (e) => this.logEvent(e),
+      onEvent: (e) => {
+        this.logEvent(e);
+        const step = handle.progress ? renderProgress(e) : null;
+        if (step) handle.progress!.report(step);
+      },
       confirmed: true, // the extension asks for the typed confirmation itself, before run() starts
       shouldStop: () => !!handle.token?.isCancellationRequested,
     });
@@ -313,7 +360,7 @@ export class ProjectRegistry implements vscode.Disposable {
       return this.fail(err, options);
     }
     if (needsConfirmation(options.action, project.environment) && !(await this.confirmProtected(project, options.title))) {
-      this.log(`${options.title} — ${project.environment.name}: not confirmed, nothing done`);
+      this.log(`${options.title} — ${project.environment.name}: not confirmed, nothing done`, 'warn');
       return { ok: false };
     }
     for (let attempt = 0; ; attempt++) {
@@ -331,10 +378,12 @@ export class ProjectRegistry implements vscode.Disposable {
         }, (progress, token) => {
           const next = handle.queue.then(async () => {
             handle.token = token;
+            handle.progress = progress;
             try {
               return await work(handle.engine, progress, token);
             } finally {
               handle.token = undefined;
+              handle.progress = undefined;
             }
           });
           handle.queue = next.catch(() => {});
@@ -373,7 +422,7 @@ export class ProjectRegistry implements vscode.Disposable {
 
   private fail(err: unknown, options: RunOptions): { ok: false; error: string } {
     const text = describeError(err);
-    this.log(`error: ${text}`);
+    this.log(text, 'error');
     if (!options.quiet) {
       const loc = isMigrationError(err) ? err.location : {};
       const actions = ['Show Output', ...(loc.file ? ['Open File'] : [])];

@@ -1,7 +1,8 @@
 /** The Migrations, Seeds and Backups views: editor tree items made from the models in model/tree-model.ts. */
 import * as vscode from 'vscode';
 import { backupItems, environmentItem, migrationItems, seedItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
-import type { ProjectFolder, ProjectRegistry } from './projects';
+import { listViewEmptyMessage } from './model/environments';
+import type { FolderState, ProjectFolder, ProjectRegistry } from './projects';
 
 export const VIEW_MIGRATIONS = 'databaseMigration.migrations';
 export const VIEW_SEEDS = 'databaseMigration.seeds';
@@ -144,22 +145,30 @@ export class MigrationsProvider extends BaseProvider {
 
 export class SeedsProvider extends BaseProvider {
   getChildren(node?: Node): Node[] {
-    return this.listChildren(node, (f) => this.registry.state(f).seeds.length === 0, (f) => this.seeds(f));
+    return this.listChildren(node, (f) => this.seeds(f).length === 0, (f) => this.seeds(f));
   }
 
   private seeds(pf: ProjectFolder): Node[] {
     const s = this.registry.state(pf);
-    return seedItems(pf.key, s.environment, s.seeds).map((model, i) => ({ kind: 'seed', folder: pf, model, file: vscode.Uri.joinPath(vscode.Uri.file(s.root), s.seeds[i]!.file).fsPath }));
+    const rows: Node[] = seedItems(pf.key, s.environment, s.seeds).map((model, i) => ({ kind: 'seed', folder: pf, model, file: vscode.Uri.joinPath(vscode.Uri.file(s.root), s.seeds[i]!.file).fsPath }));
+    return rows.length ? rows : emptyMessage(pf, 'seeds', s);
   }
 }
 
 export class BackupsProvider extends BaseProvider {
   getChildren(node?: Node): Node[] {
-    return this.listChildren(node, (f) => this.registry.state(f).backups.length === 0, (f) => this.backups(f));
+    return this.listChildren(node, (f) => this.backups(f).length === 0, (f) => this.backups(f));
   }
 
   private backups(pf: ProjectFolder): Node[] {
     const s = this.registry.state(pf);
-    return backupItems(pf.key, s.backups).map((model, i) => ({ kind: 'backup', folder: pf, model, backupId: s.backups[i]!.id }));
+    const rows: Node[] = backupItems(pf.key, s.backups).map((model, i) => ({ kind: 'backup', folder: pf, model, backupId: s.backups[i]!.id }));
+    return rows.length ? rows : emptyMessage(pf, 'backups', s);
   }
+}
+
+/** Instead of the welcome text ("No backups for this environment yet.") when that would be wrong: the config or environment is broken. */
+function emptyMessage(pf: ProjectFolder, view: 'seeds' | 'backups', s: FolderState): Node[] {
+  const text = listViewEmptyMessage(view, s.environment, s.openError);
+  return text ? [{ kind: 'message', folder: pf, text, detail: s.openError!.text, icon: 'warning' }] : [];
 }

@@ -18,6 +18,10 @@ const UI = {
   create: 'Database Migration: Create Migration',
   up: 'Database Migration: Run Pending Migrations (Up)',
   statusPanel: 'Database Migration: Show Status Panel',
+  switchEnvironment: 'Database Migration: Switch Environment…',
+  /** The example's "production" url is ${env:PRODUCTION_DATABASE_URL}, unset here. */
+  brokenEnvironment: 'production',
+  unsetVariable: 'PRODUCTION_DATABASE_URL',
   template: 'create-table',
   appliedIcon: 'codicon-pass-filled',
   lintRule: 'require-concurrent-index-creation',
@@ -181,7 +185,10 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
         }
         return true;
       }, 120000, 500);
-      await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Applied ${examples.length} migrations.` }).first().waitFor({ timeout: 30000 });
+      const toast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Applied ${examples.length} migrations.` }).first();
+      await toast.waitFor({ timeout: 30000 });
+      // Success notifications carry their follow-up (issue 17).
+      assert.ok(await toast.locator('.monaco-button').filter({ hasText: 'Show Status' }).count() > 0, 'the success notification offers "Show Status"');
       const texts = await migrationRows(wb).allInnerTexts();
       for (const id of examples) assert.ok(texts.some((t) => t.includes(id) && /applied/.test(t)), `${id} is not described as applied: ${texts.join(' | ')}`);
       assert.ok(fs.existsSync(path.join(wb.workspace, '.migrations', 'pglite')), 'no embedded PGlite data directory was created');
@@ -205,10 +212,55 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.screenshot('panel');
     });
 
+    it('an environment whose URL variable is unset: the picker still lists every environment, marking it (issue 17)', async () => {
+      const pickerRows = async () => {
+        await wb.runCommand(UI.switchEnvironment);
+        await wb.quickPickRow('development').first().waitFor({ timeout: 15000 });
+        return wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      };
+      let rows = await pickerRows();
+      assert.equal(rows.length, 3, `every environment of the example: ${rows.join(' | ')}`);
+      const broken = rows.find((r) => r.includes(UI.brokenEnvironment));
+      assert.ok(broken && broken.includes(`${UI.unsetVariable} is not set`), `the broken one says why: ${rows.join(' | ')}`);
+      await wb.pick(UI.brokenEnvironment);
+      await waitFor('the error row in the tree', async () => ((await migrationRows(wb).allInnerTexts()).some((t) => t.includes(`${UI.unsetVariable} is not set`)) || undefined), 30000);
+      // Before the fix the picker was built from the project that could not be opened: "0 Results", from every entry point.
+      rows = await pickerRows();
+      assert.equal(rows.length, 3, `the picker after switching to the broken environment: ${rows.join(' | ')}`);
+      assert.ok(rows.some((r) => r.includes(UI.brokenEnvironment) && r.includes('current')), rows.join(' | '));
+      await wb.screenshot('environment-picker');
+      await wb.pick('development');
+      await waitFor('the applied icons back, without the error row', async () => {
+        const texts = await migrationRows(wb).allInnerTexts();
+        if (texts.some((t) => t.includes('not set'))) return undefined;
+        return (await migrationRows(wb).locator(`.${UI.appliedIcon}`).count()) >= examples.length || undefined;
+      }, 60000, 500);
+    });
+
+    it('after a broken config is fixed, the tree drops the error row and reads the states again (issue 17)', async () => {
+      const configFile = path.join(wb.workspace, 'database-migration.config.json');
+      const good = fs.readFileSync(configFile, 'utf8');
+      const config = JSON.parse(good) as { environments: Record<string, Record<string, unknown>> };
+      config.environments['development']!['url'] = '${env:DM_E2E_NOT_SET_URL}';
+      fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+      await waitFor('the error row for the broken config', async () => ((await migrationRows(wb).allInnerTexts()).some((t) => t.includes('DM_E2E_NOT_SET_URL is not set')) || undefined), 30000);
+      fs.writeFileSync(configFile, good);
+      await waitFor('the error row to go and every migration to show its state again', async () => {
+        const texts = await migrationRows(wb).allInnerTexts();
+        if (texts.some((t) => t.includes('not set') || t.includes('state not loaded yet'))) return undefined;
+        return (await migrationRows(wb).locator(`.${UI.appliedIcon}`).count()) >= examples.length || undefined;
+      }, 60000, 500);
+    });
+
     it('"create migration" from the palette writes a new migration file from the picked template', async () => {
       const before = new Set(fs.readdirSync(migrationsDir()));
       const expected = `${nextVersion()}_mission_patches.sql`;
       await wb.runCommand(UI.create);
+      // Template descriptions: placeholders as words, whole sentences (issue 17).
+      await wb.quickPickRow(UI.template).first().waitFor({ timeout: 15000 });
+      const templates = await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      assert.ok(templates.some((t) => t.includes(UI.template) && t.includes('Create table <table>.')), templates.join(' | '));
+      assert.ok(templates.every((t) => !t.includes('{{')), `a raw placeholder in: ${templates.join(' | ')}`);
       await wb.pick(UI.template);
       await wb.answerInput('mission patches');
       const created = await waitFor('a new file in migrations/', async () => fs.readdirSync(migrationsDir()).find((f) => !before.has(f)));
@@ -344,6 +396,29 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       assert.match(await hover.first().innerText(), new RegExp(`table[\\s\\S]*public\\.missions[\\s\\S]*${UI.completedColumn} date`));
       await wb.screenshot('schema-hover');
       await wb.page.keyboard.press('Escape');
+    });
+
+    it('"up" with an error-severity lint finding asks first: Cancel applies nothing, "Apply anyway" applies (issue 17)', async () => {
+      const id = `${nextVersion()}_index_missions_target`;
+      fs.writeFileSync(path.join(migrationsDir(), `${id}.sql`), [
+        '-- Missions by target body.', '-- Up migration', 'CREATE INDEX idx_missions_target ON missions (target);', '', '-- Down migration', 'DROP INDEX idx_missions_target;', '',
+      ].join('\n'));
+      const row = migrationRows(wb).filter({ hasText: id });
+      await row.first().waitFor({ timeout: 15000 });
+      const dialog = wb.page.locator('.monaco-dialog-box');
+      await wb.runCommand(UI.up);
+      await dialog.first().waitFor({ timeout: 60000 });
+      const text = await dialog.first().innerText();
+      assert.match(text, new RegExp(`\\d+ lint errors? in ${id}\\.sql\\. Apply anyway\\?`));
+      assert.match(text, new RegExp(`${id}\\.sql:3 ${UI.lintRule}`));
+      await wb.screenshot('lint-before-up');
+      await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Cancel' }).first().click();
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await row.first().locator(`.${UI.appliedIcon}`).count(), 0, 'cancelled: nothing applied');
+      await wb.runCommand(UI.up);
+      await dialog.first().waitFor({ timeout: 60000 });
+      await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Apply anyway' }).first().click();
+      await waitFor(`${id} applied`, async () => ((await row.first().locator(`.${UI.appliedIcon}`).count()) > 0 || undefined), 120000, 500);
     });
   });
 });

@@ -161,7 +161,7 @@ for (const backend of BACKENDS) {
       assert.equal((await p.cli(['--up'])).code, 0);
       const s1 = await p.cli(['--seed']);
       assert.equal(s1.code, 0, s1.stderr);
-      assert.match(s1.stdout, /Seeded test .* from 2 sources/);
+      assert.match(s1.stdout, /Seeded test .* with 2 seed files\./);
       assert.equal((await p.cli(['--seed'])).code, 0);
       const n = await p.query<{ n: string }>('SELECT count(*)::text AS n FROM agencies');
       assert.equal(n[0]!.n, '4');

@@ -8,7 +8,7 @@ import type { HistoryRow, LogEntry } from '../../src/core/history';
 import type { MigrationStatus } from '../../src/core/planner';
 import {
   describePool, describeWhere, formatBytes, plural, PLAIN_STYLE, renderBackupDone, renderBackups, renderBaseline, renderDryRun, renderEvent,
-  renderEventForLog, renderLog, renderMigrationRun, renderPartitionChanges, renderPartitions, renderPerformance, renderRestore, renderSeedRun,
+  renderEventForLog, renderLog, renderMigrationRun, renderPartitionChanges, renderPartitions, renderPerformance, renderRestore, renderSeedRun, describeSeeded,
   renderStatusReport, renderStatusSummary, renderStatusTable, renderVerify, renderViewRefresh, statusJson, type Style,
 } from '../../src/core/report';
 import { terminalStyle } from '../../src/cli/output';
@@ -154,6 +154,18 @@ describe('report layer (src/core/report)', () => {
     assert.equal(describePool({ name: 'dev', settings: {}, target: { kind: 'pglite', dataDir: '/p/.migrations/pglite/dev', source: 'default' } }), null);
   });
 
+  it('a seed run counts the seed files apart from the sample data set, whose rows it gives (issue 17: "3 file(s)" while the Seeds view lists 2)', () => {
+    const files = [{ name: '001_a.sql', file: 'seeds/001_a.sql', durationMs: 1, kind: 'file' as const }, { name: '002_b.sql', file: 'seeds/002_b.sql', durationMs: 1, kind: 'file' as const }];
+    const data = { name: 'data', file: 'data', durationMs: 5, kind: 'sample-data' as const };
+    const tables = [{ table: 'planets', rows: 9, inserted: 9, updated: 0 }, { table: 'missions', rows: 1200, inserted: 1200, updated: 0 }, { table: 'x', rows: 0, inserted: 0, updated: 0, skipped: 'no such table' }];
+    assert.equal(renderSeedRun({ seeds: [data, ...files], tables, scaled: null, skipped: [], dryRun: false }, 'test', PLAIN_STYLE),
+      'Seeded test with 2 seed files and the sample data set (1,209 rows).');
+    assert.equal(renderSeedRun({ seeds: [data], tables, scaled: null, skipped: [], dryRun: false }, 'test', PLAIN_STYLE), 'Seeded test with the sample data set (1,209 rows).');
+    assert.equal(renderSeedRun({ seeds: [data, files[0]!], tables, scaled: null, skipped: [], dryRun: true }, 'test', PLAIN_STYLE),
+      'Dry run on test: would seed 1 seed file and the sample data set (1,209 rows); everything was rolled back.');
+    assert.equal(describeSeeded({ seeds: [files[0]!], tables: [] }), '1 seed file');
+  });
+
   it('renders up, down and seed runs', () => {
     const one = [{ version: '001', name: 'a', durationMs: 1 }];
     assert.equal(renderMigrationRun({ direction: 'up', migrations: [] }, 'test', PLAIN_STYLE), 'Nothing to apply: test is up to date.');
@@ -163,9 +175,9 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderMigrationRun({ direction: 'up', migrations: one, statuses: STATUSES }, 'test', PLAIN_STYLE, { stopped: true }), 'Applied 1 migration to test, then stopped as asked; 1 still pending.');
     assert.equal(renderMigrationRun({ direction: 'down', migrations: one }, 'test', PLAIN_STYLE, { stopped: true }), 'Rolled back 1 migration on test, then stopped as asked.');
     const seeds = [{ name: 'a', file: 'a.sql', durationMs: 1 }, { name: 'b', file: 'b.sql', durationMs: 1 }];
-    assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test from 2 sources.</green> Skipped (other environments): c.sql.');
+    assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test with 2 seed files.</green> Skipped (other environments): c.sql.');
     assert.equal(renderSeedRun({ seeds, tables: [], skipped: [], dryRun: false, scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
-      'Seeded test from 2 sources.\nGenerated 10000 synthetic rows with COPY in 0.50 s (20000 rows/s): observations 10000.');
+      'Seeded test with 2 seed files.\nGenerated 10000 synthetic rows with COPY in 0.50 s (20000 rows/s): observations 10000.');
   });
 
   it('renders maintenance results: views, partitions, performance', () => {

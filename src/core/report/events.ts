@@ -37,3 +37,23 @@ export function renderEvent(event: EngineEvent, style: Style, options: EventOpti
 export function renderEventForLog(event: EngineEvent): string | null {
   return renderEvent(event, PLAIN_STYLE, { starts: true })?.text ?? null;
 }
+
+/**
+ * The progress line a long run shows while it works ("Applying 002_create_missions (2 of 5)", "Seeding observations:
+ * 40,000 of 100,000 rows"), or null for events that do not move it.
+ */
+export function renderProgress(event: EngineEvent): { message: string } | null {
+  const n = (x: number) => x.toLocaleString('en-US');
+  switch (event.type) {
+    case 'migration-start': {
+      const verb = event.direction === 'up' ? 'Applying' : 'Rolling back';
+      const of = event.index && event.total ? ` (${event.index} of ${event.total})` : '';
+      return { message: `${verb} ${event.id}${of}` };
+    }
+    case 'seed-done': return { message: `Seeded ${event.file}` };
+    case 'seed-progress': return { message: `Seeding ${event.table}: ${n(event.rows)} of ${n(event.total)} rows` };
+    case 'backup-done': return { message: `Backup ${event.entry.id} taken (${formatBytes(event.entry.sizeBytes)})` };
+    case 'lock-wait': return { message: event.message };
+    default: return null;
+  }
+}

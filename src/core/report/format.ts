@@ -22,6 +22,21 @@ export function formatTimestamp(d: Date | null | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/**
+ * A timestamp short enough for a table cell that must not wrap: the time alone today, "Dec 3 14:05" this year,
+ * the date before that. The full one (formatTimestamp) goes in the cell's tooltip.
+ */
+export function formatShortTimestamp(d: Date | null | undefined, now: Date = new Date()): string {
+  if (!d) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  const time = `${p(d.getHours())}:${p(d.getMinutes())}`;
+  if (d.getFullYear() !== now.getFullYear()) return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  if (d.getMonth() === now.getMonth() && d.getDate() === now.getDate()) return `${time}:${p(d.getSeconds())}`;
+  return `${MONTHS[d.getMonth()]} ${d.getDate()} ${time}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null) return '';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
@@ -71,7 +86,7 @@ export function stateText(s: Pick<MigrationStatus, 'state' | 'outOfOrder'>): str
   return s.outOfOrder && (s.state === 'pending' || s.state === 'skipped') ? `${s.state} (out of order)` : s.state;
 }
 
-/** 512 B, 1.5 kB, 2.0 MB: backup and relation sizes. */
+/** 512 B, 1.5 kB, 2.0 MB: every size shown anywhere (backups, relations, notifications, the history log) goes through this. */
 export function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

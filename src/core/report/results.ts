@@ -26,16 +26,43 @@ export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrat
   return n === 0 ? `Nothing to roll back on ${where}.` : style.green(`Rolled back ${plural(n, 'migration')} on ${where}.`);
 }
 
+/**
+ * What a seed run loaded, in words a person can check against the Seeds view: the seed files counted as files, the
+ * sample data set named apart with its rows ("Seeded test with 2 seed files and the sample data set (1,204 rows).").
+ */
+export function describeSeeded(run: Pick<SeedRun, 'seeds' | 'tables'>): string {
+  const files = run.seeds.filter((s) => s.kind !== 'sample-data').length;
+  const data = run.seeds.some((s) => s.kind === 'sample-data');
+  const rows = run.tables.filter((t) => !t.skipped).reduce((n, t) => n + t.rows, 0);
+  const parts = [...(files || !data ? [plural(files, 'seed file')] : []), ...(data ? [`the sample data set (${plural(rows, 'row').replace(/^\d+/, rows.toLocaleString('en-US'))})`] : [])];
+  return parts.join(' and ');
+}
+
 export function renderSeedRun(run: SeedRun, where: string, style: Style): string {
   const skipped = run.skipped.length ? ` Skipped (other environments): ${run.skipped.join(', ')}.` : '';
   const lines = [run.dryRun
-    ? `Dry run on ${where}: would seed from ${plural(run.seeds.length, 'source')}; everything was rolled back.${skipped}`
-    : style.green(`Seeded ${where} from ${plural(run.seeds.length, 'source')}.`) + skipped];
+    ? `Dry run on ${where}: would seed ${describeSeeded(run)}; everything was rolled back.${skipped}`
+    : style.green(`Seeded ${where} with ${describeSeeded(run)}.`) + skipped];
   const s = run.scaled;
   if (s) {
     lines.push(`Generated ${s.rows} synthetic rows with COPY in ${s.seconds.toFixed(2)} s (${Math.round(s.rowsPerSecond)} rows/s): ${s.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}.`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The confirmation before a rollback: which migrations' down sections run (newest first) and the backup taken before
+ * them (`backupDir` as shown, or null when backups are off for the environment).
+ */
+export function renderRollbackConfirmation(ids: string[], environment: string, backupDir: string | null): { message: string; detail: string } {
+  const message = ids.length === 1
+    ? `Roll back ${ids[0]} on "${environment}"?`
+    : `Roll back ${plural(ids.length, 'migration')} on "${environment}" (${ids.length > 3 ? `${ids.slice(0, 3).join(', ')}, …` : ids.join(', ')})?`;
+  const order = ids.length > 1 ? `Their down sections run newest first: ${ids.join(', ')}.` : `Its down section runs in one transaction with its history row.`;
+  const backup = backupDir
+    ? `A backup of the database is taken first, into ${backupDir} (Restore Backup… brings it back).`
+    : `No backup is taken: backups are off for "${environment}".`;
+  return { message, detail: `${order}\n${backup}` };
 }
 
 export function renderViewRefresh(done: ViewRefresh[], where: string, style: Style): string {

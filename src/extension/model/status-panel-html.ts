@@ -6,7 +6,7 @@ import type { BackupEntry } from '../../core/backups';
 import { graphText, type DependencyEdge } from '../../core/dependencies';
 import type { LogEntry } from '../../core/history';
 import type { MigrationStatus } from '../../core/planner';
-import { formatBytes, formatDuration, formatTimestamp, stateText, summariseStatuses } from '../../core/report';
+import { formatBytes, formatDuration, formatShortTimestamp, formatTimestamp, stateText, summariseStatuses } from '../../core/report';
 
 export interface PanelData {
   folder: string;
@@ -27,14 +27,24 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function table(id: string, caption: string, head: string[], rows: string[][], empty: string): string {
+/**
+ * A table with fixed column widths (`cols`: one class per column, sized in STYLE), so a narrow panel never scrolls
+ * sideways: long text is cut with an ellipsis and shown whole in the cell's tooltip, messages wrap.
+ */
+function table(id: string, caption: string, head: string[], cols: string[], rows: string[][], empty: string): string {
   if (rows.length === 0) return `<p id="${id}" class="empty">${escapeHtml(empty)}</p>`;
   return `<table id="${id}"><caption>${escapeHtml(caption)}</caption>
+<colgroup>${cols.map((c) => `<col class="${c}">`).join('')}</colgroup>
 <thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n')}</tbody></table>`;
 }
 
-const td = (text: string, cls?: string) => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</td>`;
+/** A cell; `clip` cuts it to one line with an ellipsis (the whole text in its title). */
+const td = (text: string, cls?: string, title?: string) =>
+  `<td${cls ? ` class="${cls}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(text)}</td>`;
+const clip = (text: string, cls = '') => td(text, `clip${cls ? ` ${cls}` : ''}`, text || undefined);
+/** A date cell: compact, never wrapping, the full timestamp in its title. */
+const when = (d: Date | null | undefined, now: Date) => td(formatShortTimestamp(d, now), 'date', formatTimestamp(d) || undefined);
 
 /** The part of the page that changes: posted to the webview after each run. */
 export function renderPanelBody(d: PanelData): string {
@@ -43,23 +53,27 @@ export function renderPanelBody(d: PanelData): string {
 <button id="refresh" type="button">Refresh</button></header>`;
   if (d.error) return `${header}<p id="error" role="alert" class="error">${escapeHtml(d.error)}</p>`;
 
+  const now = d.updatedAt;
   const state = table('applied-state', 'Applied state', ['Version', 'Name', 'State', 'Applied at', 'Applied by', 'Duration'],
-    d.statuses.map((s) => [td(s.version), td(s.name), td(stateText(s), `state state-${s.state}`), td(formatTimestamp(s.history?.appliedAt)),
-      td(s.history?.appliedBy ?? ''), td(formatDuration(s.history?.durationMs))]), 'No migrations yet.');
+    ['w-version', 'w-name', 'w-state', 'w-date', 'w-by', 'w-duration'],
+    d.statuses.map((s) => [clip(s.version), clip(s.name), td(stateText(s), `clip state state-${s.state}`, stateText(s)), when(s.history?.appliedAt, now),
+      clip(s.history?.appliedBy ?? ''), td(formatDuration(s.history?.durationMs), 'num')]), 'No migrations yet.');
 
   const log = table('history-log', 'History log (newest first)', ['Time', 'Action', 'Migration', 'Result', 'By', 'Duration', 'Message'],
-    d.log.map((l) => [td(formatTimestamp(l.occurredAt)), td(l.action), td(l.version ? `${l.version}${l.name ? `_${l.name}` : ''}` : l.name ?? ''),
-      td(l.success ? 'ok' : 'failed', l.success ? 'ok' : 'failed'), td(l.performedBy), td(formatDuration(l.durationMs)), td(l.message ?? '')]),
+    ['w-date', 'w-action', 'w-name', 'w-result', 'w-by', 'w-duration', 'w-message'],
+    d.log.map((l) => [when(l.occurredAt, now), clip(l.action), clip(l.version ? `${l.version}${l.name ? `_${l.name}` : ''}` : l.name ?? ''),
+      td(l.success ? 'ok' : 'failed', l.success ? 'ok' : 'failed'), clip(l.performedBy), td(formatDuration(l.durationMs), 'num'), td(l.message ?? '', 'message')]),
     'Nothing recorded yet.');
 
   const backups = table('backups', 'Backups (newest first)', ['Backup', 'Taken', 'Reason', 'Newest migration', 'Size', ''],
-    d.backups.map((b) => [td(b.id), td(formatTimestamp(new Date(b.createdAt))), td(b.reason), td(b.versionBefore ?? 'none'), td(formatBytes(b.sizeBytes)),
+    ['w-backup', 'w-date', 'w-action', 'w-version', 'w-size', 'w-button'],
+    d.backups.map((b) => [clip(b.id), when(new Date(b.createdAt), now), clip(b.reason), clip(b.versionBefore ?? 'none'), td(formatBytes(b.sizeBytes), 'num'),
       `<td><button type="button" class="restore" data-backup-id="${escapeHtml(b.id)}"${d.canRun ? '' : ' disabled title="Running is disabled in an untrusted workspace"'} aria-label="Restore backup ${escapeHtml(b.id)}">Restore</button></td>`]),
     'No backups for this environment.');
 
   const names = new Map(d.statuses.map((s) => [s.version, `${s.version}_${s.name}`]));
-  const graph = table('dependency-graph', 'Dependency graph', ['Migration', 'Depends on', 'Why'],
-    d.edges.map((e) => [td(names.get(e.from) ?? e.from), td(names.get(e.to) ?? e.to), td(e.reason)]), 'No dependencies between migrations.');
+  const graph = table('dependency-graph', 'Dependency graph', ['Migration', 'Depends on', 'Why'], ['w-name', 'w-name', 'w-message'],
+    d.edges.map((e) => [clip(names.get(e.from) ?? e.from), clip(names.get(e.to) ?? e.to), td(e.reason, 'message')]), 'No dependencies between migrations.');
   const files = d.statuses.filter((s) => s.file);
   const graphTree = files.length ? `<details><summary>As a tree</summary><pre id="dependency-tree">${escapeHtml(graphText(files, d.edges))}</pre></details>` : '';
 
@@ -73,7 +87,14 @@ export function renderPanelBody(d: PanelData): string {
 const STYLE = `
 body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 1em 1em; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.5em; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; } /* columns sized below: a narrow panel never scrolls sideways */
+col.w-version { width: 5.5em; } col.w-name { width: 30%; } col.w-state { width: 7.5em; } col.w-date { width: 8.5em; } col.w-by { width: 12%; }
+col.w-duration { width: 5.5em; } col.w-action { width: 5.5em; } col.w-result { width: 4em; } col.w-message { width: auto; } col.w-backup { width: 32%; }
+col.w-size { width: 6em; } col.w-button { width: 6.5em; }
+td.clip { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; } /* the whole text is in the title */
+td.date, td.num { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-variant-numeric: tabular-nums; }
+td.message { overflow-wrap: anywhere; }
+@media (max-width: 560px) { col.w-by, col.w-duration { width: 0; } td:nth-child(n) { padding-left: 0.3em; padding-right: 0.3em; } }
 caption { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; } /* the h2 shows it; screen readers read it */
 th, td { text-align: left; padding: 0.25em 0.6em; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); vertical-align: top; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; }
@@ -86,7 +107,8 @@ button { color: var(--vscode-button-foreground); background: var(--vscode-button
 button:hover { background: var(--vscode-button-hoverBackground); }
 button:disabled { opacity: 0.5; cursor: default; }
 button:focus-visible, summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
-pre { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0.5em; overflow-x: auto; }
+pre { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0.5em; overflow-x: auto; max-width: 100%; }
+header p { overflow-wrap: anywhere; }
 `;
 
 // Keeps focus on the same control across live updates, and routes clicks to the extension.

@@ -1,0 +1,61 @@
+/**
+ * The status panel's page rendered by chromium at the widths issue 17 reports (~850 px) and narrower: no sideways
+ * scrolling, the Message column inside the page, dates on one line. Needs chromium only (no code-server):
+ * `npx mocha --no-config --timeout 60000 out/test/e2e/panel-layout.test.js`. Skipped when chromium is missing.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { renderPanelHtml } from '../../src/extension/model/status-panel-html';
+import { busyPanelData } from '../unit/helpers/panel-data';
+import { CHROMIUM } from './workbench';
+
+interface Layout { scrollWidth: number; clientWidth: number; dateLines: number[]; messageRight: number; cutCells: number; cutWithoutTitle: number }
+
+async function layoutAt(page: Page, width: number): Promise<Layout> {
+  await page.setViewportSize({ width, height: 900 });
+  // Runs in the page (this project compiles without DOM types, so the measurement is a string).
+  return page.evaluate(MEASURE) as Promise<Layout>;
+}
+
+const MEASURE = `(() => {
+  const doc = document.documentElement;
+  // Lines of text in each date cell (one rect per line box; the row may be taller when a message wraps).
+  const dates = [...document.querySelectorAll('td.date')].filter((td) => td.textContent).map((td) => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; });
+  const messages = [...document.querySelectorAll('#history-log td:last-child')].map((td) => td.getBoundingClientRect().right);
+  const clipped = [...document.querySelectorAll('td.clip')].filter((td) => td.scrollWidth > td.clientWidth);
+  return {
+    scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, dateLines: dates,
+    messageRight: Math.max(...messages), cutCells: clipped.length, cutWithoutTitle: clipped.filter((td) => !td.getAttribute('title')).length,
+  };
+})()`;
+
+describe('status panel layout in chromium (issue 17)', function () {
+  this.timeout(60000);
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
+    page = await browser.newPage();
+    const html = renderPanelHtml(busyPanelData(), { nonce: 'n0nce', cspSource: 'vscode-webview://x' })
+      // acquireVsCodeApi exists only inside a webview.
+      .replace('<script nonce="n0nce">', '<script nonce="n0nce">window.acquireVsCodeApi = () => ({ postMessage() {} });')
+      // The font VS Code gives webviews (its default theme variables).
+      .replace('<html lang="en">', '<html lang="en" style="--vscode-font-size: 13px; --vscode-font-family: system-ui, sans-serif;">');
+    await page.setContent(html);
+  });
+  after(async () => { await browser?.close(); });
+
+  for (const width of [850, 700, 1400]) {
+    it(`at ${width} px: no sideways scroll, the Message column is inside the page, dates on one line, cut text has its title`, async () => {
+      const l = await layoutAt(page, width);
+      assert.ok(l.scrollWidth <= l.clientWidth, `the page scrolls sideways: ${l.scrollWidth} > ${l.clientWidth}`);
+      assert.ok(l.messageRight <= l.clientWidth, `the Message column ends at ${l.messageRight} px, past ${l.clientWidth}`);
+      assert.ok(l.dateLines.length > 0);
+      for (const lines of l.dateLines) assert.equal(lines, 1, 'a date cell wraps');
+      assert.equal(l.cutWithoutTitle, 0, 'every cut cell shows its whole text as a tooltip');
+    });
+  }
+});
