@@ -179,7 +179,8 @@ export class Commands {
       });
       return false;
     }
-    const choice = await vscode.window.showWarningMessage(gate.message, { modal: true, detail: gate.detail }, APPLY_ANYWAY, 'Show Problems');
+    // The first button is the default (Enter): the safe one, not "Apply anyway".
+    const choice = await vscode.window.showWarningMessage(gate.message, { modal: true, detail: gate.detail }, 'Show Problems', APPLY_ANYWAY);
     if (choice === 'Show Problems') void this.lintWorkspace();
     if (choice === APPLY_ANYWAY) this.registry.output.warn(`applying despite ${gate.errors.length} lint error(s): ${gate.applying.join(', ')}`);
     return choice === APPLY_ANYWAY;

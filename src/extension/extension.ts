@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
 import { GitignoreOffer } from './gitignore';
-import { refreshScope } from './model/environments';
+import { refreshScope, watchedFilesGlob } from './model/environments';
 import { statusBarText } from './model/names';
 import { StatusPanel } from './panel';
 import { ProjectRegistry } from './projects';
@@ -76,7 +76,9 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
 
   // Files and folders change: re-read from disk (the database is read again only when asked or after a run). A .env
   // may change which database DATABASE_URL or an ${env:VAR} in the config names.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.sql,database-migration.config.json,.env}');
+  // The config may have another name (setting databaseMigration.configFile): the watcher follows the setting.
+  const configFileSetting = () => vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '');
+  let watcher: vscode.FileSystemWatcher | undefined;
   let pendingRefresh: NodeJS.Timeout | undefined;
   // A config or .env change can change every environment and directory: everything is read again (issue 17).
   const changed = new Set<string>();
@@ -86,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
     pendingRefresh = setTimeout(() => {
       const files = [...changed];
       changed.clear();
-      if (refreshScope(files, vscode.workspace.getConfiguration('databaseMigration').get<string>('configFile', '')) === 'everything') {
+      if (refreshScope(files, configFileSetting()) === 'everything') {
         void registry.refreshAll();
         updateBar();
         return;
@@ -101,11 +103,22 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
       trees.forEach(([, p]) => p.refresh());
     }, 300);
   };
-  context.subscriptions.push(watcher, watcher.onDidCreate(onFiles), watcher.onDidDelete(onFiles), watcher.onDidChange(onFiles),
+  const watch = () => {
+    watcher?.dispose();
+    watcher = vscode.workspace.createFileSystemWatcher(watchedFilesGlob(configFileSetting()));
+    watcher.onDidCreate(onFiles);
+    watcher.onDidDelete(onFiles);
+    watcher.onDidChange(onFiles);
+  };
+  watch();
+  context.subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(() => void registry.refreshAll()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void registry.refreshAll()),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('databaseMigration.configFile') || e.affectsConfiguration('databaseMigration.defaultEnvironment')) void registry.refreshAll(); }),
-    { dispose: () => { if (pendingRefresh) clearTimeout(pendingRefresh); } });
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('databaseMigration.configFile')) watch();
+      if (e.affectsConfiguration('databaseMigration.configFile') || e.affectsConfiguration('databaseMigration.defaultEnvironment')) void registry.refreshAll();
+    }),
+    { dispose: () => { watcher?.dispose(); if (pendingRefresh) clearTimeout(pendingRefresh); } });
 
   // Reading the project (config, migration files, backups) is not needed to activate: the status bar follows a moment later.
   const firstUpdate = setTimeout(updateBar, 0);

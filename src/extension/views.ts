@@ -1,6 +1,6 @@
 /** The Migrations, Seeds and Backups views: editor tree items made from the models in model/tree-model.ts. */
 import * as vscode from 'vscode';
-import { backupItems, environmentItem, migrationItems, seedItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
+import { backupItems, environmentItem, errorRowText, migrationItems, seedItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
 import { listViewEmptyMessage } from './model/environments';
 import type { FolderState, ProjectFolder, ProjectRegistry } from './projects';
 
@@ -133,7 +133,7 @@ export class MigrationsProvider extends BaseProvider {
     const pf = node.folder;
     const s = this.registry.state(pf);
     const out: Node[] = [];
-    if (s.error) out.push({ kind: 'message', folder: pf, text: s.error.split('\n')[0]!, detail: s.error, icon: 'error' });
+    if (s.error) out.push({ kind: 'message', folder: pf, text: errorRowText(s.error), detail: s.error, icon: 'error' });
     if (!vscode.workspace.isTrusted) out.push({ kind: 'message', folder: pf, text: 'Workspace not trusted: states are not read', icon: 'workspace-untrusted' });
     else if (s.statuses === null && !s.loading && !s.error) void this.registry.refreshStatus(pf);
     for (const model of migrationItems({ folderKey: pf.key, environment: s.environment, root: s.root, statuses: s.statuses, files: s.files, edges: s.edges })) {

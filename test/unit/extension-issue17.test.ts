@@ -11,12 +11,13 @@ import { computeStatus } from '../../src/core/planner';
 import { readProjectMigrations } from '../../src/core/formats';
 import { APPLY_ANYWAY, lintBeforeUp, lintGate } from '../../src/lint/gate';
 import type { Finding } from '../../src/lint/types';
-import { environmentPickItems, listViewEmptyMessage, refreshScope } from '../../src/extension/model/environments';
+import { environmentPickItems, listViewEmptyMessage, refreshScope, watchedFilesGlob } from '../../src/extension/model/environments';
 import { gitignoreOffer, ignoresLocalDir, withLocalDirIgnored } from '../../src/extension/model/gitignore';
 import { describeTemplate } from '../../src/core/create';
 import { formatBytes, formatShortTimestamp, formatTimestamp, renderProgress, renderRollbackConfirmation } from '../../src/core/report';
 import { renderPanelBody, renderPanelHtml } from '../../src/extension/model/status-panel-html';
 import { busyPanelData } from './helpers/panel-data';
+import { errorRowText } from '../../src/extension/model/tree-model';
 
 describe('issue 17: status panel layout and sizes', () => {
   const data = busyPanelData();
@@ -248,5 +249,27 @@ describe('issue 17: .migrations/ is never committed silently', () => {
     } finally {
       fs.rmSync(repo, { recursive: true, force: true });
     }
+  });
+});
+
+describe('issue 17: the tree\'s error row shows the reason, not the folders', () => {
+  it('cuts a leading absolute path to its file name and keeps line and column', () => {
+    assert.equal(errorRowText('/home/ana/work/portal/database-migration.config.json: environment "production" needs ${PROD_URL}, which is not set\n  fix: set PROD_URL'),
+      'database-migration.config.json: environment "production" needs ${PROD_URL}, which is not set');
+    assert.equal(errorRowText('/srv/p/migrations/003_x.sql:12:5: syntax error at or near "SELEC"\n  fix: ...'), '003_x.sql:12:5: syntax error at or near "SELEC"');
+    assert.equal(errorRowText('C:\\work\\portal\\database-migration.config.json: bad JSON'), 'database-migration.config.json: bad JSON');
+  });
+
+  it('leaves a message without a path as it is (its first line)', () => {
+    assert.equal(errorRowText('connection refused: is the server running?\nmore'), 'connection refused: is the server running?');
+  });
+});
+
+describe('issue 17: a config with another name is watched too', () => {
+  it('the watcher glob follows the configFile setting (file name only), with .env files and migrations', () => {
+    assert.equal(watchedFilesGlob(''), '**/{*.sql,database-migration.config.json,.env,.env.*}');
+    assert.equal(watchedFilesGlob('config/db-migrate.json'), '**/{*.sql,database-migration.config.json,.env,.env.*,db-migrate.json}');
+    // A name with glob characters cannot go into the pattern: the default names are still watched.
+    assert.equal(watchedFilesGlob('conf/{a,b}.json'), '**/{*.sql,database-migration.config.json,.env,.env.*}');
   });
 });

@@ -60,3 +60,14 @@ export function refreshScope(changedFiles: string[], configFileSetting: string):
     return base === configName || base === CONFIG_FILE_NAME || base === '.env' || base.startsWith('.env.');
   }) ? 'everything' : 'files';
 }
+
+/**
+ * The files whose changes the extension follows: migrations and seeds, the config (its default name and the one the
+ * databaseMigration.configFile setting names) and .env files.
+ */
+export function watchedFilesGlob(configFileSetting: string): string {
+  const names = new Set(['*.sql', CONFIG_FILE_NAME, '.env', '.env.*']);
+  const custom = path.basename(configFileSetting.trim());
+  if (custom && !/[{}*?,[\]]/.test(custom)) names.add(custom);
+  return `**/{${[...names].join(',')}}`;
+}

@@ -186,3 +186,15 @@ export function backupItems(folderKey: string, backups: BackupEntry[]): SimpleIt
     contextValue: 'backup',
   }));
 }
+
+/**
+ * The one-line text of an error row: the error's first line with a leading absolute path cut to its file name
+ * ("database-migration.config.json: environment ..."), so the tree's narrow row shows the reason, not the folders.
+ * The whole text stays in the row's tooltip.
+ */
+export function errorRowText(error: string): string {
+  const first = error.split('\n')[0]!;
+  const m = /^((?:[A-Za-z]:)?[\\/][^:]*?)((?::\d+){0,2}): /.exec(first);
+  if (!m) return first;
+  return `${m[1]!.split(/[\\/]/).pop()}${m[2]}: ${first.slice(m[0].length)}`;
+}
