@@ -1,7 +1,7 @@
 /**
  * Routine upkeep the portal needs between migrations: refreshing materialized
- * views in dependency order, and keeping monthly range partitions ahead of time
- * and within retention.
+ * views in dependency order, and listing partitioned tables (partition-maintain.ts
+ * keeps monthly range partitions ahead of time and within retention).
  */
 import type { Session } from './db/database';
 import { MigrationError } from './errors';
@@ -64,14 +64,6 @@ export async function refreshMaterializedViews(session: Session, only: string[] 
   return out;
 }
 
-export interface PartitionPolicy {
-  /** Months of partitions to keep ready ahead of the current month. */
-  premakeMonths?: number;
-  /** Partitions entirely older than this many months are detached (or dropped). */
-  retentionMonths?: number;
-  retentionAction?: 'detach' | 'drop';
-}
-
 export interface PartitionInfo {
   name: string;
   bound: string;
@@ -86,13 +78,6 @@ export interface PartitionedTable {
   strategy: string;
   key: string;
   partitions: PartitionInfo[];
-}
-
-export interface PartitionChange {
-  table: string;
-  action: 'created' | 'detached' | 'dropped';
-  partition: string;
-  bound: string;
 }
 
 export async function listPartitionedTables(session: Session): Promise<PartitionedTable[]> {
@@ -116,61 +101,4 @@ export async function listPartitionedTables(session: Session): Promise<Partition
     });
   }
   return out;
-}
-
-function monthStart(d: Date, offset: number): Date {
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
-}
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-/**
- * For each configured range-partitioned table: create the monthly partitions from
- * this month to `premakeMonths` ahead (named <table>_pYYYY_MM), and detach (or drop)
- * partitions that end before now minus `retentionMonths`. Only monthly date/timestamp
- * ranges are managed; other partitions are left alone.
- */
-export async function maintainPartitions(session: Session, policies: Record<string, PartitionPolicy>, now = new Date()): Promise<PartitionChange[]> {
-  const tables = await listPartitionedTables(session);
-  const changes: PartitionChange[] = [];
-  for (const [table, policy] of Object.entries(policies)) {
-    const t = tables.find((x) => x.table === table || `public.${x.table}` === table);
-    if (!t) {
-      throw new MigrationError('E_CONFIG_INVALID', `"partitions.${table}" names a table that is not partitioned (or does not exist)`,
-        'check the table name in the config, or create it PARTITION BY RANGE first');
-    }
-    if (t.strategy !== 'range') {
-      throw new MigrationError('E_CONFIG_INVALID', `"partitions.${table}" is partitioned by ${t.strategy}; only monthly RANGE partitions are maintained`,
-        'remove it from "partitions" in the config');
-    }
-    const [schema, name] = t.table.includes('.') ? t.table.split('.') as [string, string] : ['public', t.table];
-    const parent = `${quoteIdent(schema)}.${quoteIdent(name)}`;
-    const premake = policy.premakeMonths ?? 3;
-    for (let i = 0; i <= premake; i++) {
-      const from = isoDate(monthStart(now, i));
-      const to = isoDate(monthStart(now, i + 1));
-      const exists = t.partitions.some((p) => p.from !== null && p.from.slice(0, 10) <= from && p.to !== null && p.to.slice(0, 10) >= to);
-      if (exists) continue;
-      const part = `${name}_p${from.slice(0, 4)}_${from.slice(5, 7)}`;
-      const bound = `FROM ('${from}') TO ('${to}')`;
-      await session.exec(`CREATE TABLE IF NOT EXISTS ${quoteIdent(schema)}.${quoteIdent(part)} PARTITION OF ${parent} FOR VALUES ${bound}`);
-      changes.push({ table: t.table, action: 'created', partition: part, bound });
-    }
-    if (policy.retentionMonths !== undefined) {
-      const cutoff = isoDate(monthStart(now, -policy.retentionMonths));
-      for (const p of t.partitions) {
-        if (p.isDefault || p.to === null || p.to.slice(0, 10) > cutoff) continue;
-        await session.exec(`ALTER TABLE ${parent} DETACH PARTITION ${quoteIdent(schema)}.${quoteIdent(p.name)}`);
-        if (policy.retentionAction === 'drop') {
-          await session.exec(`DROP TABLE ${quoteIdent(schema)}.${quoteIdent(p.name)}`);
-          changes.push({ table: t.table, action: 'dropped', partition: p.name, bound: p.bound });
-        } else {
-          changes.push({ table: t.table, action: 'detached', partition: p.name, bound: p.bound });
-        }
-      }
-    }
-  }
-  return changes;
 }

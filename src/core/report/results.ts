@@ -1,7 +1,7 @@
 /** The reports of runs and maintenance actions: what was applied, seeded, refreshed, backed up, found. */
 import type { BackupEntry } from '../backups';
 import type { MigrationRun, SeedRun } from '../engine';
-import type { PartitionChange, PartitionedTable, ViewRefresh } from '../maintenance';
+import type { ViewRefresh } from '../maintenance';
 import type { PerformanceReport } from '../performance';
 import { isDue, type MigrationStatus } from '../planner';
 import { formatBytes, formatDuration, formatTimestamp, plural } from './format';
@@ -43,19 +43,6 @@ export function renderViewRefresh(done: ViewRefresh[], where: string, style: Sty
   const lines = done.map((v) => `  ${v.view} ${style.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.note ? style.yellow(` — ${v.note}`) : ''}`);
   lines.push(style.green(`Refreshed ${plural(done.length, 'materialized view')} on ${where}.`));
   return lines.join('\n');
-}
-
-export function renderPartitions(tables: PartitionedTable[], style: Style): string {
-  if (tables.length === 0) return 'No partitioned tables.';
-  return tables.map((t) => [
-    `${style.bold(t.table)} ${style.dim(`partitioned by ${t.strategy} ${t.key}`)}`,
-    style.table(['partition', 'bounds', 'rows (estimate)'], t.partitions.map((p) => [p.name, p.bound, p.rows === null ? '' : String(p.rows)])),
-  ].join('\n')).join('\n');
-}
-
-export function renderPartitionChanges(changes: PartitionChange[], style: Style): string {
-  if (changes.length === 0) return 'Partitions are already in shape.';
-  return changes.map((ch) => `  ${ch.action} ${ch.partition} ${style.dim(`(${ch.table}: ${ch.bound})`)}`).join('\n');
 }
 
 const STATEMENT_WIDTH = 90;

@@ -1,0 +1,165 @@
+/**
+ * --partitions maintain on awkward real tables: rows already in the DEFAULT partition, sessions in other time
+ * zones, existing naming schemes, and what the config hint names. Both backends.
+ */
+import assert from 'node:assert/strict';
+import type { PartitionPolicy } from '../../src/core/config';
+import { withTransaction } from '../../src/core/db/transaction';
+import { maintainPartitions } from '../../src/core/partition-maintain';
+import { BACKENDS, makeProject, migration, type TestProject } from './harness';
+
+/** The UTC calendar month `offset` months from now. */
+export function utcMonth(offset: number): { from: string; to: string; y: string; m: string } {
+  const now = new Date();
+  const a = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+  const b = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset + 1, 1));
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  return { from: iso(a), to: iso(b), y: iso(a).slice(0, 4), m: iso(a).slice(5, 7) };
+}
+
+/**
+ * --partitions maintain with the session in `zone`. PostgreSQL: the CLI, with the zone set on the database
+ * (ALTER DATABASE ... SET TimeZone). PGlite ignores database-level settings, so there the engine's own
+ * maintenance runs on a session given SET TimeZone.
+ */
+async function maintainInZone(p: TestProject, zone: string, policies: Record<string, PartitionPolicy>): Promise<{ code: number; stderr: string; changes: Change[] }> {
+  if (p.backend === 'postgres') {
+    await p.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), '${zone}'); END $$`);
+    const r = await p.cli(['--partitions', 'maintain', '--json']);
+    return { code: r.code, stderr: r.stderr, changes: r.code === 0 ? (JSON.parse(r.stdout) as { changes: Change[] }).changes : [] };
+  }
+  return p.withSession(async (s) => {
+    await s.exec(`SET TimeZone = '${zone}'`);
+    assert.equal((await s.query<{ tz: string }>('SELECT current_setting(\'TimeZone\') AS tz')).rows[0]!.tz, zone);
+    try {
+      const r = await withTransaction(s, () => maintainPartitions(s, policies, { backupDir: null }));
+      return { code: 0, stderr: '', changes: r.changes };
+    } catch (err) {
+      return { code: 1, stderr: String((err as Error).stack), changes: [] };
+    }
+  });
+}
+
+interface Change { action: string; partition: string; bound: string; rowsMoved?: number }
+
+const KEY_LITERAL: Record<string, (day: string) => string> = {
+  timestamptz: (d) => `${d} 00:00:00+00`,
+  timestamp: (d) => `${d} 00:00:00`,
+  date: (d) => d,
+};
+
+/** The last value (an hour, or a day for dates) before the UTC midnight starting `day`, whatever the session's time zone. */
+const JUST_BEFORE: Record<string, (day: string) => string> = {
+  timestamptz: (d) => `'${d} 00:00:00+00'::timestamptz - interval '1 hour'`,
+  timestamp: (d) => `'${d}'::timestamp - interval '1 hour'`,
+  date: (d) => `'${d}'::date - 1`,
+};
+
+for (const backend of BACKENDS) {
+  describe(`--partitions maintain on ${backend}: default rows, time zones, names, hints`, function () {
+    this.timeout(180000);
+    let p: TestProject;
+    afterEach(async () => { await p?.cleanup(); });
+
+    it('moves rows the DEFAULT partition holds for a month it creates into that month, in the same transaction, and says how many', async () => {
+      const cur = utcMonth(0);
+      const next = utcMonth(1);
+      const far = utcMonth(30);
+      p = await makeProject(backend, {
+        'migrations/001_logs.sql': migration(`
+CREATE TABLE request_log (id bigint GENERATED ALWAYS AS IDENTITY, requested_at timestamptz NOT NULL, route text NOT NULL, PRIMARY KEY (id, requested_at)) PARTITION BY RANGE (requested_at);
+CREATE TABLE request_log_default PARTITION OF request_log DEFAULT;
+INSERT INTO request_log (requested_at, route) SELECT '${cur.from} 00:00:00+00'::timestamptz + g * interval '1 hour', '/apod' FROM generate_series(0, 9) g;
+INSERT INTO request_log (requested_at, route) SELECT '${next.from} 00:00:00+00'::timestamptz + g * interval '1 day', '/neo' FROM generate_series(0, 2) g;
+INSERT INTO request_log (requested_at, route) VALUES ('${far.from} 12:00:00+00', '/future');`,
+        'DROP TABLE request_log;'),
+      }, { partitions: { request_log: { premakeMonths: 2 } } });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      const r = await p.cli(['--partitions', 'maintain', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const changes = (JSON.parse(r.stdout) as { changes: Change[] }).changes;
+      const created = changes.filter((c) => c.action === 'created');
+      assert.deepEqual(created.map((c) => [c.partition, c.rowsMoved ?? 0]), [
+        [`request_log_y${cur.y}m${cur.m}`, 10], [`request_log_y${next.y}m${next.m}`, 3], [`request_log_y${utcMonth(2).y}m${utcMonth(2).m}`, 0]]);
+      const where = await p.query<{ part: string; n: number }>(`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM request_log GROUP BY 1 ORDER BY 1`);
+      assert.deepEqual(where.map((w) => [w.part, w.n]), [
+        ['request_log_default', 1], [`request_log_y${cur.y}m${cur.m}`, 10], [`request_log_y${next.y}m${next.m}`, 3]]);
+      const text = await p.cli(['--partitions', 'maintain', '--dry-run']);
+      assert.match(text.stdout, /already in shape/);
+      const dflt = await p.query<{ bound: string }>(`SELECT pg_get_expr(relpartbound, oid) AS bound FROM pg_class WHERE relname = 'request_log_default'`);
+      assert.equal(dflt[0]?.bound, 'DEFAULT', 'the default partition is attached again');
+    });
+
+    it('the text report says how many rows moved out of the default partition', async () => {
+      const cur = utcMonth(0);
+      p = await makeProject(backend, {
+        'migrations/001_logs.sql': migration(`
+CREATE TABLE hits (at date NOT NULL, n int) PARTITION BY RANGE (at);
+CREATE TABLE hits_default PARTITION OF hits DEFAULT;
+INSERT INTO hits VALUES ('${cur.from}', 1), ('${cur.from}', 2);`, 'DROP TABLE hits;'),
+      }, { partitions: { hits: { premakeMonths: 0 } } });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      const r = await p.cli(['--partitions', 'maintain']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`created hits_y${cur.y}m${cur.m} .*moved 2 rows out of hits_default`));
+    });
+
+    for (const zone of ['UTC', 'America/Los_Angeles', 'Asia/Kolkata']) {
+      for (const keyType of ['timestamptz', 'timestamp', 'date']) {
+        it(`session time zone ${zone}, ${keyType} key: new months abut the existing UTC months, no overlap, no gap`, async () => {
+          const prev = utcMonth(-1);
+          const cur = utcMonth(0);
+          const lit = KEY_LITERAL[keyType]!;
+          p = await makeProject(backend, {
+            'migrations/001_events.sql': migration(`
+CREATE TABLE events (id bigint NOT NULL, at ${keyType} NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE events_p${prev.y}_${prev.m} PARTITION OF events FOR VALUES FROM ('${lit(prev.from)}') TO ('${lit(prev.to)}');
+CREATE TABLE events_p${cur.y}_${cur.m} PARTITION OF events FOR VALUES FROM ('${lit(cur.from)}') TO ('${lit(cur.to)}');
+CREATE TABLE events_default PARTITION OF events DEFAULT;`, 'DROP TABLE events;'),
+          }, { partitions: { events: { premakeMonths: 3 } } });
+          assert.equal((await p.cli(['--up'])).code, 0);
+          const { code, stderr, changes } = await maintainInZone(p, zone, { events: { premakeMonths: 3 } });
+          assert.equal(code, 0, stderr);
+          assert.deepEqual(changes.map((c) => c.partition), [1, 2, 3].map((i) => `events_p${utcMonth(i).y}_${utcMonth(i).m}`), 'the existing _pYYYY_MM names are followed');
+          // A row at the first and last hour of every UTC month lands in that month's partition, never in DEFAULT.
+          for (let i = -1; i <= 3; i++) {
+            const m = utcMonth(i);
+            await p.query(`INSERT INTO events VALUES (${i + 10}, '${lit(m.from)}'), (${i + 20}, ${JUST_BEFORE[keyType]!(m.to)})`);
+          }
+          const rows = await p.query<{ part: string; n: number }>(`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM events GROUP BY 1 ORDER BY 1`);
+          assert.deepEqual(rows.map((x) => [x.part, x.n]), [-1, 0, 1, 2, 3].map((i) => [`events_p${utcMonth(i).y}_${utcMonth(i).m}`, 2]));
+        });
+      }
+    }
+
+    it('names new partitions like the existing ones (_yYYYYmMM as in the template), and _yYYYYmMM when there are none', async () => {
+      const cur = utcMonth(0);
+      p = await makeProject(backend, {
+        'migrations/001_t.sql': migration(`
+CREATE TABLE api_request_log (id bigint NOT NULL, requested_at timestamptz NOT NULL) PARTITION BY RANGE (requested_at);
+CREATE TABLE api_request_log_y${cur.y}m${cur.m} PARTITION OF api_request_log FOR VALUES FROM ('${cur.from} 00:00+00') TO ('${cur.to} 00:00+00');
+CREATE TABLE bare (at date NOT NULL) PARTITION BY RANGE (at);`, 'DROP TABLE api_request_log; DROP TABLE bare;'),
+      }, { partitions: { api_request_log: { premakeMonths: 1 }, bare: { premakeMonths: 0 } } });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      const r = await p.cli(['--partitions', 'maintain', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const names = (JSON.parse(r.stdout) as { changes: Change[] }).changes.map((c) => c.partition);
+      assert.deepEqual(names, [`api_request_log_y${utcMonth(1).y}m${utcMonth(1).m}`, `bare_y${cur.y}m${cur.m}`]);
+    });
+
+    it('the hint for a missing "partitions" config names a real partitioned table, or none when there is none', async () => {
+      p = await makeProject(backend, {
+        'migrations/001_t.sql': migration(`CREATE TABLE telemetry (at timestamptz NOT NULL) PARTITION BY RANGE (at);`, 'DROP TABLE telemetry;'),
+      });
+      const empty = await p.cli(['--partitions', 'maintain']);
+      assert.equal(empty.code, 2);
+      assert.doesNotMatch(empty.stderr, /api_request_logs/);
+      assert.match(empty.stderr, /there are no partitioned tables/);
+      assert.equal((await p.cli(['--up'])).code, 0);
+      const r = await p.cli(['--partitions', 'maintain']);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /"partitions": \{ "telemetry": \{ "premakeMonths": 3/);
+      assert.doesNotMatch(r.stderr, /api_request_logs/);
+    });
+  });
+}
