@@ -3,8 +3,11 @@
  * zones, existing naming schemes, and what the config hint names. Both backends.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { PartitionPolicy } from '../../src/core/config';
 import { withTransaction } from '../../src/core/db/transaction';
+import { restorePartitionBackup } from '../../src/core/partition-backup';
 import { maintainPartitions } from '../../src/core/partition-maintain';
 import { BACKENDS, makeProject, migration, type TestProject } from './harness';
 
@@ -54,6 +57,10 @@ const JUST_BEFORE: Record<string, (day: string) => string> = {
   timestamp: (d) => `'${d}'::timestamp - interval '1 hour'`,
   date: (d) => `'${d}'::date - 1`,
 };
+
+function hasPsql(): boolean {
+  try { execFileSync('psql', ['--version']); return true; } catch { return false; }
+}
 
 for (const backend of BACKENDS) {
   describe(`--partitions maintain on ${backend}: default rows, time zones, names, hints`, function () {
@@ -145,6 +152,41 @@ CREATE TABLE bare (at date NOT NULL) PARTITION BY RANGE (at);`, 'DROP TABLE api_
       assert.equal(r.code, 0, r.stderr);
       const names = (JSON.parse(r.stdout) as { changes: Change[] }).changes.map((c) => c.partition);
       assert.deepEqual(names, [`api_request_log_y${utcMonth(1).y}m${utcMonth(1).m}`, `bare_y${cur.y}m${cur.m}`]);
+    });
+
+    it('retentionAction drop saves each expired partition to a file first (restorable), and a protected environment refuses without --yes', async () => {
+      const old = utcMonth(-15);
+      p = await makeProject(backend, {
+        'migrations/001_logs.sql': migration(`
+CREATE TABLE api_request_log (id bigint NOT NULL, requested_at timestamptz NOT NULL, route text, PRIMARY KEY (id, requested_at)) PARTITION BY RANGE (requested_at);
+CREATE TABLE api_request_log_y${old.y}m${old.m} PARTITION OF api_request_log FOR VALUES FROM ('${old.from} 00:00+00') TO ('${old.to} 00:00+00');
+INSERT INTO api_request_log SELECT g, '${old.from} 00:00+00'::timestamptz + g * interval '1 minute', '/apod?date=' || g FROM generate_series(1, 1200) g;
+INSERT INTO api_request_log VALUES (5000, '${old.from} 03:00+00', E'tab\\there, newline\\nthere, back\\\\slash'), (5001, '${old.from} 04:00+00', NULL);`,
+        'DROP TABLE api_request_log;'),
+      }, { partitions: { api_request_log: { premakeMonths: 0, retentionMonths: 12, retentionAction: 'drop' } }, environments: { test: { protected: true } } });
+      assert.equal((await p.cli(['--up', '--yes'])).code, 0);
+      const before = await p.query<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(string_agg(id || '|' || requested_at || '|' || coalesce(route, 'NULL'), ',' ORDER BY id)) AS h FROM api_request_log`);
+      const refused = await p.cli(['--partitions', 'maintain']);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /protected/);
+      assert.equal((await p.query(`SELECT 1 FROM pg_class WHERE relname = 'api_request_log_y${old.y}m${old.m}'`)).length, 1, 'nothing dropped without --yes');
+      const r = await p.cli(['--partitions', 'maintain', '--yes', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const dropped = (JSON.parse(r.stdout) as { changes: (Change & { backup?: string })[] }).changes.find((c) => c.action === 'dropped');
+      assert.ok(dropped?.backup, `the drop names its backup: ${r.stdout}`);
+      assert.ok(fs.existsSync(dropped.backup));
+      assert.equal(fs.statSync(dropped.backup).mode & 0o777, 0o600);
+      assert.equal((await p.query(`SELECT 1 FROM pg_class WHERE relname = 'api_request_log_y${old.y}m${old.m}'`)).length, 0, 'the partition is dropped');
+      if (backend === 'postgres' && hasPsql()) {
+        execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', p.url!, '-f', dropped.backup]);
+      } else {
+        assert.equal(await p.withSession((s) => restorePartitionBackup(s, dropped.backup!)), 1202);
+      }
+      await p.query(`ALTER TABLE api_request_log ATTACH PARTITION api_request_log_y${old.y}m${old.m} FOR VALUES FROM ('${old.from} 00:00+00') TO ('${old.to} 00:00+00')`);
+      const after = await p.query<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(string_agg(id || '|' || requested_at || '|' || coalesce(route, 'NULL'), ',' ORDER BY id)) AS h FROM api_request_log`);
+      assert.deepEqual(after, before, 'every row, tab, newline, backslash and NULL came back');
+      const text = await p.cli(['--partitions', 'maintain', '--yes', '--dry-run']);
+      assert.match(text.stdout, /already in shape|dropped/);
     });
 
     it('the hint for a missing "partitions" config names a real partitioned table, or none when there is none', async () => {
