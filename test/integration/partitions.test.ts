@@ -43,7 +43,7 @@ async function maintainInZone(p: TestProject, zone: string, policies: Record<str
   });
 }
 
-interface Change { action: string; partition: string; bound: string; rowsMoved?: number }
+interface Change { table: string; action: string; partition: string; bound: string; rowsMoved?: number }
 
 const KEY_LITERAL: Record<string, (day: string) => string> = {
   timestamptz: (d) => `${d} 00:00:00+00`,
@@ -187,6 +187,38 @@ INSERT INTO api_request_log VALUES (5000, '${old.from} 03:00+00', E'tab\\there, 
       assert.deepEqual(after, before, 'every row, tab, newline, backslash and NULL came back');
       const text = await p.cli(['--partitions', 'maintain', '--yes', '--dry-run']);
       assert.match(text.stdout, /already in shape|dropped/);
+    });
+
+    it('pg_partman: tables it manages are skipped, and the others get the call that hands them over', async function () {
+      if (backend === 'pglite') { this.test!.title += ' (skipped: PGlite has no pg_partman)'; this.skip(); }
+      p = await makeProject(backend, {});
+      const avail = await p.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pg_partman'`);
+      if (!avail.length) { this.test!.title += ' (skipped: pg_partman is not installed on this server: apt-get install postgresql-15-partman)'; this.skip(); }
+      await p.query('CREATE SCHEMA partman; CREATE EXTENSION pg_partman SCHEMA partman');
+      const version = (await p.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'pg_partman'`))[0]!.v;
+      await p.query(`CREATE TABLE managed (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE plain (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at)`);
+      await p.query(Number(version.split('.')[0]) >= 5
+        ? `SELECT partman.create_parent(p_parent_table => 'public.managed', p_control => 'at', p_interval => '1 month')`
+        : `SELECT partman.create_parent(p_parent_table => 'public.managed', p_control => 'at', p_type => 'native', p_interval => 'monthly')`);
+      const managedBefore = await p.query<{ c: string }>(`SELECT inhrelid::regclass::text AS c FROM pg_inherits WHERE inhparent = 'managed'::regclass ORDER BY 1`);
+      p.write('database-migration.config.json', JSON.stringify({ ...JSON.parse(fs.readFileSync(`${p.dir}/database-migration.config.json`, 'utf8')) as object, partitions: { managed: { premakeMonths: 2 }, plain: { premakeMonths: 2 } } }));
+      const dry = await p.cli(['--partitions', 'maintain', '--dry-run', '--json']);
+      assert.equal(dry.code, 0, dry.stderr);
+      const out = JSON.parse(dry.stdout) as { changes: Change[]; notes: { kind: string; table: string; handover?: string; version: string }[] };
+      assert.ok(out.changes.every((c) => c.table === 'plain'), 'nothing is done to the table pg_partman manages');
+      assert.deepEqual(out.notes.map((n) => [n.kind, n.table, n.version]), [['partman-managed', 'managed', version], ['partman-available', 'plain', version]]);
+      const text = await p.cli(['--partitions', 'maintain', '--dry-run']);
+      assert.match(text.stdout, new RegExp(`pg_partman ${version.replace(/\./g, '\\.')} is installed: tables it manages are skipped; to hand plain over to it run: SELECT "partman"\\.create_parent\\(`));
+      assert.match(text.stdout, /managed is managed by pg_partman .*: skipped/);
+      // The call the report gives works as printed.
+      await p.query(out.notes[1]!.handover!);
+      const again = await p.cli(['--partitions', 'maintain', '--json']);
+      assert.equal(again.code, 0, again.stderr);
+      const after = JSON.parse(again.stdout) as { changes: Change[]; notes: { kind: string }[] };
+      assert.deepEqual(after.changes, []);
+      assert.deepEqual(after.notes.map((n) => n.kind), ['partman-managed', 'partman-managed']);
+      assert.deepEqual(await p.query(`SELECT inhrelid::regclass::text AS c FROM pg_inherits WHERE inhparent = 'managed'::regclass ORDER BY 1`), managedBefore);
     });
 
     it('the hint for a missing "partitions" config names a real partitioned table, or none when there is none', async () => {
