@@ -37,6 +37,33 @@ CREATE MATERIALIZED VIEW a_busiest AS SELECT object_id FROM z_object_stats ORDER
       assert.ok(busiest.some((b) => b.object_id === '99'), 'the refreshed data is there');
     });
 
+    it('--refresh-views a_top refreshes the materialized views a_top reads first (also through a plain view), then a_top', async () => {
+      p = await makeProject(backend, {
+        'migrations/001_views.sql': migration(`
+CREATE TABLE observations (id bigint PRIMARY KEY, object_id bigint NOT NULL);
+INSERT INTO observations SELECT g, g % 5 FROM generate_series(1, 100) g;
+CREATE MATERIALIZED VIEW z_counts AS SELECT object_id, count(*) AS n FROM observations GROUP BY object_id;
+CREATE UNIQUE INDEX z_counts_pk ON z_counts (object_id);
+CREATE VIEW m_ranked AS SELECT object_id, n, rank() OVER (ORDER BY n DESC, object_id) AS r FROM z_counts;
+CREATE MATERIALIZED VIEW a_top AS SELECT object_id, n FROM m_ranked WHERE r = 1;
+CREATE MATERIALIZED VIEW b_unrelated AS SELECT count(*) AS n FROM observations;`,
+        'DROP MATERIALIZED VIEW b_unrelated; DROP MATERIALIZED VIEW a_top; DROP VIEW m_ranked; DROP MATERIALIZED VIEW z_counts; DROP TABLE observations;'),
+      });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      await p.query('INSERT INTO observations SELECT g, 42 FROM generate_series(101, 400) g');
+      const r = await p.cli(['--refresh-views', 'a_top', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { refreshed: { view: string; upstreamOf?: string[] }[] };
+      assert.deepEqual(out.refreshed.map((v) => [v.view, v.upstreamOf ?? []]), [['z_counts', ['a_top']], ['a_top', []]]);
+      const top = await p.query<{ object_id: string; n: string }>('SELECT object_id::text, n::text FROM a_top');
+      assert.deepEqual(top, [{ object_id: '42', n: '300' }], 'a_top is computed from the refreshed upstream view');
+      const unrelated = await p.query<{ n: string }>('SELECT n::text FROM b_unrelated');
+      assert.deepEqual(unrelated, [{ n: '100' }], 'views the named one does not read are left alone');
+      await p.query('INSERT INTO observations SELECT g, 43 FROM generate_series(401, 1000) g');
+      const text = await p.cli(['--refresh-views', 'a_top']);
+      assert.match(text.stdout, /z_counts .*\(read by a_top: refreshed first\)/);
+    });
+
     it('--partitions shows partitions and maintain creates upcoming months and detaches expired ones', async () => {
       const old = month(-14);
       const prev = month(-1);

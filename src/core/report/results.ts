@@ -40,7 +40,7 @@ export function renderSeedRun(run: SeedRun, where: string, style: Style): string
 
 export function renderViewRefresh(done: ViewRefresh[], where: string, style: Style): string {
   if (done.length === 0) return 'No materialized views to refresh.';
-  const lines = done.map((v) => `  ${v.view} ${style.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.note ? style.yellow(` — ${v.note}`) : ''}`);
+  const lines = done.map((v) => `  ${v.view} ${style.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.upstreamOf ? ` (read by ${v.upstreamOf.join(', ')}: refreshed first)` : ''}${v.note ? style.yellow(` — ${v.note}`) : ''}`);
   lines.push(style.green(`Refreshed ${plural(done.length, 'materialized view')} on ${where}.`));
   return lines.join('\n');
 }
