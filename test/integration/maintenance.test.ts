@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { splitStatements } from '../../src/sql/split';
 import { BACKENDS, makeProject, migration, type TestProject } from './harness';
 
 function month(offset: number): { from: string; to: string; suffix: string } {
@@ -93,6 +94,29 @@ CREATE TABLE api_request_logs_default PARTITION OF api_request_logs DEFAULT;`,
       assert.equal(still.length, 1, 'detach keeps the table');
       const again = await p.cli(['--partitions', 'maintain']);
       assert.match(again.stdout, /already in shape/);
+    });
+
+    it('--perf without pg_stat_statements lists statements one by one, batched migrations as migrations, and says how to enable it', async () => {
+      p = await makeProject(backend, {
+        'migrations/001_batched.sql': migration(`CREATE TABLE a (id bigint);\nSELECT pg_sleep(0.08);\nCREATE TABLE b (id bigint);`, 'DROP TABLE b;\nDROP TABLE a;'),
+        'migrations/002_alone.sql': migration(`SELECT pg_sleep(0.08);\nCREATE TABLE c (id bigint);`, 'DROP TABLE c;', '-- transaction: none\n'),
+      }, { slowStatementMs: 40 });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      const r = await p.cli(['--perf', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const perf = JSON.parse(r.stdout) as { statementsSource: string; statStatements: string; topStatements: { query: string }[]; slowMigrations: { migration: string; statements: number | null }[] };
+      assert.equal(perf.statementsSource, 'migration log');
+      for (const s of perf.topStatements) {
+        const sql = s.query.replace(/^\S+ line \d+: /, '');
+        assert.equal((await splitStatements(sql)).length, 1, `one statement per row, not a migration body: ${s.query}`);
+      }
+      assert.deepEqual(perf.topStatements.map((s) => s.query), ['002_alone line 3: SELECT pg_sleep(0.08);']);
+      assert.deepEqual(perf.slowMigrations.map((m) => [m.migration, m.statements]), [['001_batched', 3]]);
+      const text = await p.cli(['--perf']);
+      assert.match(text.stdout, /Slow migrations \(statements ran as one batch, so only the whole migration was timed\)/);
+      assert.match(text.stdout, backend === 'postgres'
+        ? /pg_stat_statements is not enabled.*add pg_stat_statements to shared_preload_libraries in postgresql\.conf .*restart the server, then run CREATE EXTENSION pg_stat_statements;/
+        : /embedded PGlite has no pg_stat_statements/);
     });
 
     it('--perf reports real numbers after a workload', async () => {

@@ -8,5 +8,6 @@ export * from './events';
 export * from './pool';
 export * from './results';
 export * from './partitions';
+export * from './performance';
 export * from './import';
 export * from './drift';
