@@ -116,7 +116,14 @@ export async function monthStarts(session: Session, facts: TableFacts, months: M
  * UTC when there is none.
  */
 export async function monthZone(session: Session, facts: TableFacts, configured: string | undefined): Promise<string> {
-  if (configured) return configured;
+  if (configured) {
+    const known = await session.query(`SELECT 1 FROM pg_timezone_names WHERE name = $1 UNION ALL SELECT 1 FROM pg_timezone_abbrevs WHERE abbrev = $1 LIMIT 1`, [configured]);
+    if (!known.rows.length) {
+      throw new MigrationError('E_CONFIG_INVALID', `"partitions.${facts.schema === 'public' ? facts.name : `${facts.schema}.${facts.name}`}.timeZone" is "${configured}", which this server does not know as a time zone`,
+        'use an IANA name such as "UTC", "Europe/Berlin" or "America/Los_Angeles" (SELECT name FROM pg_timezone_names lists them)');
+    }
+    return configured;
+  }
   const newest = newestMonthly(facts);
   if (facts.keyKind !== 'timestamptz' || !newest) return 'UTC';
   const r = await session.query<{ tz: string }>(

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import type { PartitionPolicy } from '../../src/core/config';
+import { loadConfig, type PartitionPolicy } from '../../src/core/config';
+import { createMigration } from '../../src/core/create';
 import { withTransaction } from '../../src/core/db/transaction';
 import { restorePartitionBackup } from '../../src/core/partition-backup';
 import { maintainPartitions } from '../../src/core/partition-maintain';
@@ -219,6 +220,23 @@ INSERT INTO api_request_log VALUES (5000, '${old.from} 03:00+00', E'tab\\there, 
       assert.deepEqual(after.changes, []);
       assert.deepEqual(after.notes.map((n) => n.kind), ['partman-managed', 'partman-managed']);
       assert.deepEqual(await p.query(`SELECT inhrelid::regclass::text AS c FROM pg_inherits WHERE inhparent = 'managed'::regclass ORDER BY 1`), managedBefore);
+    });
+
+    it('the partitioned-table template makes UTC months in any session time zone, and maintain carries on from them', async function () {
+      if (backend === 'pglite') { this.test!.title += ' (skipped: PGlite ignores a database-level TimeZone, so the CLI cannot run in another zone)'; this.skip(); }
+      p = await makeProject(backend, {});
+      await p.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Asia/Kolkata'); END $$`);
+      createMigration(loadConfig({ cwd: p.dir }), 'create_api_events', { template: 'partitioned-table' });
+      const up = await p.cli(['--up']);
+      assert.equal(up.code, 0, up.stderr);
+      const cur = utcMonth(0);
+      await p.query(`INSERT INTO api_events (created_at) VALUES ('${cur.from} 00:00:00+00'), ('${cur.from} 00:00:00+00'::timestamptz - interval '1 hour')`);
+      const where = await p.query<{ part: string }>('SELECT tableoid::regclass::text AS part FROM api_events ORDER BY created_at');
+      assert.deepEqual(where.map((w) => w.part), ['api_events_default', `api_events_y${cur.y}m${cur.m}`], 'the month starts at UTC midnight, not Kolkata midnight');
+      p.write('database-migration.config.json', JSON.stringify({ ...JSON.parse(fs.readFileSync(`${p.dir}/database-migration.config.json`, 'utf8')) as object, partitions: { api_events: { premakeMonths: 3 } } }));
+      const m = await p.cli(['--partitions', 'maintain', '--json']);
+      assert.equal(m.code, 0, m.stderr);
+      assert.deepEqual((JSON.parse(m.stdout) as { changes: Change[] }).changes.map((c) => c.partition), [`api_events_y${utcMonth(3).y}m${utcMonth(3).m}`]);
     });
 
     it('the hint for a missing "partitions" config names a real partitioned table, or none when there is none', async () => {
