@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadConfig, type PartitionPolicy } from '../../src/core/config';
 import { createMigration } from '../../src/core/create';
 import { withTransaction } from '../../src/core/db/transaction';
@@ -237,6 +238,26 @@ INSERT INTO api_request_log VALUES (5000, '${old.from} 03:00+00', E'tab\\there, 
       const m = await p.cli(['--partitions', 'maintain', '--json']);
       assert.equal(m.code, 0, m.stderr);
       assert.deepEqual((JSON.parse(m.stdout) as { changes: Change[] }).changes.map((c) => c.partition), [`api_events_y${utcMonth(3).y}m${utcMonth(3).m}`]);
+    });
+
+    it('the example project: maintain follows its api_request_log_yYYYYmMM UTC months and moves rows out of its default partition', async () => {
+      const dir = path.resolve(__dirname, '..', '..', '..', 'examples', 'nasa-portal', 'migrations');
+      const files = Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => [`migrations/${f}`, fs.readFileSync(path.join(dir, f), 'utf8')]));
+      const example = JSON.parse(fs.readFileSync(path.join(dir, '..', 'database-migration.config.json'), 'utf8')) as { partitions: Record<string, PartitionPolicy> };
+      assert.equal(example.partitions['api_request_log']?.premakeMonths, 4, 'the example config maintains api_request_log four months ahead');
+      p = await makeProject(backend, files, { partitions: example.partitions });
+      const up = await p.cli(['--up']);
+      assert.equal(up.code, 0, up.stderr);
+      const m3 = utcMonth(3);
+      await p.query(`INSERT INTO api_request_log (requested_at, method, route, path, status_code, duration_ms)
+        SELECT '${m3.from} 00:00:00+00'::timestamptz + g * interval '1 hour', 'GET', '/planetary/apod', '/planetary/apod', 200, 12.5 FROM generate_series(0, 4) g`);
+      const r = await p.cli(['--partitions', 'maintain', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const changes = (JSON.parse(r.stdout) as { changes: Change[] }).changes;
+      assert.deepEqual(changes.map((c) => [c.action, c.partition, c.rowsMoved ?? 0]),
+        [3, 4].map((i) => ['created', `api_request_log_y${utcMonth(i).y}m${utcMonth(i).m}`, i === 3 ? 5 : 0]));
+      const moved = await p.query<{ part: string; n: number }>(`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM api_request_log GROUP BY 1`);
+      assert.deepEqual(moved, [{ part: `api_request_log_y${m3.y}m${m3.m}`, n: 5 }]);
     });
 
     it('the hint for a missing "partitions" config names a real partitioned table, or none when there is none', async () => {
