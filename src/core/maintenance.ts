@@ -6,6 +6,7 @@
 import type { Session } from './db/database';
 import { MigrationError } from './errors';
 import { quoteIdent } from './history';
+import { readPartman } from './partman';
 
 export interface ViewRefresh {
   view: string;
@@ -121,6 +122,8 @@ export interface PartitionedTable {
   strategy: string;
   key: string;
   partitions: PartitionInfo[];
+  /** "pg_partman <version>" when pg_partman manages this table (--partitions maintain leaves it alone). */
+  managedBy?: string;
 }
 
 export async function listPartitionedTables(session: Session): Promise<PartitionedTable[]> {
@@ -129,11 +132,13 @@ export async function listPartitionedTables(session: Session): Promise<Partition
        FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 2, 3`);
   const out: PartitionedTable[] = [];
+  const partman = parents.rows.length ? await readPartman(session) : null;
   for (const p of parents.rows) {
     const parts = await session.query<{ name: string; bound: string; rows: string | null }>(
       `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, c.reltuples::bigint::text AS rows
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::oid ORDER BY 2`, [p.oid]);
     out.push({
+      ...(partman?.managed.includes(`${p.schema}.${p.name}`) ? { managedBy: `pg_partman ${partman.version}` } : {}),
       table: p.schema === 'public' ? p.name : `${p.schema}.${p.name}`,
       strategy: { r: 'range', l: 'list', h: 'hash' }[p.strategy] ?? p.strategy,
       key: p.key,

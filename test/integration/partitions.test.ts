@@ -213,6 +213,9 @@ INSERT INTO api_request_log VALUES (5000, '${old.from} 03:00+00', E'tab\\there, 
       const text = await p.cli(['--partitions', 'maintain', '--dry-run']);
       assert.match(text.stdout, new RegExp(`pg_partman ${version.replace(/\./g, '\\.')} is installed: tables it manages are skipped; to hand plain over to it run: SELECT "partman"\\.create_parent\\(`));
       assert.match(text.stdout, /managed is managed by pg_partman .*: skipped/);
+      const shown = await p.cli(['--partitions']);
+      assert.match(shown.stdout, new RegExp(`managed partitioned by range RANGE \\(at\\), managed by pg_partman ${version.replace(/\./g, '\\.')}`));
+      assert.doesNotMatch(shown.stdout, /plain partitioned by .*managed by/);
       // The call the report gives works as printed.
       await p.query(out.notes[1]!.handover!);
       const again = await p.cli(['--partitions', 'maintain', '--json']);

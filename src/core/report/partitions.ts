@@ -7,7 +7,7 @@ import type { Style } from './style';
 export function renderPartitions(tables: PartitionedTable[], style: Style): string {
   if (tables.length === 0) return 'No partitioned tables.';
   return tables.map((t) => [
-    `${style.bold(t.table)} ${style.dim(`partitioned by ${t.strategy} ${t.key}`)}`,
+    `${style.bold(t.table)} ${style.dim(`partitioned by ${t.strategy} ${t.key}${t.managedBy ? `, managed by ${t.managedBy}` : ''}`)}`,
     style.table(['partition', 'bounds', 'rows (estimate)'], t.partitions.map((p) => [p.name, p.bound, p.rows === null ? '' : String(p.rows)])),
   ].join('\n')).join('\n');
 }
