@@ -17,16 +17,18 @@ CREATE TABLE {{table}} (
 
 CREATE TABLE {{table}}_default PARTITION OF {{table}} DEFAULT;
 
--- The month this migration runs in and the two after it, named {{table}}_yYYYYmMM.
+-- The month this migration runs in and the two after it, named {{table}}_yYYYYmMM. Each covers one
+-- UTC calendar month whatever the session's time zone: the bounds are timestamptz values with their
+-- offset spelt out, which is also what "database-migration --partitions maintain" follows.
 DO $$
 DECLARE
     month_start date;
 BEGIN
     FOR i IN 0..2 LOOP
-        month_start := (date_trunc('month', now()) + make_interval(months => i))::date;
+        month_start := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i))::date;
         EXECUTE format('CREATE TABLE %I PARTITION OF {{table}} FOR VALUES FROM (%L) TO (%L)',
                        '{{table}}_' || to_char(month_start, '"y"YYYY"m"MM'),
-                       month_start, (month_start + interval '1 month')::date);
+                       month_start::timestamp AT TIME ZONE 'UTC', (month_start + interval '1 month')::timestamp AT TIME ZONE 'UTC');
     END LOOP;
 END
 $$;

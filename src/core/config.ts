@@ -66,6 +66,8 @@ export interface PartitionPolicy {
   premakeMonths?: number;
   retentionMonths?: number;
   retentionAction?: 'detach' | 'drop';
+  /** IANA time zone the months of a timestamptz key start in (default: the one the existing partitions follow, else UTC). */
+  timeZone?: string;
 }
 
 export interface LintConfig {

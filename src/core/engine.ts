@@ -9,7 +9,8 @@ import type { MigrationAnalysis } from './dependencies';
 import type { HistoryStore, LogEntry } from './history';
 import type { MigrationFile, StatusFile } from './migration-file';
 import { dryRun, migrateDown, migrateUp, readDependencies, readLog, readStatus, readStatusSummary, verify, type MigrationRun, type RunOptions, type StatusReport } from './migrate';
-import type { PartitionChange, PartitionedTable, ViewRefresh } from './maintenance';
+import type { PartitionedTable, ViewRefresh } from './maintenance';
+import type { PartitionMaintenance } from './partition-maintain';
 import type { PerformanceReport } from './performance';
 import type { Direction, PlanOptions } from './plan';
 import type { MigrationStatus } from './planner';
@@ -71,7 +72,7 @@ export class MigrationEngine {
 
   refreshViews(only: string[] = []): Promise<ViewRefresh[]> { return refreshViews(this.ctx, only); }
   partitions(): Promise<PartitionedTable[]> { return partitions(this.ctx); }
-  maintainPartitions(options: { now?: Date; dryRun?: boolean } = {}): Promise<PartitionChange[]> { return maintainPartitions(this.ctx, options); }
+  maintainPartitions(options: { now?: Date; dryRun?: boolean } = {}): Promise<PartitionMaintenance> { return maintainPartitions(this.ctx, options); }
   performance(limit = 10): Promise<PerformanceReport> { return performance(this.ctx, limit); }
 
   /** Backups of this environment's database, newest first. */

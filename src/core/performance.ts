@@ -4,8 +4,10 @@
  * migrating; plus index usage and table bloat estimates from the statistics
  * views. Every section says where its numbers come from.
  */
+import { splitStatements } from '../sql/split';
 import type { Session } from './db/database';
 import type { HistoryStore } from './history';
+import { describeStatStatements } from './report/performance';
 
 export interface TopStatement {
   query: string;
@@ -37,39 +39,83 @@ export interface TableHealth {
   lastAutovacuum: string | null;
 }
 
+/** A migration whose statements ran as one batch (the default): its time is known, not each statement's. */
+export interface SlowMigration {
+  migration: string;
+  durationMs: number;
+  /** How many statements it ran (null: not recorded, an entry from an older version). */
+  statements: number | null;
+}
+
+/** Where pg_stat_statements stands on this server (report/performance.ts says what to do about it). */
+export type StatStatementsState = 'ok' | 'embedded' | 'not-available' | 'not-installed' | 'not-preloaded';
+
 export interface PerformanceReport {
   /** 'pg_stat_statements' or 'migration log'. */
   statementsSource: string;
+  statStatements: StatStatementsState;
+  /** What the state means and, when it is not 'ok', how to enable pg_stat_statements. */
   statementsNote: string | null;
   /** Set when activity counters (scans, live/dead rows) cannot be trusted on this backend. */
   countersNote: string | null;
   topStatements: TopStatement[];
+  /** Without pg_stat_statements: slow migrations whose statements ran as one batch (never listed as statements). */
+  slowMigrations: SlowMigration[];
   indexes: IndexUsage[];
   unusedIndexes: IndexUsage[];
   tables: TableHealth[];
 }
 
-async function hasStatStatements(session: Session): Promise<{ ok: boolean; note: string | null }> {
-  const ext = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_stat_statements'`);
-  if (!ext.rows[0]?.n) {
-    const avail = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'pg_stat_statements'`).catch(() => ({ rows: [{ n: 0 }] }));
-    return { ok: false, note: avail.rows[0]?.n
-      ? 'pg_stat_statements is available but not installed: CREATE EXTENSION pg_stat_statements (and add it to shared_preload_libraries)'
-      : 'pg_stat_statements is not available on this server' };
-  }
+/** The message of a 'slow' log row for a migration that ran as one batch (performance.ts reads it back). */
+export function slowBatchMessage(id: string, statements: number): string {
+  return `${id}: ${statements} statement${statements === 1 ? '' : 's'} ran as one batch`;
+}
+
+async function statStatementsState(session: Session, embedded: boolean): Promise<StatStatementsState> {
+  if (embedded) return 'embedded';
+  const r = await session.query<{ installed: boolean; available: boolean; preload: string }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS installed,
+            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements') AS available,
+            current_setting('shared_preload_libraries') AS preload`);
+  const x = r.rows[0]!;
+  const preloaded = x.preload.split(',').map((l) => l.trim().replace(/^"|"$/g, '')).includes('pg_stat_statements');
+  if (!x.installed) return !x.available ? 'not-available' : preloaded ? 'not-installed' : 'not-preloaded';
   try {
     await session.query('SELECT 1 FROM pg_stat_statements LIMIT 1');
-    return { ok: true, note: null };
+    return 'ok';
   } catch {
-    return { ok: false, note: 'pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart the server' };
+    return 'not-preloaded';
   }
 }
 
+/**
+ * The slow statements recorded while migrating. Rows for migrations that ran as one batch are whole
+ * migrations, not statements: they go to `slowMigrations` (older versions wrote them as the statements
+ * joined together; those are recognised by holding more than one statement).
+ */
+async function fromMigrationLog(session: Session, store: HistoryStore, limit: number): Promise<{ statements: TopStatement[]; migrations: SlowMigration[] }> {
+  if (!(await store.exists(session))) return { statements: [], migrations: [] };
+  const r = await session.query<{ message: string; ms: number | string }>(
+    `SELECT message, duration_ms AS ms FROM ${store.logTable} WHERE action = 'slow' ORDER BY duration_ms DESC LIMIT $1`, [limit * 4]);
+  const statements: TopStatement[] = [];
+  const migrations: SlowMigration[] = [];
+  for (const row of r.rows) {
+    const ms = Number(row.ms);
+    const batch = /^(\S+): (\d+) statements? ran as one batch$/.exec(row.message);
+    const stmt = /^(\S+) line \d+: ([\s\S]*)$/.exec(row.message);
+    if (batch) migrations.push({ migration: batch[1]!, durationMs: ms, statements: Number(batch[2]) });
+    else if (stmt && (await splitStatements(stmt[2]!).catch(() => [])).length > 1) migrations.push({ migration: stmt[1]!, durationMs: ms, statements: null });
+    else statements.push({ query: row.message, calls: 1, totalMs: ms, meanMs: ms, rows: 0 });
+  }
+  return { statements: statements.slice(0, limit), migrations: migrations.slice(0, limit) };
+}
+
 export async function performanceReport(session: Session, store: HistoryStore, limit = 10, embedded = false): Promise<PerformanceReport> {
-  const stat = await hasStatStatements(session);
+  const state = await statStatementsState(session, embedded);
   let topStatements: TopStatement[] = [];
+  let slowMigrations: SlowMigration[] = [];
   let statementsSource = 'pg_stat_statements';
-  if (stat.ok) {
+  if (state === 'ok') {
     const r = await session.query<Record<string, unknown>>(
       `SELECT query, calls, total_exec_time AS total, mean_exec_time AS mean, rows
          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -80,11 +126,7 @@ export async function performanceReport(session: Session, store: HistoryStore, l
     }));
   } else {
     statementsSource = 'migration log';
-    const r = (await store.exists(session))
-      ? await session.query<Record<string, unknown>>(
-        `SELECT message, duration_ms FROM ${store.logTable} WHERE action = 'slow' ORDER BY duration_ms DESC LIMIT $1`, [limit])
-      : { rows: [] };
-    topStatements = r.rows.map((x) => ({ query: String(x['message']), calls: 1, totalMs: Number(x['duration_ms']), meanMs: Number(x['duration_ms']), rows: 0 }));
+    ({ statements: topStatements, migrations: slowMigrations } = await fromMigrationLog(session, store, limit));
   }
 
   const idx = await session.query<Record<string, unknown>>(
@@ -114,7 +156,7 @@ export async function performanceReport(session: Session, store: HistoryStore, l
   const countersNote = embedded
     ? 'embedded PGlite: scan and row counters only cover the current process (they start at zero each time the database is opened); sizes and row estimates are real'
     : null;
-  return { statementsSource, statementsNote: stat.note, countersNote, topStatements, indexes, unusedIndexes: embedded ? [] : unusedIndexes, tables };
+  return { statementsSource, statStatements: state, statementsNote: describeStatStatements(state), countersNote, topStatements, slowMigrations, indexes, unusedIndexes: embedded ? [] : unusedIndexes, tables };
 }
 
 function qualified(schema: unknown, name: unknown): string {

@@ -11,6 +11,7 @@ import type { Session } from './db/database';
 import { execStatements, StatementFailure } from './engine-failure';
 import { MigrationError } from './errors';
 import type { HistoryStore } from './history';
+import { slowBatchMessage } from './performance';
 import type { PlanStep, RunPlan } from './plan';
 import { buildBatch, failureError, locateFailure } from './run-failure';
 
@@ -104,8 +105,8 @@ async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, bat
     durationMs = await applyStatementByStatement(ctx, session, step, row, slow, inOuterTransaction, asyncCommit);
   } else if (inOuterTransaction || m.transactional) {
     durationMs = await applyAsOneQuery(ctx, session, step, row, inOuterTransaction, asyncCommit);
-    // Statements ran as one batch: the time is the migration's; name all its statements (text built only when slow).
-    if (slow.isSlow(durationMs)) slow.watch({ line: step.statements[0]?.line ?? 1, text: step.statements.map((x) => x.text.replace(/\s+/g, ' ').trim()).join(' ') }, durationMs);
+    // Statements ran as one batch: the time is the migration's, not any one statement's; it is recorded as such.
+    if (slow.isSlow(durationMs)) slow.watchBatch(step.statements.length, durationMs);
   } else {
     durationMs = await applyOutsideTransaction(ctx, session, step, row, slow);
   }
@@ -210,7 +211,7 @@ async function applyDown(ctx: EngineContext, session: Session, step: PlanStep, p
 
 /** Statements at or over "slowStatementMs", logged after the migration as 'slow' rows. */
 class SlowStatements {
-  private readonly found: { line: number; sql: string; ms: number }[] = [];
+  private readonly found: { message: string; ms: number }[] = [];
   constructor(private readonly ctx: EngineContext, private readonly step: PlanStep) {}
 
   isSlow(ms: number): boolean {
@@ -218,12 +219,17 @@ class SlowStatements {
   }
 
   watch(stmt: { line: number; text: string }, ms: number): void {
-    if (this.isSlow(ms)) this.found.push({ line: this.step.baseLine + stmt.line - 1, sql: stmt.text.replace(/\s+/g, ' ').slice(0, 200), ms: Math.round(ms) });
+    if (this.isSlow(ms)) this.found.push({ message: `${this.step.id} line ${this.step.baseLine + stmt.line - 1}: ${stmt.text.replace(/\s+/g, ' ').slice(0, 200)}`, ms: Math.round(ms) });
+  }
+
+  /** A migration whose statements ran as one batch: only their total time is known (see slowBatchMessage). */
+  watchBatch(statements: number, ms: number): void {
+    this.found.push({ message: slowBatchMessage(this.step.id, statements), ms: Math.round(ms) });
   }
 
   async record(session: Session): Promise<void> {
     for (const x of this.found.splice(0)) {
-      await this.ctx.audit(session, { action: 'slow', version: this.step.version, name: this.step.name, success: true, durationMs: x.ms, message: `${this.step.id} line ${x.line}: ${x.sql}` });
+      await this.ctx.audit(session, { action: 'slow', version: this.step.version, name: this.step.name, success: true, durationMs: x.ms, message: x.message });
     }
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { splitStatements } from '../../src/sql/split';
 import { BACKENDS, makeProject, migration, type TestProject } from './harness';
 
 function month(offset: number): { from: string; to: string; suffix: string } {
@@ -37,6 +38,33 @@ CREATE MATERIALIZED VIEW a_busiest AS SELECT object_id FROM z_object_stats ORDER
       assert.ok(busiest.some((b) => b.object_id === '99'), 'the refreshed data is there');
     });
 
+    it('--refresh-views a_top refreshes the materialized views a_top reads first (also through a plain view), then a_top', async () => {
+      p = await makeProject(backend, {
+        'migrations/001_views.sql': migration(`
+CREATE TABLE observations (id bigint PRIMARY KEY, object_id bigint NOT NULL);
+INSERT INTO observations SELECT g, g % 5 FROM generate_series(1, 100) g;
+CREATE MATERIALIZED VIEW z_counts AS SELECT object_id, count(*) AS n FROM observations GROUP BY object_id;
+CREATE UNIQUE INDEX z_counts_pk ON z_counts (object_id);
+CREATE VIEW m_ranked AS SELECT object_id, n, rank() OVER (ORDER BY n DESC, object_id) AS r FROM z_counts;
+CREATE MATERIALIZED VIEW a_top AS SELECT object_id, n FROM m_ranked WHERE r = 1;
+CREATE MATERIALIZED VIEW b_unrelated AS SELECT count(*) AS n FROM observations;`,
+        'DROP MATERIALIZED VIEW b_unrelated; DROP MATERIALIZED VIEW a_top; DROP VIEW m_ranked; DROP MATERIALIZED VIEW z_counts; DROP TABLE observations;'),
+      });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      await p.query('INSERT INTO observations SELECT g, 42 FROM generate_series(101, 400) g');
+      const r = await p.cli(['--refresh-views', 'a_top', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { refreshed: { view: string; upstreamOf?: string[] }[] };
+      assert.deepEqual(out.refreshed.map((v) => [v.view, v.upstreamOf ?? []]), [['z_counts', ['a_top']], ['a_top', []]]);
+      const top = await p.query<{ object_id: string; n: string }>('SELECT object_id::text, n::text FROM a_top');
+      assert.deepEqual(top, [{ object_id: '42', n: '300' }], 'a_top is computed from the refreshed upstream view');
+      const unrelated = await p.query<{ n: string }>('SELECT n::text FROM b_unrelated');
+      assert.deepEqual(unrelated, [{ n: '100' }], 'views the named one does not read are left alone');
+      await p.query('INSERT INTO observations SELECT g, 43 FROM generate_series(401, 1000) g');
+      const text = await p.cli(['--refresh-views', 'a_top']);
+      assert.match(text.stdout, /z_counts .*\(read by a_top: refreshed first\)/);
+    });
+
     it('--partitions shows partitions and maintain creates upcoming months and detaches expired ones', async () => {
       const old = month(-14);
       const prev = month(-1);
@@ -66,6 +94,29 @@ CREATE TABLE api_request_logs_default PARTITION OF api_request_logs DEFAULT;`,
       assert.equal(still.length, 1, 'detach keeps the table');
       const again = await p.cli(['--partitions', 'maintain']);
       assert.match(again.stdout, /already in shape/);
+    });
+
+    it('--perf without pg_stat_statements lists statements one by one, batched migrations as migrations, and says how to enable it', async () => {
+      p = await makeProject(backend, {
+        'migrations/001_batched.sql': migration(`CREATE TABLE a (id bigint);\nSELECT pg_sleep(0.08);\nCREATE TABLE b (id bigint);`, 'DROP TABLE b;\nDROP TABLE a;'),
+        'migrations/002_alone.sql': migration(`SELECT pg_sleep(0.08);\nCREATE TABLE c (id bigint);`, 'DROP TABLE c;', '-- transaction: none\n'),
+      }, { slowStatementMs: 40 });
+      assert.equal((await p.cli(['--up'])).code, 0);
+      const r = await p.cli(['--perf', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const perf = JSON.parse(r.stdout) as { statementsSource: string; statStatements: string; topStatements: { query: string }[]; slowMigrations: { migration: string; statements: number | null }[] };
+      assert.equal(perf.statementsSource, 'migration log');
+      for (const s of perf.topStatements) {
+        const sql = s.query.replace(/^\S+ line \d+: /, '');
+        assert.equal((await splitStatements(sql)).length, 1, `one statement per row, not a migration body: ${s.query}`);
+      }
+      assert.deepEqual(perf.topStatements.map((s) => s.query), ['002_alone line 3: SELECT pg_sleep(0.08);']);
+      assert.deepEqual(perf.slowMigrations.map((m) => [m.migration, m.statements]), [['001_batched', 3]]);
+      const text = await p.cli(['--perf']);
+      assert.match(text.stdout, /Slow migrations \(statements ran as one batch, so only the whole migration was timed\)/);
+      assert.match(text.stdout, backend === 'postgres'
+        ? /pg_stat_statements is not enabled.*add pg_stat_statements to shared_preload_libraries in postgresql\.conf .*restart the server, then run CREATE EXTENSION pg_stat_statements;/
+        : /embedded PGlite has no pg_stat_statements/);
     });
 
     it('--perf reports real numbers after a workload', async () => {

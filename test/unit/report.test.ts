@@ -8,7 +8,7 @@ import type { HistoryRow, LogEntry } from '../../src/core/history';
 import type { MigrationStatus } from '../../src/core/planner';
 import {
   describePool, describeWhere, formatBytes, plural, PLAIN_STYLE, renderBackupDone, renderBackups, renderBaseline, renderDryRun, renderEvent,
-  renderEventForLog, renderLog, renderMigrationRun, renderPartitionChanges, renderPartitions, renderPerformance, renderRestore, renderSeedRun, describeSeeded,
+  renderEventForLog, renderLog, renderMigrationRun, renderPartitionChanges, renderPartitions, renderPerformance, describeStatStatements, renderRestore, renderSeedRun, describeSeeded,
   renderStatusReport, renderStatusSummary, renderStatusTable, renderVerify, renderViewRefresh, statusJson, type Style,
 } from '../../src/core/report';
 import { terminalStyle } from '../../src/cli/output';
@@ -189,10 +189,19 @@ describe('report layer (src/core/report)', () => {
       '<bold>api_log</bold> <dim>partitioned by range requested_at</dim>\npartition|bounds|rows (estimate)\napi_log_2024_01|FROM (a) TO (b)|');
     assert.equal(renderPartitionChanges([], PLAIN_STYLE), 'Partitions are already in shape.');
     assert.equal(renderPartitionChanges([{ table: 'api_log', action: 'created', partition: 'api_log_2024_02', bound: 'FROM (b) TO (c)' }], PLAIN_STYLE), '  created api_log_2024_02 (api_log: FROM (b) TO (c))');
-    const perf = renderPerformance({ statementsSource: 'migration log', statementsNote: 'pg_stat_statements is not available', countersNote: null, topStatements: [],
+    const perf = renderPerformance({ statementsSource: 'migration log', statStatements: 'not-available', statementsNote: 'pg_stat_statements is not available', countersNote: null, topStatements: [], slowMigrations: [],
       tables: [], indexes: [{ table: 't', index: 't_idx', scans: 0, sizeBytes: 8192, unique: false }], unusedIndexes: [{ table: 't', index: 't_idx', scans: 0, sizeBytes: 8192, unique: false }] }, TAGGED);
     assert.equal(perf, ['<bold>Top statements (migration log)</bold>', '<dim>  pg_stat_statements is not available</dim>', '  none recorded', '<bold>Tables (dead rows = bloat estimate)</bold>', '  none',
       '<bold>Indexes</bold>', 'table|index|scans|size', 't|t_idx|0|8.0 kB', '<yellow>Never scanned (candidates to drop): t_idx</yellow>'].join('\n'));
+    const batched = renderPerformance({ statementsSource: 'migration log', statStatements: 'not-preloaded', statementsNote: null, countersNote: null, topStatements: [],
+      slowMigrations: [{ migration: '001_a', durationMs: 1200, statements: 3 }], tables: [], indexes: [], unusedIndexes: [] }, TAGGED);
+    assert.match(batched, /<bold>Slow migrations \(statements ran as one batch, so only the whole migration was timed\)<\/bold>\ntotal ms\|migration\|statements\n1200\|001_a\|3\n/);
+    assert.match(batched, /"slowStatementMs": 0/);
+    for (const state of ['not-available', 'not-preloaded'] as const) {
+      assert.match(describeStatStatements(state)!, /shared_preload_libraries in postgresql\.conf .*restart the server, then run CREATE EXTENSION pg_stat_statements;/);
+    }
+    assert.match(describeStatStatements('not-installed')!, /CREATE EXTENSION pg_stat_statements; \(no restart needed\)/);
+    assert.equal(describeStatStatements('ok'), null);
   });
 
   it('renders backups, restores and history repairs', () => {

@@ -54,9 +54,9 @@ export async function partitions(ctx: ActionContext): Promise<ActionResult> {
   const env = ctx.project.environment.name;
   if (ctx.opts.partitions === 'maintain') {
     const dryRun = !!ctx.opts.dryRun;
-    const changes = await ctx.engine().maintainPartitions({ dryRun });
-    const text = renderPartitionChanges(changes, ctx.style);
-    return done(dryRun ? `Dry run on ${ctx.where}: these changes were made and rolled back.\n${text}` : text, { environment: env, dryRun, changes });
+    const result = await ctx.engine().maintainPartitions({ dryRun });
+    const text = renderPartitionChanges(result, ctx.style);
+    return done(dryRun ? `Dry run on ${ctx.where}: these changes were made and rolled back.\n${text}` : text, { environment: env, dryRun, changes: result.changes, notes: result.notes });
   }
   const tables = await ctx.engine().partitions();
   return done(renderPartitions(tables, ctx.style), { environment: env, tables });

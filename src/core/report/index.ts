@@ -7,5 +7,7 @@ export * from './verify';
 export * from './events';
 export * from './pool';
 export * from './results';
+export * from './partitions';
+export * from './performance';
 export * from './import';
 export * from './drift';

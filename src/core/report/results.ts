@@ -1,8 +1,7 @@
 /** The reports of runs and maintenance actions: what was applied, seeded, refreshed, backed up, found. */
 import type { BackupEntry } from '../backups';
 import type { MigrationRun, SeedRun } from '../engine';
-import type { PartitionChange, PartitionedTable, ViewRefresh } from '../maintenance';
-import type { PerformanceReport } from '../performance';
+import type { ViewRefresh } from '../maintenance';
 import { isDue, type MigrationStatus } from '../planner';
 import { formatBytes, formatDuration, formatTimestamp, plural } from './format';
 import type { Style } from './style';
@@ -67,42 +66,8 @@ export function renderRollbackConfirmation(ids: string[], environment: string, b
 
 export function renderViewRefresh(done: ViewRefresh[], where: string, style: Style): string {
   if (done.length === 0) return 'No materialized views to refresh.';
-  const lines = done.map((v) => `  ${v.view} ${style.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.note ? style.yellow(` — ${v.note}`) : ''}`);
+  const lines = done.map((v) => `  ${v.view} ${style.dim(`${formatDuration(v.durationMs)}${v.concurrently ? ', concurrently' : ''}`)}${v.upstreamOf ? ` (read by ${v.upstreamOf.join(', ')}: refreshed first)` : ''}${v.note ? style.yellow(` — ${v.note}`) : ''}`);
   lines.push(style.green(`Refreshed ${plural(done.length, 'materialized view')} on ${where}.`));
-  return lines.join('\n');
-}
-
-export function renderPartitions(tables: PartitionedTable[], style: Style): string {
-  if (tables.length === 0) return 'No partitioned tables.';
-  return tables.map((t) => [
-    `${style.bold(t.table)} ${style.dim(`partitioned by ${t.strategy} ${t.key}`)}`,
-    style.table(['partition', 'bounds', 'rows (estimate)'], t.partitions.map((p) => [p.name, p.bound, p.rows === null ? '' : String(p.rows)])),
-  ].join('\n')).join('\n');
-}
-
-export function renderPartitionChanges(changes: PartitionChange[], style: Style): string {
-  if (changes.length === 0) return 'Partitions are already in shape.';
-  return changes.map((ch) => `  ${ch.action} ${ch.partition} ${style.dim(`(${ch.table}: ${ch.bound})`)}`).join('\n');
-}
-
-const STATEMENT_WIDTH = 90;
-
-/** Top statements, table health and index usage; each section says where its numbers come from. */
-export function renderPerformance(report: PerformanceReport, style: Style): string {
-  const r = report;
-  const lines = [style.bold(`Top statements (${r.statementsSource})`)];
-  if (r.statementsNote) lines.push(style.dim(`  ${r.statementsNote}`));
-  lines.push(r.topStatements.length ? style.table(['total ms', 'calls', 'mean ms', 'rows', 'statement'], r.topStatements.map((t) => [
-    String(t.totalMs), String(t.calls), String(t.meanMs), String(t.rows), t.query.length > STATEMENT_WIDTH ? `${t.query.slice(0, STATEMENT_WIDTH - 3)}...` : t.query,
-  ])) : '  none recorded');
-  if (r.countersNote) lines.push(style.yellow(`Note: ${r.countersNote}`));
-  lines.push(style.bold('Tables (dead rows = bloat estimate)'));
-  lines.push(r.tables.length ? style.table(['table', 'live rows', 'dead rows', 'dead %', 'estimated rows', 'size', 'seq scans', 'index scans'], r.tables.map((t) => [
-    t.table, String(t.liveRows), String(t.deadRows), (t.deadRatio * 100).toFixed(1), String(t.estimatedRows), formatBytes(t.sizeBytes), String(t.seqScans), String(t.indexScans),
-  ])) : '  none');
-  lines.push(style.bold('Indexes'));
-  lines.push(r.indexes.length ? style.table(['table', 'index', 'scans', 'size'], r.indexes.map((i) => [i.table, i.index, String(i.scans), formatBytes(i.sizeBytes)])) : '  none');
-  if (r.unusedIndexes.length) lines.push(style.yellow(`Never scanned (candidates to drop): ${r.unusedIndexes.map((i) => i.index).join(', ')}`));
   return lines.join('\n');
 }
 
