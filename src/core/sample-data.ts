@@ -84,6 +84,16 @@ export interface AgencyRecord extends SampleRecord {
   website_url: string | null;
 }
 
+export interface SpacecraftRecord extends SampleRecord {
+  mission: string;
+  name: string;
+  kind: string;
+  status: string;
+  cospar_id: string | null;
+  launch_mass_kg: number | null;
+  instruments: { name: string; kind: string; description: string | null }[];
+}
+
 export interface SampleData {
   agencies: SampleDataFile<AgencyRecord>;
   planets: SampleDataFile<BodyRecord>;
@@ -92,6 +102,7 @@ export interface SampleData {
   missions: SampleDataFile<MissionRecord>;
   astronauts: SampleDataFile<AstronautRecord>;
   milestones: SampleDataFile<MilestoneRecord>;
+  spacecraft: SampleDataFile<SpacecraftRecord>;
 }
 
 const FILES: Record<keyof SampleData, string> = {
@@ -102,13 +113,21 @@ const FILES: Record<keyof SampleData, string> = {
   missions: 'missions.json',
   astronauts: 'astronauts.json',
   milestones: 'milestones.json',
+  spacecraft: 'spacecraft.json',
 };
+
+/** Files added after the first data set: a data directory copied from an older example may lack them (nothing to load). */
+const OPTIONAL = new Set<keyof SampleData>(['spacecraft']);
 
 /** Reads and checks every data file in `dataDir`; a record citing an unknown source is an error naming the file. */
 export function readSampleData(dataDir: string): SampleData {
   const out: Partial<Record<keyof SampleData, SampleDataFile>> = {};
   for (const [key, name] of Object.entries(FILES) as [keyof SampleData, string][]) {
     const file = path.join(dataDir, name);
+    if (OPTIONAL.has(key) && !fs.existsSync(file)) {
+      out[key] = { description: '', sources: {}, records: [] };
+      continue;
+    }
     let parsed: SampleDataFile;
     try {
       parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as SampleDataFile;
