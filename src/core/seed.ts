@@ -12,7 +12,7 @@ import { discoverSeeds, type SeedFile } from './discovery';
 import { describeStatementFailure, execStatements } from './engine-failure';
 import { MigrationError } from './errors';
 import { checksumSql } from './migration-file';
-import { API_LOG_TABLES, generateScale, loadSampleData, OBSERVATION_TABLES, resetSampleData, type LoadedTable } from './sample-data';
+import { API_LOG_TABLES, generateScale, loadSampleData, OBSERVATION_TABLES, readSampleData, resetSampleData, sampleDataDates, type DataFileDate, type LoadedTable } from './sample-data';
 
 export interface SeedOptions {
   reset?: boolean;
@@ -25,6 +25,8 @@ export interface SeedRun {
   seeds: { name: string; file: string; durationMs: number }[];
   /** Per table of the JSON sample data: rows held, inserted, updated. */
   tables: LoadedTable[];
+  /** The sample data's files with their "as_of" date (when last checked against the sources); null without sample data. */
+  sampleData: { dir: string; files: DataFileDate[] } | null;
   /** --scale: synthetic rows generated with COPY. */
   scaled: { rows: number; seconds: number; rowsPerSecond: number; tables: { table: string; rows: number }[] } | null;
   /** Seed files whose "-- environments:" line excludes this environment. */
@@ -44,7 +46,7 @@ export async function seed(ctx: EngineContext, options: SeedOptions = {}): Promi
       }
     }
     if (!options.dryRun) await ctx.store.ensure(session);
-    const run: SeedRun = { seeds: [], skipped, tables: [], scaled: null, dryRun: !!options.dryRun };
+    const run: SeedRun = { seeds: [], skipped, tables: [], sampleData: null, scaled: null, dryRun: !!options.dryRun };
     if (options.dryRun) {
       await withTransaction(session, async () => {
         await loadAll(ctx, session, run, seeds, dataDir, options);
@@ -114,10 +116,14 @@ async function loadAll(ctx: EngineContext, session: Session, run: SeedRun, seeds
 
 async function loadData(ctx: EngineContext, session: Session, run: SeedRun, dataDir: string, record: boolean): Promise<void> {
   const t0 = performance.now();
-  const loaded = await loadSampleData(session, dataDir, { ownTransaction: false });
+  const data = readSampleData(dataDir);
+  const loaded = await loadSampleData(session, data, { ownTransaction: false });
   const durationMs = Math.round(performance.now() - t0);
   run.tables.push(...loaded);
   const shown = path.relative(ctx.config.root, dataDir) || dataDir;
+  run.sampleData = { dir: shown, files: sampleDataDates(data) };
+  const stale = run.sampleData.files.filter((f) => f.stale);
+  if (stale.length > 0) ctx.emit({ type: 'data-stale', dir: shown, files: stale.map((f) => ({ file: f.file, asOf: f.asOf })) });
   if (record) {
     await ctx.audit(session, { action: 'seed', name: shown, success: true, durationMs,
       message: loaded.filter((l) => !l.skipped).map((l) => `${l.table} ${l.rows} (+${l.inserted} ~${l.updated})`).join(', ') });

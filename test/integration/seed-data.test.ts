@@ -177,5 +177,30 @@ for (const backend of BACKENDS) {
       const after = await snapshot(p);
       for (const t of Object.keys(before)) assert.equal(after[t], before[t], `--seed rewrote rows of ${t}`);
     });
+
+    it('--seed prints when the data was last checked and warns on stderr when that is more than a year ago', async () => {
+      const setAsOf = (asOf: string) => {
+        for (const f of fs.readdirSync(path.join(p.dir, 'data'))) {
+          const file = JSON.parse(fs.readFileSync(path.join(p.dir, 'data', f), 'utf8')) as Record<string, unknown>;
+          p.write(`data/${f}`, JSON.stringify({ ...file, as_of: asOf }, null, 2));
+        }
+      };
+      const today = new Date().toISOString().slice(0, 10);
+      setAsOf(today);
+      const fresh = await p.cli(['--seed']);
+      assert.equal(fresh.code, 0, fresh.stdout + fresh.stderr);
+      assert.match(fresh.stdout, new RegExp(`^Sample data \\(data\\) as of ${today}\\.$`, 'm'));
+      assert.doesNotMatch(fresh.stderr, /warning/);
+      setAsOf('2000-01');
+      const old = await p.cli(['--seed']);
+      assert.equal(old.code, 0, old.stdout + old.stderr);
+      assert.match(old.stdout, /^Sample data \(data\) as of 2000-01\.$/m);
+      assert.match(old.stderr, /^warning: data: the sample data was last checked against its sources more than a year ago \(as of 2000-01\)/m);
+      assert.doesNotMatch(old.stdout, /warning/, 'the warning goes to stderr, the report to stdout');
+      const json = await p.cli(['--seed', '--json']);
+      const report = JSON.parse(json.stdout) as { sampleData: { dir: string; files: { file: string; asOf: string; stale: boolean }[] } };
+      assert.equal(report.sampleData.files.length, fs.readdirSync(path.join(p.dir, 'data')).length);
+      assert.ok(report.sampleData.files.every((f) => f.asOf === '2000-01' && f.stale), JSON.stringify(report.sampleData));
+    });
   });
 }

@@ -163,9 +163,18 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderMigrationRun({ direction: 'up', migrations: one, statuses: STATUSES }, 'test', PLAIN_STYLE, { stopped: true }), 'Applied 1 migration to test, then stopped as asked; 1 still pending.');
     assert.equal(renderMigrationRun({ direction: 'down', migrations: one }, 'test', PLAIN_STYLE, { stopped: true }), 'Rolled back 1 migration on test, then stopped as asked.');
     const seeds = [{ name: 'a', file: 'a.sql', durationMs: 1 }, { name: 'b', file: 'b.sql', durationMs: 1 }];
-    assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test from 2 sources.</green> Skipped (other environments): c.sql.');
-    assert.equal(renderSeedRun({ seeds, tables: [], skipped: [], dryRun: false, scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: null, scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test from 2 sources.</green> Skipped (other environments): c.sql.');
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: null, skipped: [], dryRun: false, scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
       'Seeded test from 2 sources.\nGenerated 10000 synthetic rows with COPY in 0.50 s (20000 rows/s): observations 10000.');
+    const files = [{ file: 'a.json', asOf: '2025-01', stale: true }, { file: 'b.json', asOf: '2025-01', stale: true }];
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: { dir: 'data', files }, skipped: [], dryRun: false, scaled: null }, 'test', PLAIN_STYLE),
+      'Seeded test from 2 sources.\nSample data (data) as of 2025-01.');
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: { dir: 'data', files: [...files, { file: 'c.json', asOf: '2026-03-02', stale: false }, { file: 'd.json', asOf: null, stale: true }] },
+      skipped: [], dryRun: false, scaled: null }, 'test', PLAIN_STYLE),
+    'Seeded test from 2 sources.\nSample data (data) as of no date (d.json); 2026-03-02 (c.json); 2025-01 (a.json, b.json).');
+    const warning = renderEvent({ type: 'data-stale', dir: 'data', files: [{ file: 'a.json', asOf: '2025-01' }] }, PLAIN_STYLE);
+    assert.equal(warning?.stream, 'err');
+    assert.match(warning!.text, /^warning: data: the sample data was last checked against its sources more than a year ago \(as of 2025-01\);/);
   });
 
   it('renders maintenance results: views, partitions, performance', () => {
