@@ -12,7 +12,9 @@ import { discoverSeeds, type SeedFile } from './discovery';
 import { describeStatementFailure, execStatements } from './engine-failure';
 import { MigrationError } from './errors';
 import { checksumSql } from './migration-file';
-import { API_LOG_TABLES, generateScale, loadSampleData, OBSERVATION_TABLES, readSampleData, resetSampleData, sampleDataDates, type DataFileDate, type LoadedTable } from './sample-data';
+import type { ScaleConfig } from './config';
+import { generateConfiguredScale } from './sample-scale';
+import { API_LOG_TABLES, generateScale, loadSampleData, OBSERVATION_TABLES, readSampleData, resetSampleData, sampleDataDates, type DataFileDate, type LoadedTable, type ScaleProgress } from './sample-data';
 
 export interface SeedOptions {
   reset?: boolean;
@@ -38,7 +40,7 @@ export async function seed(ctx: EngineContext, options: SeedOptions = {}): Promi
   const { seeds, skipped, dataDir } = seedSources(ctx, options);
   return ctx.withLock(async (session) => {
     if (!options.dryRun) ctx.assertMayChange('seed');
-    if (options.scale) {
+    if (options.scale && !configuredScale(ctx)) {
       const missing = await missingScaleTables(session);
       if (missing.length) {
         throw new MigrationError('E_USAGE', `--scale needs the example tables ${missing.join(' and ')}, which this database does not have; nothing was seeded`,
@@ -132,8 +134,18 @@ async function loadData(ctx: EngineContext, session: Session, run: SeedRun, data
   ctx.emit({ type: 'seed-done', file: `${shown} (${loaded.filter((l) => !l.skipped).reduce((a, l) => a + l.rows, 0)} rows)`, durationMs });
 }
 
+/** The config's "seed.scale" when it names tables (--scale fills those), else null (the example's tables). */
+function configuredScale(ctx: EngineContext): ScaleConfig | null {
+  const s = ctx.config.seed?.scale;
+  return s && Object.keys(s.tables ?? {}).length > 0 ? s : null;
+}
+
 async function scale(ctx: EngineContext, session: Session, rows: number, record: boolean): Promise<SeedRun['scaled']> {
-  const r = await generateScale(session, rows, (p) => ctx.emit({ type: 'seed-progress', table: p.table, rows: p.rows, total: p.total }), { ownTransaction: record });
+  const progress = (p: ScaleProgress) => ctx.emit({ type: 'seed-progress', table: p.table, rows: p.rows, total: p.total });
+  const configured = configuredScale(ctx);
+  const r = configured
+    ? await generateConfiguredScale(session, rows, configured, ctx.config.file, progress, { ownTransaction: record })
+    : await generateScale(session, rows, progress, { ownTransaction: record });
   if (record) {
     await ctx.audit(session, { action: 'seed', name: `scale ${rows}`, success: true, durationMs: Math.round(r.seconds * 1000),
       message: `${r.rows} synthetic rows with COPY (${Math.round(r.rowsPerSecond)} rows/s): ${r.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}` });
