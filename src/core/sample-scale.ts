@@ -187,8 +187,10 @@ function* configuredLines(generators: ((row: number) => string)[], first: number
       progress(i + 1);
     }
   }
-  if (chunk) yield chunk;
-  progress(end);
+  if (chunk) {
+    yield chunk;
+    progress(end);
+  }
 }
 
 /**

@@ -76,6 +76,10 @@ for (const backend of BACKENDS) {
       const run = await p.cli(['--seed', '--scale', '100']);
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, /Generated 350 synthetic rows with COPY .*: analytics\.accounts 50, analytics\.events 300\./);
+      // Progress goes to stderr (plain lines: not a terminal), never to stdout.
+      assert.match(run.stderr, /^ {2}analytics\.accounts: 50 of 50 rows \(100%\)$/m);
+      assert.match(run.stderr, /^ {2}analytics\.events: 300 of 300 rows \(100%\)$/m);
+      assert.doesNotMatch(run.stdout, /of \d+ rows/);
       const [a] = await p.query<Record<string, string>>(`SELECT count(*)::text AS n, min(email COLLATE "C") AS first_email, count(DISTINCT email)::text AS emails,
           string_agg(DISTINCT plan, ',' ORDER BY plan) AS plans, string_agg(DISTINCT mood::text, ',' ORDER BY mood::text) AS moods,
           count(*) FILTER (WHERE score IS NULL OR score < 0 OR score >= 1000)::text AS bad_scores, max(char_length(nickname))::text AS longest_nickname,
@@ -105,8 +109,10 @@ for (const backend of BACKENDS) {
       await p.query('TRUNCATE analytics.events, analytics.accounts RESTART IDENTITY');
       assert.equal((await p.cli(['--seed', '--scale', '20'])).code, 0);
       assert.deepEqual(await p.query(CONTENT), [first]);
-      const again = await p.cli(['--seed', '--scale', '20']);
+      const again = await p.cli(['--seed', '--scale', '20', '--json']);
       assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.equal((JSON.parse(again.stdout) as { scaled: { rows: number } }).scaled.rows, 110, 'with --json stdout is the JSON report only');
+      assert.doesNotMatch(again.stderr, /rows \(/, 'and no progress lines on a stderr that is not a terminal');
       const [counts] = await p.query<{ accounts: string; emails: string }>('SELECT count(*)::text AS accounts, count(DISTINCT email)::text AS emails FROM analytics.accounts');
       assert.deepEqual(counts, { accounts: '100', emails: '100' }, 'unique columns continue after the rows already there');
       p.write('database-migration.config.json', JSON.stringify({ defaultEnvironment: 'test', environments: { test: { url: p.url ?? undefined, backups: { enabled: false } } }, ...scaleConfig(8) }));
