@@ -139,7 +139,8 @@ for (const backend of BACKENDS) {
     this.timeout(300000);
     let p: TestProject;
     before(async () => {
-      p = await makeProject(backend, exampleFiles(), { sampleDataDir: 'data' });
+      const exampleConfig = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'database-migration.config.json'), 'utf8')) as { seed: unknown };
+      p = await makeProject(backend, exampleFiles(), { sampleDataDir: 'data', seed: exampleConfig.seed });
       const up = await p.cli(['--up']);
       assert.equal(up.code, 0, up.stdout + up.stderr);
     });
@@ -201,6 +202,20 @@ for (const backend of BACKENDS) {
       const report = JSON.parse(json.stdout) as { sampleData: { dir: string; files: { file: string; asOf: string; stale: boolean }[] } };
       assert.equal(report.sampleData.files.length, fs.readdirSync(path.join(p.dir, 'data')).length);
       assert.ok(report.sampleData.files.every((f) => f.asOf === '2000-01' && f.stale), JSON.stringify(report.sampleData));
+    });
+
+    it("the example config's seed.scale fills observations and the API log, with keys into the seeded rows", async () => {
+      const r = await p.cli(['--seed', '--scale', '3000']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /Generated 6000 synthetic rows with COPY .*: observations 3000, api_request_log 3000\./);
+      const [o] = await p.query<Record<string, string | boolean>>(`SELECT count(*)::text AS n, count(DISTINCT space_object_id) > 10 AS objects,
+          count(*) FILTER (WHERE mission_id IS NULL) BETWEEN 400 AND 800 AS some_without_mission, count(DISTINCT instrument_id) > 10 AS instruments,
+          count(*) FILTER (WHERE metadata->>'synthetic' = 'true')::text AS synthetic FROM observations`);
+      assert.deepEqual(o, { n: '3000', objects: true, some_without_mission: true, instruments: true, synthetic: '3000' });
+      const [l] = await p.query<Record<string, string | boolean>>(`SELECT count(*)::text AS n,
+          count(*) FILTER (WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT id FROM users))::text AS unknown_users,
+          count(*) FILTER (WHERE status_code = 200) > count(*) FILTER (WHERE status_code = 500) AS mostly_ok FROM api_request_log`);
+      assert.deepEqual(l, { n: '3000', unknown_users: '0', mostly_ok: true });
     });
   });
 }
