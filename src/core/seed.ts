@@ -1,7 +1,8 @@
 /**
  * Seeding: the JSON sample data ("sampleDataDir"), then every seeds/*.sql whose "-- environments:" allows
- * this environment, in one transaction; `reset` empties the sample tables first; `scale` then adds that many
- * synthetic observation and API-log rows with COPY. With `dryRun` all of it runs in a transaction that is
+ * this environment, in one transaction; `reset` empties the sample tables first; `scale` then appends synthetic
+ * rows with COPY: to the tables of the config's "seed.scale" (scale-plan.ts), else to the example's observations
+ * and API log. With `dryRun` all of it runs in a transaction that is
  * rolled back, and nothing is recorded.
  */
 import * as fs from 'node:fs';
