@@ -10,6 +10,7 @@ import { ACTION_HANDLERS, type ActionContext } from './actions';
 import { notConfirmed, restoreConfirmation } from './actions/data';
 import { assertFlagsApply, chosenAction, engineAction, type CliAction } from './options';
 import { processOutput, terminalStyle, type Output } from './output';
+import { progressSink } from './progress';
 import { buildProgram, type CliOptions } from './program';
 
 export { buildProgram } from './program';
@@ -56,9 +57,12 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
   const cwd = ctx.cwd ?? process.cwd();
   const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: opts.url, envFile: opts.envFile, processEnv: ctx.env ?? process.env });
   const style = terminalStyle(output.tty);
+  const progress = progressSink(output, terminalStyle(!!output.errTty), { json: !!opts.json });
   const engineOptions: EngineOptions = {
     confirmed: false,
-    onEvent: opts.json ? undefined : (e) => {
+    onEvent: (e) => {
+      if (e.type === 'seed-progress') return progress.update(e);
+      if (opts.json) return;
       const line = renderEvent(e, style);
       if (line) output[line.stream](line.text);
     },
@@ -70,7 +74,7 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
   };
   try {
     engineOptions.confirmed = await confirm(action, actx, ctx, output);
-    const result = await ACTION_HANDLERS[action](actx);
+    const result = await ACTION_HANDLERS[action](actx).finally(() => progress.finish());
     const shown = opts.json ? (typeof result.json === 'string' ? result.json : JSON.stringify(result.json, null, 2)) : result.text;
     if (shown) output.out(shown);
     return result.exitCode;

@@ -9,6 +9,10 @@ export interface Output {
   err(text: string): void;
   /** True on an interactive terminal: colours and box tables. Piped output stays plain. */
   tty: boolean;
+  /** stderr is an interactive terminal: progress is drawn as a bar (with errRaw). */
+  errTty?: boolean;
+  /** Writes to stderr as is (no newline added): for a progress bar redrawn with a carriage return. */
+  errRaw?(text: string): void;
 }
 
 /**
@@ -21,6 +25,8 @@ export function processOutput(): Output {
     out: guardedWriter(process.stdout),
     err: guardedWriter(process.stderr),
     tty: !!process.stdout.isTTY && !process.env['NO_COLOR'],
+    errTty: !!process.stderr.isTTY,
+    errRaw: (t) => { if (!broken.has(process.stderr) && !process.stderr.destroyed) process.stderr.write(t); },
   };
 }
 

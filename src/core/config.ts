@@ -57,10 +57,50 @@ export interface ConfigFile {
   fastCommit?: boolean;
   partitions?: Record<string, PartitionPolicy>;
   sampleDataDir?: string;
+  seed?: SeedConfig;
   format?: FormatSetting;
   placeholders?: Record<string, string>;
   shadow?: { ignore?: string[]; skipExtensions?: string[]; schemaDump?: string };
 }
+
+/**
+ * How --seed --scale N makes synthetic rows for tables the user names ("seed": {"scale": ...}). Each column
+ * generator is an object with exactly one kind (sequence, int, float, choice, pattern, timestamp, foreignKey,
+ * value), optionally with "nullFraction"; "default" leaves the column to its database default. Columns not
+ * named get a generator from the catalog (type, enum labels, foreign key, unique index, CHECK ... IN list).
+ */
+export interface SeedConfig {
+  scale?: ScaleConfig;
+}
+
+export interface ScaleConfig {
+  /** Seeds the generator: the same number, config and starting data give the same rows. Default 1. */
+  randomSeed?: number;
+  /** The moment relative timestamps ("now", "now-30d") count from. Default: the start of the current UTC day. */
+  now?: string;
+  tables?: Record<string, ScaleTableConfig>;
+}
+
+export interface ScaleTableConfig {
+  /** A fixed number of rows, whatever N is. */
+  rows?: number;
+  /** Rows per unit of --scale N (default 1: N rows). */
+  perScale?: number;
+  columns?: Record<string, ColumnGeneratorConfig>;
+}
+
+export type ColumnGeneratorConfig = 'default' | {
+  sequence?: { start?: number; step?: number };
+  int?: { min: number; max: number };
+  float?: { min: number; max: number; decimals?: number };
+  choice?: (string | number | boolean | null)[];
+  weights?: number[];
+  pattern?: string;
+  timestamp?: { from: string; to: string };
+  foreignKey?: true | string;
+  value?: unknown;
+  nullFraction?: number;
+};
 
 export interface PartitionPolicy {
   premakeMonths?: number;
@@ -97,6 +137,8 @@ export interface Config {
   partitions: Record<string, PartitionPolicy>;
   /** Absolute path of the JSON sample data --seed loads, or null. */
   sampleDataDir: string | null;
+  /** "seed" of the config file: the tables --seed --scale fills and how (a Config built by hand may have none). */
+  seed?: SeedConfig;
   /** The migration-file format: "auto" (detected from the migrations directory) or a format's name. */
   format: FormatSetting;
   /** ${name} placeholders replaced in Flyway-format migrations. */
@@ -211,6 +253,8 @@ function describeSchemaError(e: ErrorObject): { key: string; path: string[]; mes
 function rank(e: ErrorObject): number {
   if ((e as ErrorObject & { propertyName?: string }).propertyName !== undefined) return 0;
   if (e.keyword === 'propertyNames') return 2;
+  // An alternative that did not match ("default" or an object) says less than what was wrong inside the object.
+  if (e.keyword === 'const' || e.keyword === 'anyOf' || e.keyword === 'oneOf') return 3;
   return 1;
 }
 
@@ -315,6 +359,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     fastCommit: data.fastCommit ?? false,
     partitions: data.partitions ?? {},
     sampleDataDir: data.sampleDataDir ? path.resolve(root, data.sampleDataDir) : null,
+    seed: data.seed ?? {},
     format: data.format ?? 'auto',
     placeholders: data.placeholders ?? {},
     shadow: {

@@ -10,6 +10,8 @@ export type EngineEvent =
   | { type: 'migration-done'; direction: 'up' | 'down'; id: string; durationMs: number }
   | { type: 'seed-done'; file: string; durationMs: number }
   | { type: 'seed-progress'; table: string; rows: number; total: number }
+  /** --seed loaded sample data last checked against its sources more than a year ago (or never dated). */
+  | { type: 'data-stale'; dir: string; files: { file: string; asOf: string | null }[] }
   /** Something the migrations' format read but did not like (a dbmate "x.sql.sql" name): said once per run. */
   | { type: 'warning'; file: string; line?: number; message: string; hint: string }
   /** Each statement of a "-- transaction: none" migration, as it completes (they can run for long). */

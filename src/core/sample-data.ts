@@ -84,6 +84,16 @@ export interface AgencyRecord extends SampleRecord {
   website_url: string | null;
 }
 
+export interface SpacecraftRecord extends SampleRecord {
+  mission: string;
+  name: string;
+  kind: string;
+  status: string;
+  cospar_id: string | null;
+  launch_mass_kg: number | null;
+  instruments: { name: string; kind: string; description: string | null }[];
+}
+
 export interface SampleData {
   agencies: SampleDataFile<AgencyRecord>;
   planets: SampleDataFile<BodyRecord>;
@@ -92,6 +102,7 @@ export interface SampleData {
   missions: SampleDataFile<MissionRecord>;
   astronauts: SampleDataFile<AstronautRecord>;
   milestones: SampleDataFile<MilestoneRecord>;
+  spacecraft: SampleDataFile<SpacecraftRecord>;
 }
 
 const FILES: Record<keyof SampleData, string> = {
@@ -102,13 +113,21 @@ const FILES: Record<keyof SampleData, string> = {
   missions: 'missions.json',
   astronauts: 'astronauts.json',
   milestones: 'milestones.json',
+  spacecraft: 'spacecraft.json',
 };
+
+/** Files added after the first data set: a data directory copied from an older example may lack them (nothing to load). */
+const OPTIONAL = new Set<keyof SampleData>(['spacecraft']);
 
 /** Reads and checks every data file in `dataDir`; a record citing an unknown source is an error naming the file. */
 export function readSampleData(dataDir: string): SampleData {
   const out: Partial<Record<keyof SampleData, SampleDataFile>> = {};
   for (const [key, name] of Object.entries(FILES) as [keyof SampleData, string][]) {
     const file = path.join(dataDir, name);
+    if (OPTIONAL.has(key) && !fs.existsSync(file)) {
+      out[key] = { description: '', sources: {}, records: [] };
+      continue;
+    }
     let parsed: SampleDataFile;
     try {
       parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as SampleDataFile;
@@ -119,6 +138,10 @@ export function readSampleData(dataDir: string): SampleData {
     if (!parsed || typeof parsed.sources !== 'object' || !Array.isArray(parsed.records)) {
       throw new MigrationError('E_SEED_FAILED', `sample data file ${file} needs "sources" (an object) and "records" (an array)`,
         'keep the layout of the example data files', { file });
+    }
+    if (parsed.as_of !== undefined && !(typeof parsed.as_of === 'string' && AS_OF.test(parsed.as_of) && !Number.isNaN(asOfEnd(parsed.as_of)))) {
+      throw new MigrationError('E_SEED_FAILED', `sample data file ${file} has "as_of": ${JSON.stringify(parsed.as_of)}, which is not a date`,
+        'give "as_of" as YYYY-MM or YYYY-MM-DD: when the records were last checked against their sources', { file });
     }
     parsed.records.forEach((r, i) => {
       const cited = Array.isArray(r.source) ? r.source : [];
@@ -132,6 +155,38 @@ export function readSampleData(dataDir: string): SampleData {
     out[key] = parsed;
   }
   return out as SampleData;
+}
+
+const AS_OF = /^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/;
+
+/** The last moment an "as_of" date covers: the end of its day, or of its month for YYYY-MM (the data was checked within it). */
+function asOfEnd(asOf: string): number {
+  const [y, m, d] = asOf.split('-').map(Number) as [number, number, number | undefined];
+  const end = d === undefined ? Date.UTC(y, m, 1) : Date.UTC(y, m - 1, d + 1);
+  if (d !== undefined && new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return Number.NaN;
+  return end - 1;
+}
+
+/** Sample data older than this warns at --seed: agencies publish status changes (launches, ends of missions, deaths) within a year. */
+export const STALE_AFTER_DAYS = 365;
+
+/** When one data file's records were last checked ("as_of"), and whether that is more than a year before `now`. */
+export interface DataFileDate {
+  file: string;
+  asOf: string | null;
+  stale: boolean;
+}
+
+/** The "as_of" of every data file that has records; a file without one counts as stale (nobody says when it was checked). */
+export function sampleDataDates(data: SampleData, now: Date = new Date()): DataFileDate[] {
+  const out: DataFileDate[] = [];
+  for (const [key, name] of Object.entries(FILES) as [keyof SampleData, string][]) {
+    const file = data[key];
+    if (file.records.length === 0) continue;
+    const asOf = file.as_of ?? null;
+    out.push({ file: name, asOf, stale: asOf === null || now.getTime() - asOfEnd(asOf) > STALE_AFTER_DAYS * 86400000 });
+  }
+  return out;
 }
 
 /** The example project's data directory, when running from a checkout or the bundled package. */
@@ -151,8 +206,8 @@ export function defaultSampleDataDir(): string {
  * mission_agencies, mission_targets, mission_crew). Tables the schema lacks are skipped (reported).
  * Running it twice leaves the same rows (same ids, same values). Returns one entry per table.
  */
-export async function loadSampleData(session: Session, dataDir: string, options: SampleDataOptions = {}): Promise<LoadedTable[]> {
-  const data = readSampleData(dataDir);
+export async function loadSampleData(session: Session, dataDir: string | SampleData, options: SampleDataOptions = {}): Promise<LoadedTable[]> {
+  const data = typeof dataDir === 'string' ? readSampleData(dataDir) : dataDir;
   try {
     return await withTransaction(session, () => loadInto(session, data), { own: options.ownTransaction !== false });
   } catch (err) {

@@ -59,7 +59,7 @@ async function loadAgencies(load: Load): Promise<void> {
   const count = load.tally('agencies');
   for (const rec of load.data.agencies.records) {
     const { source: _s, ...fields } = rec;
-    count(await load.upsert('agencies', cols, ['code'], fields));
+    count(await load.upsert('agencies', cols, ['code'], { ...fields, source: citations(load.data.agencies, rec).join('; ') }));
   }
   load.agencyIds = await idsBy(load.session, 'agencies', 'code');
 }
@@ -169,6 +169,32 @@ async function loadAstronauts(load: Load): Promise<void> {
   }
 }
 
+/** Spacecraft of the missions, keyed by (mission, name), and their instruments, keyed by (spacecraft, name). */
+async function loadSpacecraft(load: Load): Promise<void> {
+  const file = load.data.spacecraft;
+  const cols = await load.columns('spacecraft');
+  if (!cols) return load.skip('spacecraft', 'table does not exist');
+  const count = load.tally('spacecraft');
+  for (const rec of file.records) {
+    const { source: _s, mission, instruments: _i, ...fields } = rec;
+    if (!load.missionIds.has(mission)) throw new Error(`spacecraft ${rec.name} names mission ${mission}, which missions.json does not have`);
+    count(await load.upsert('spacecraft', cols, ['mission_id', 'name'],
+      { ...fields, mission_id: load.missionIds.get(mission), source: citations(file, rec).join('; ') }));
+  }
+  const instrumentCols = await load.columns('instruments');
+  if (!instrumentCols) return load.skip('instruments', 'table does not exist');
+  const ids = await load.session.query<{ mission_id: unknown; name: string; id: unknown }>('SELECT mission_id, name, id FROM spacecraft');
+  const idOf = new Map(ids.rows.map((r) => [`${String(r.mission_id)}\u0000${r.name}`, r.id]));
+  const instruments = load.tally('instruments');
+  for (const rec of file.records) {
+    const spacecraftId = idOf.get(`${String(load.missionIds.get(rec.mission))}\u0000${rec.name}`);
+    for (const instrument of rec.instruments) {
+      instruments(await load.upsert('instruments', instrumentCols, ['spacecraft_id', 'name'],
+        { ...instrument, spacecraft_id: spacecraftId, source: citations(file, rec).join('; ') }));
+    }
+  }
+}
+
 /** Milestones, keyed by date and title. */
 async function loadMilestones(load: Load): Promise<void> {
   const cols = await load.columns('milestones');
@@ -201,6 +227,7 @@ export async function loadInto(session: Session, data: SampleData): Promise<Load
   await loadBodies(load);
   await loadMissions(load);
   await loadAstronauts(load);
+  await loadSpacecraft(load);
   await loadMilestones(load);
   return load.tables;
 }

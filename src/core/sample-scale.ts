@@ -1,8 +1,14 @@
-/** Synthetic observation and API-log rows with COPY, for performance work (--seed --scale N). */
+/**
+ * Synthetic rows with COPY for performance work (--seed --scale N): for the tables the config names
+ * ("seed.scale", see scale-plan.ts), else the example project's observations and API log.
+ */
+import type { ScaleConfig } from './config';
 import type { Session } from './db/database';
 import { withTransaction } from './db/transaction';
 import { MigrationError } from './errors';
 import { API_LOG_TABLES, OBSERVATION_TABLES, quoteIdent, tableColumns, type ColumnInfo, type SampleDataOptions } from './sample-tables';
+import { random } from './scale-generators';
+import { planScale } from './scale-plan';
 
 // ---------- synthetic rows with COPY -----------------------------------------------------
 
@@ -17,18 +23,6 @@ export interface ScaleResult {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
-}
-
-/** A small fast deterministic generator (mulberry32), so a given N always produces the same rows. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type ColumnGenerator = (rnd: () => number, i: number) => string;
@@ -180,3 +174,63 @@ export async function generateScale(session: Session, n: number, onProgress?: (p
   return { tables, rows, seconds, rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : rows };
 }
 
+/** Rows of one table as COPY text chunks, reporting progress as each chunk is handed to COPY. */
+function* configuredLines(generators: ((row: number) => string)[], first: number, end: number, progress: (done: number) => void): Generator<string> {
+  let chunk = '';
+  for (let i = first; i < end; i++) {
+    let line = generators[0]!(i);
+    for (let g = 1; g < generators.length; g++) line += `\t${generators[g]!(i)}`;
+    chunk += `${line}\n`;
+    if ((i + 1) % CHUNK_ROWS === 0) {
+      yield chunk;
+      chunk = '';
+      progress(i + 1);
+    }
+  }
+  if (chunk) {
+    yield chunk;
+    progress(end);
+  }
+}
+
+/**
+ * Appends synthetic rows to every table of the config's "seed.scale.tables" (rows: N × perScale, or a fixed
+ * "rows"), referenced tables first, with COPY inside one transaction. `file` is the config file, for messages.
+ */
+export async function generateConfiguredScale(session: Session, n: number, config: ScaleConfig, file: string | null,
+  onProgress?: (p: ScaleProgress) => void, options: SampleDataOptions = {}): Promise<ScaleResult> {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new MigrationError('E_USAGE', `--scale needs a whole number, got ${n}`, 'pass a positive integer, e.g. --seed --scale 100000');
+  }
+  if (!session.copyFrom) throw new MigrationError('E_USAGE', 'this database backend does not support COPY', 'use PostgreSQL or PGlite');
+  const t0 = performance.now();
+  const tables: ScaleResult['tables'] = [];
+  let current = '';
+  try {
+    await withTransaction(session, () => planScale(session, config, n, file, async (plan) => {
+      current = plan.table.name;
+      if (plan.rows === 0) return void tables.push({ table: plan.table.name, rows: 0 });
+      if (plan.columns.length === 0) {
+        throw new MigrationError('E_USAGE', `--scale: every column of ${plan.table.name} is left to its default, and COPY needs at least one`,
+          `name a column with a generator under seed.scale.tables.${plan.table.name}.columns`);
+      }
+      const target = `${plan.table.qualified} (${plan.columns.map(quoteIdent).join(', ')})`;
+      const report = (done: number) => onProgress?.({ table: plan.table.name, rows: done, total: plan.rows });
+      let done = 0;
+      // Batches: PGlite buffers each COPY's input, and progress then follows the rows actually written.
+      while (done < plan.rows) {
+        const end = Math.min(plan.rows, done + BATCH_ROWS);
+        done += await session.copyFrom!(target, configuredLines(plan.generators, done, end, report));
+      }
+      tables.push({ table: plan.table.name, rows: done });
+    }), { own: options.ownTransaction !== false });
+  } catch (err) {
+    if (err instanceof MigrationError) throw err;
+    throw new MigrationError('E_SEED_FAILED', `generating synthetic rows for ${current} failed: ${(err as Error).message}`,
+      `nothing was added (the generator runs in one transaction); give the column the error names a generator under seed.scale.tables.${current}.columns in database-migration.config.json (a CHECK or a unique index may need one that fits it)`,
+      {}, { cause: err });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const rows = tables.reduce((s, t) => s + t.rows, 0);
+  return { tables, rows, seconds, rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : rows };
+}

@@ -106,7 +106,7 @@ export interface SampleDataOptions {
 
 /** Tables the sample data goes into, in load order (parents before children). */
 export const SAMPLE_TABLES = ['agencies', 'space_objects', 'space_object_classes', 'orbital_elements', 'missions', 'mission_agencies',
-  'mission_targets', 'astronauts', 'mission_crew', 'milestones'] as const;
+  'mission_targets', 'astronauts', 'mission_crew', 'spacecraft', 'instruments', 'milestones'] as const;
 
 /** Tables generateScale fills; the first one that exists of each list is used. */
 export const OBSERVATION_TABLES = ['observations'];

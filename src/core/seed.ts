@@ -1,7 +1,8 @@
 /**
  * Seeding: the JSON sample data ("sampleDataDir"), then every seeds/*.sql whose "-- environments:" allows
- * this environment, in one transaction; `reset` empties the sample tables first; `scale` then adds that many
- * synthetic observation and API-log rows with COPY. With `dryRun` all of it runs in a transaction that is
+ * this environment, in one transaction; `reset` empties the sample tables first; `scale` then appends synthetic
+ * rows with COPY: to the tables of the config's "seed.scale" (scale-plan.ts), else to the example's observations
+ * and API log. With `dryRun` all of it runs in a transaction that is
  * rolled back, and nothing is recorded.
  */
 import * as fs from 'node:fs';
@@ -12,7 +13,9 @@ import { discoverSeeds, type SeedFile } from './discovery';
 import { describeStatementFailure, execStatements } from './engine-failure';
 import { MigrationError } from './errors';
 import { checksumSql } from './migration-file';
-import { API_LOG_TABLES, generateScale, loadSampleData, OBSERVATION_TABLES, resetSampleData, type LoadedTable } from './sample-data';
+import type { ScaleConfig } from './config';
+import { generateConfiguredScale } from './sample-scale';
+import { API_LOG_TABLES, generateScale, loadSampleData, OBSERVATION_TABLES, readSampleData, resetSampleData, sampleDataDates, type DataFileDate, type LoadedTable, type ScaleProgress } from './sample-data';
 
 export interface SeedOptions {
   reset?: boolean;
@@ -26,6 +29,8 @@ export interface SeedRun {
   seeds: { name: string; file: string; durationMs: number; kind?: 'file' | 'sample-data' }[];
   /** Per table of the JSON sample data: rows held, inserted, updated. */
   tables: LoadedTable[];
+  /** The sample data's files with their "as_of" date (when last checked against the sources); null without sample data. */
+  sampleData: { dir: string; files: DataFileDate[] } | null;
   /** --scale: synthetic rows generated with COPY. */
   scaled: { rows: number; seconds: number; rowsPerSecond: number; tables: { table: string; rows: number }[] } | null;
   /** Seed files whose "-- environments:" line excludes this environment. */
@@ -37,7 +42,7 @@ export async function seed(ctx: EngineContext, options: SeedOptions = {}): Promi
   const { seeds, skipped, dataDir } = seedSources(ctx, options);
   return ctx.withLock(async (session) => {
     if (!options.dryRun) ctx.assertMayChange('seed');
-    if (options.scale) {
+    if (options.scale && !configuredScale(ctx)) {
       const missing = await missingScaleTables(session);
       if (missing.length) {
         throw new MigrationError('E_USAGE', `--scale needs the example tables ${missing.join(' and ')}, which this database does not have; nothing was seeded`,
@@ -45,7 +50,7 @@ export async function seed(ctx: EngineContext, options: SeedOptions = {}): Promi
       }
     }
     if (!options.dryRun) await ctx.store.ensure(session);
-    const run: SeedRun = { seeds: [], skipped, tables: [], scaled: null, dryRun: !!options.dryRun };
+    const run: SeedRun = { seeds: [], skipped, tables: [], sampleData: null, scaled: null, dryRun: !!options.dryRun };
     if (options.dryRun) {
       await withTransaction(session, async () => {
         await loadAll(ctx, session, run, seeds, dataDir, options);
@@ -115,10 +120,14 @@ async function loadAll(ctx: EngineContext, session: Session, run: SeedRun, seeds
 
 async function loadData(ctx: EngineContext, session: Session, run: SeedRun, dataDir: string, record: boolean): Promise<void> {
   const t0 = performance.now();
-  const loaded = await loadSampleData(session, dataDir, { ownTransaction: false });
+  const data = readSampleData(dataDir);
+  const loaded = await loadSampleData(session, data, { ownTransaction: false });
   const durationMs = Math.round(performance.now() - t0);
   run.tables.push(...loaded);
   const shown = path.relative(ctx.config.root, dataDir) || dataDir;
+  run.sampleData = { dir: shown, files: sampleDataDates(data) };
+  const stale = run.sampleData.files.filter((f) => f.stale);
+  if (stale.length > 0) ctx.emit({ type: 'data-stale', dir: shown, files: stale.map((f) => ({ file: f.file, asOf: f.asOf })) });
   if (record) {
     await ctx.audit(session, { action: 'seed', name: shown, success: true, durationMs,
       message: loaded.filter((l) => !l.skipped).map((l) => `${l.table} ${l.rows} (+${l.inserted} ~${l.updated})`).join(', ') });
@@ -127,8 +136,18 @@ async function loadData(ctx: EngineContext, session: Session, run: SeedRun, data
   ctx.emit({ type: 'seed-done', file: `${shown} (${loaded.filter((l) => !l.skipped).reduce((a, l) => a + l.rows, 0)} rows)`, durationMs });
 }
 
+/** The config's "seed.scale" when it names tables (--scale fills those), else null (the example's tables). */
+function configuredScale(ctx: EngineContext): ScaleConfig | null {
+  const s = ctx.config.seed?.scale;
+  return s && Object.keys(s.tables ?? {}).length > 0 ? s : null;
+}
+
 async function scale(ctx: EngineContext, session: Session, rows: number, record: boolean): Promise<SeedRun['scaled']> {
-  const r = await generateScale(session, rows, (p) => ctx.emit({ type: 'seed-progress', table: p.table, rows: p.rows, total: p.total }), { ownTransaction: record });
+  const progress = (p: ScaleProgress) => ctx.emit({ type: 'seed-progress', table: p.table, rows: p.rows, total: p.total });
+  const configured = configuredScale(ctx);
+  const r = configured
+    ? await generateConfiguredScale(session, rows, configured, ctx.config.file, progress, { ownTransaction: record })
+    : await generateScale(session, rows, progress, { ownTransaction: record });
   if (record) {
     await ctx.audit(session, { action: 'seed', name: `scale ${rows}`, success: true, durationMs: Math.round(r.seconds * 1000),
       message: `${r.rows} synthetic rows with COPY (${Math.round(r.rowsPerSecond)} rows/s): ${r.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}` });

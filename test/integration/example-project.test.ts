@@ -12,11 +12,11 @@ import { BACKENDS, makeProject, tables, type TestProject } from './harness';
 
 const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', 'nasa-portal');
 
-/** Every file under migrations/ and seeds/ of the example, keyed by relative path. */
+/** Every file under migrations/, seeds/ and data/ of the example, keyed by relative path. */
 function exampleFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const dir of ['migrations', 'seeds']) {
-    for (const f of fs.readdirSync(path.join(EXAMPLE, dir)).filter((x) => x.endsWith('.sql')).sort()) {
+  for (const dir of ['migrations', 'seeds', 'data']) {
+    for (const f of fs.readdirSync(path.join(EXAMPLE, dir)).filter((x) => x.endsWith('.sql') || x.endsWith('.json')).sort()) {
       files[`${dir}/${f}`] = fs.readFileSync(path.join(EXAMPLE, dir, f), 'utf8');
     }
   }
@@ -24,7 +24,10 @@ function exampleFiles(): Record<string, string> {
 }
 
 const MIGRATIONS = Object.keys(exampleFiles()).filter((f) => f.startsWith('migrations/')).map((f) => path.basename(f, '.sql'));
-const LAST = MIGRATIONS[MIGRATIONS.length - 1]!;
+/** The one migration that runs outside a transaction (DROP INDEX CONCURRENTLY). */
+const CONCURRENT = '011_drop_redundant_space_objects_nasa_id_index';
+/** Migrations after it, rolled back with it when the test takes it down. */
+const AFTER_CONCURRENT = MIGRATIONS.length - 1 - MIGRATIONS.indexOf(CONCURRENT);
 
 /** Tables the history creates (partitions included), without the tool's own. */
 const EXPECTED_TABLES = [
@@ -93,14 +96,14 @@ for (const backend of BACKENDS) {
     afterEach(async () => { await p?.cleanup(); p = undefined; });
 
     it('verifies, goes up, seeds, goes down to zero and up again', async () => {
-      p = await makeProject(backend, exampleFiles());
+      p = await makeProject(backend, exampleFiles(), { sampleDataDir: 'data' });
 
       // On a fresh database: every transactional migration's down undoes its up.
       const verify = await p.cli(['--verify']);
       assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-      for (const m of MIGRATIONS.slice(0, -1)) assert.match(verify.stdout, new RegExp(`✓ ${m}: down undoes up`), verify.stdout);
+      for (const m of MIGRATIONS) assert.match(verify.stdout, new RegExp(`✓ ${m}: down undoes up`), verify.stdout);
       // 011 runs outside a transaction: verified through its transactional equivalent (CONCURRENTLY removed).
-      assert.match(verify.stdout, new RegExp(`✓ ${LAST}: down undoes up, and up applies again identically \\(checked with CONCURRENTLY removed`));
+      assert.match(verify.stdout, new RegExp(`✓ ${CONCURRENT}: down undoes up, and up applies again identically \\(checked with CONCURRENTLY removed`));
 
       const up = await p.cli(['--up']);
       assert.equal(up.code, 0, up.stdout + up.stderr);
@@ -130,7 +133,7 @@ for (const backend of BACKENDS) {
       assert.equal(id, max + 1);
 
       // 011 (outside a transaction, so --verify skipped it): down brings the index back, up drops it again.
-      const down1 = await p.cli(['--down']);
+      const down1 = await p.cli(['--down', '--steps', String(AFTER_CONCURRENT + 1)]);
       assert.equal(down1.code, 0, down1.stdout + down1.stderr);
       const back = await p.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE indexname = 'idx_space_objects_nasa_id'`);
       assert.deepEqual(back, [{ d: 'CREATE INDEX idx_space_objects_nasa_id ON public.space_objects USING btree (nasa_id)' }]);

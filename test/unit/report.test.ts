@@ -158,10 +158,10 @@ describe('report layer (src/core/report)', () => {
     const files = [{ name: '001_a.sql', file: 'seeds/001_a.sql', durationMs: 1, kind: 'file' as const }, { name: '002_b.sql', file: 'seeds/002_b.sql', durationMs: 1, kind: 'file' as const }];
     const data = { name: 'data', file: 'data', durationMs: 5, kind: 'sample-data' as const };
     const tables = [{ table: 'planets', rows: 9, inserted: 9, updated: 0 }, { table: 'missions', rows: 1200, inserted: 1200, updated: 0 }, { table: 'x', rows: 0, inserted: 0, updated: 0, skipped: 'no such table' }];
-    assert.equal(renderSeedRun({ seeds: [data, ...files], tables, scaled: null, skipped: [], dryRun: false }, 'test', PLAIN_STYLE),
+    assert.equal(renderSeedRun({ seeds: [data, ...files], tables, sampleData: null, scaled: null, skipped: [], dryRun: false }, 'test', PLAIN_STYLE),
       'Seeded test with 2 seed files and the sample data set (1,209 rows).');
-    assert.equal(renderSeedRun({ seeds: [data], tables, scaled: null, skipped: [], dryRun: false }, 'test', PLAIN_STYLE), 'Seeded test with the sample data set (1,209 rows).');
-    assert.equal(renderSeedRun({ seeds: [data, files[0]!], tables, scaled: null, skipped: [], dryRun: true }, 'test', PLAIN_STYLE),
+    assert.equal(renderSeedRun({ seeds: [data], tables, sampleData: null, scaled: null, skipped: [], dryRun: false }, 'test', PLAIN_STYLE), 'Seeded test with the sample data set (1,209 rows).');
+    assert.equal(renderSeedRun({ seeds: [data, files[0]!], tables, sampleData: null, scaled: null, skipped: [], dryRun: true }, 'test', PLAIN_STYLE),
       'Dry run on test: would seed 1 seed file and the sample data set (1,209 rows); everything was rolled back.');
     assert.equal(describeSeeded({ seeds: [files[0]!], tables: [] }), '1 seed file');
   });
@@ -175,9 +175,18 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderMigrationRun({ direction: 'up', migrations: one, statuses: STATUSES }, 'test', PLAIN_STYLE, { stopped: true }), 'Applied 1 migration to test, then stopped as asked; 1 still pending.');
     assert.equal(renderMigrationRun({ direction: 'down', migrations: one }, 'test', PLAIN_STYLE, { stopped: true }), 'Rolled back 1 migration on test, then stopped as asked.');
     const seeds = [{ name: 'a', file: 'a.sql', durationMs: 1 }, { name: 'b', file: 'b.sql', durationMs: 1 }];
-    assert.equal(renderSeedRun({ seeds, tables: [], scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test with 2 seed files.</green> Skipped (other environments): c.sql.');
-    assert.equal(renderSeedRun({ seeds, tables: [], skipped: [], dryRun: false, scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: null, scaled: null, skipped: ['c.sql'], dryRun: false }, 'test', TAGGED), '<green>Seeded test with 2 seed files.</green> Skipped (other environments): c.sql.');
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: null, skipped: [], dryRun: false, scaled: { rows: 10000, seconds: 0.5, rowsPerSecond: 20000.4, tables: [{ table: 'observations', rows: 10000 }] } }, 'test', PLAIN_STYLE),
       'Seeded test with 2 seed files.\nGenerated 10000 synthetic rows with COPY in 0.50 s (20000 rows/s): observations 10000.');
+    const files = [{ file: 'a.json', asOf: '2025-01', stale: true }, { file: 'b.json', asOf: '2025-01', stale: true }];
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: { dir: 'data', files }, skipped: [], dryRun: false, scaled: null }, 'test', PLAIN_STYLE),
+      'Seeded test with 2 seed files.\nSample data (data) as of 2025-01.');
+    assert.equal(renderSeedRun({ seeds, tables: [], sampleData: { dir: 'data', files: [...files, { file: 'c.json', asOf: '2026-03-02', stale: false }, { file: 'd.json', asOf: null, stale: true }] },
+      skipped: [], dryRun: false, scaled: null }, 'test', PLAIN_STYLE),
+    'Seeded test with 2 seed files.\nSample data (data) as of no date (d.json); 2026-03-02 (c.json); 2025-01 (a.json, b.json).');
+    const warning = renderEvent({ type: 'data-stale', dir: 'data', files: [{ file: 'a.json', asOf: '2025-01' }] }, PLAIN_STYLE);
+    assert.equal(warning?.stream, 'err');
+    assert.match(warning!.text, /^warning: data: the sample data was last checked against its sources more than a year ago \(as of 2025-01\);/);
   });
 
   it('renders maintenance results: views, partitions, performance', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { readSampleData, type BodyRecord, type SampleDataFile } from '../../src/core/sample-data';
+import { readSampleData, sampleDataDates, type BodyRecord, type SampleDataFile } from '../../src/core/sample-data';
 
 const DATA_DIR = path.resolve(__dirname, '..', '..', '..', 'examples', 'nasa-portal', 'data');
 const data = readSampleData(DATA_DIR);
@@ -92,5 +94,48 @@ describe('sample data files', () => {
     for (const m of data.milestones.records) if (m.mission) assert.ok(missions.has(m.mission), `${m.title}: ${m.mission}`);
     const apollo11 = data.missions.records.find((m) => m.name === 'Apollo 11')!;
     assert.ok(dates.includes('1969-07-20') && apollo11.launch_date === '1969-07-16');
+  });
+
+  it('spacecraft name missions that exist, with designators and kinds the schema accepts', () => {
+    const missions = new Set(data.missions.records.map((m) => m.name));
+    const kinds = ['orbiter', 'lander', 'rover', 'flyby', 'telescope', 'crew-vehicle', 'probe', 'helicopter', 'sample-return', 'space-station'];
+    const instrumentKinds = ['camera', 'spectrometer', 'magnetometer', 'radar', 'particle-detector', 'radiometer', 'telescope', 'seismometer', 'drill', 'other'];
+    const cospar = new Set<string>();
+    for (const s of data.spacecraft.records) {
+      assert.ok(missions.has(s.mission), `${s.name}: mission ${s.mission}`);
+      assert.ok(kinds.includes(s.kind) && ['planned', 'operational', 'retired', 'lost'].includes(s.status), s.name);
+      if (s.cospar_id !== null) {
+        assert.match(s.cospar_id, /^[0-9]{4}-[0-9]{3}[A-Z]{1,3}$/, s.name);
+        assert.ok(!cospar.has(s.cospar_id), `duplicate ${s.cospar_id}`);
+        cospar.add(s.cospar_id);
+        const launch = data.missions.records.find((m) => m.name === s.mission)!.launch_date;
+        assert.equal(s.cospar_id.slice(0, 4), launch?.slice(0, 4), `${s.name}: designator year is the launch year`);
+      }
+      for (const i of s.instruments) assert.ok(instrumentKinds.includes(i.kind), `${s.name} ${i.name}`);
+    }
+  });
+
+  it('every data file says when it was last checked (as_of), and data older than a year is stale', () => {
+    for (const [name, file] of files) assert.match(String(file.as_of), /^\d{4}-\d{2}(-\d{2})?$/, `${name} has no as_of`);
+    const at = (iso: string) => sampleDataDates(data, new Date(iso));
+    assert.ok(at('2025-06-01T00:00:00Z').every((f) => !f.stale));
+    assert.ok(at('2026-01-31T23:59:59Z').every((f) => !f.stale), 'YYYY-MM covers the whole month: a year after its end');
+    assert.ok(at('2026-02-01T00:00:01Z').every((f) => f.stale));
+    assert.equal(at('2026-02-01T00:00:01Z').length, files.length);
+  });
+
+  it('a data file with an as_of that is no date is refused, naming the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-asof-'));
+    try {
+      for (const f of fs.readdirSync(DATA_DIR)) fs.copyFileSync(path.join(DATA_DIR, f), path.join(dir, f));
+      const missions = JSON.parse(fs.readFileSync(path.join(dir, 'missions.json'), 'utf8')) as SampleDataFile;
+      fs.writeFileSync(path.join(dir, 'missions.json'), JSON.stringify({ ...missions, as_of: '2025-02-30' }));
+      assert.throws(() => readSampleData(dir), /missions\.json has "as_of": "2025-02-30", which is not a date/);
+      fs.writeFileSync(path.join(dir, 'missions.json'), JSON.stringify({ ...missions, as_of: undefined }));
+      const undated = sampleDataDates(readSampleData(dir), new Date('2025-02-01T00:00:00Z')).find((f) => f.file === 'missions.json');
+      assert.deepEqual(undated, { file: 'missions.json', asOf: null, stale: true });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import { done, type ActionContext, type ActionResult } from './types';
 export async function seed(ctx: ActionContext): Promise<ActionResult> {
   const run = await ctx.engine().seed({ reset: !!ctx.opts.reset, scale: ctx.opts.scale, dryRun: !!ctx.opts.dryRun });
   return done(renderSeedRun(run, ctx.where, ctx.style),
-    { environment: ctx.project.environment.name, dryRun: run.dryRun, seeded: run.seeds, skipped: run.skipped, tables: run.tables, scaled: run.scaled });
+    { environment: ctx.project.environment.name, dryRun: run.dryRun, seeded: run.seeds, skipped: run.skipped, tables: run.tables, sampleData: run.sampleData, scaled: run.scaled });
 }
 
 export async function backup(ctx: ActionContext): Promise<ActionResult> {

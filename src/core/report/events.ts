@@ -1,6 +1,7 @@
 /** One line per engine event, for the CLI's terminal and the editor's output channel alike. */
 import type { EngineEvent } from '../events';
 import { formatBytes, formatDuration } from './format';
+import { describeDates } from './results';
 import { PLAIN_STYLE, type Style } from './style';
 
 export interface EventLine {
@@ -28,6 +29,9 @@ export function renderEvent(event: EngineEvent, style: Style, options: EventOpti
     case 'statement-done': return out(`      line ${event.line} done ${style.dim(formatDuration(event.durationMs))}`);
     case 'backup-done': return out(`  ⛁ backup ${event.entry.id} ${style.dim(`${formatBytes(event.entry.sizeBytes)}, ${event.entry.tool}`)}`);
     case 'backup-skipped': return err(style.yellow(`  ! no backup taken (${event.reason})`));
+    case 'data-stale': return err(`${style.yellow('warning:')} ${event.dir}: the sample data was last checked against its sources more than a year ago `
+      + `(as of ${describeDates(event.files)}); statuses of missions, spacecraft and people may have changed since.\n`
+      + '  fix: check the records against their cited sources, correct what changed, and set "as_of" in each file to the date you checked it');
     case 'warning': return err(`${style.yellow('warning:')} ${event.file}${event.line ? `:${event.line}` : ''}: ${event.message}\n  fix: ${event.hint}`);
     default: return null;
   }

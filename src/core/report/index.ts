@@ -11,3 +11,4 @@ export * from './partitions';
 export * from './performance';
 export * from './import';
 export * from './drift';
+export * from './progress';

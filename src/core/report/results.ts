@@ -42,6 +42,7 @@ export function renderSeedRun(run: SeedRun, where: string, style: Style): string
   const lines = [run.dryRun
     ? `Dry run on ${where}: would seed ${describeSeeded(run)}; everything was rolled back.${skipped}`
     : style.green(`Seeded ${where} with ${describeSeeded(run)}.`) + skipped];
+  if (run.sampleData) lines.push(`Sample data (${run.sampleData.dir}) as of ${describeDates(run.sampleData.files)}.`);
   const s = run.scaled;
   if (s) {
     lines.push(`Generated ${s.rows} synthetic rows with COPY in ${s.seconds.toFixed(2)} s (${Math.round(s.rowsPerSecond)} rows/s): ${s.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}.`);
@@ -62,6 +63,14 @@ export function renderRollbackConfirmation(ids: string[], environment: string, b
     ? `A backup of the database is taken first, into ${backupDir} (Restore Backup… brings it back).`
     : `No backup is taken: backups are off for "${environment}".`;
   return { message, detail: `${order}\n${backup}` };
+}
+
+/** "2025-01" when every file has that date, else "2025-01 (a.json, b.json); 2024-06 (c.json)"; undated files as "no date". */
+export function describeDates(files: { file: string; asOf: string | null }[]): string {
+  const groups = new Map<string, string[]>();
+  for (const f of files) groups.set(f.asOf ?? 'no date', [...(groups.get(f.asOf ?? 'no date') ?? []), f.file]);
+  if (groups.size === 1) return [...groups.keys()][0]!;
+  return [...groups].sort(([a], [b]) => (a < b ? 1 : -1)).map(([d, names]) => `${d} (${names.join(', ')})`).join('; ');
 }
 
 export function renderViewRefresh(done: ViewRefresh[], where: string, style: Style): string {
