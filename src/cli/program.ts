@@ -103,7 +103,7 @@ export function buildProgram(): Command {
     .option('--down', 'roll back the most recently applied migration (or --steps N, --to VERSION, or down to MigrationName), newest application first')
     .option('--seed', 'load the sample data ("sampleDataDir") and every seeds/*.sql in one transaction, and record it')
     .option('--reset', 'with --seed: empty the sample-data tables first, then reload')
-    .option('--scale <rows>', 'with --seed: also generate ROWS synthetic observation and API-log rows with COPY', parsePositiveInt)
+    .option('--scale <rows>', 'with --seed: also append synthetic rows with COPY: for each table under the config\'s "seed.scale.tables", ROWS × its "perScale" (or its fixed "rows"); without that section, ROWS observation and API-log rows of the example schema', parsePositiveInt)
     .option('--status', 'show each migration: version, name, state, applied at, duration')
     .option('--history', 'show the log of ups, downs, seeds and failures')
     .option('--drift', 'compare the live schema with the applied migrations replayed on an embedded PostgreSQL: tables, columns, defaults, constraints, indexes, views, functions, triggers, sequences, types, extensions, policies, grants (exit 4 on a difference)')
