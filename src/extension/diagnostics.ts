@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openProject } from '../core/engine';
-import { parseMigrationFile } from '../core/migration-file';
 import { lintTextSync, looksLikeMigration, type LintOptions } from '../lint/linter';
 import { inMigrationsDir, lintOptionsFromConfig, lintPaths } from '../lint/project';
 import type { Finding } from '../lint/types';
@@ -16,7 +15,7 @@ import { loadParser, type Parser } from '../sql/parser';
 import { warmUpRound } from '../lint/warm-up';
 import { schemaLookupsByFile } from '../lint/schema';
 import type { ShadowSchema } from '../core/shadow/types';
-import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
+import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, upMarkerLine, type RangeModel } from '../lint/editor-model';
 import { configPathFor } from './model/folders';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
 
@@ -303,15 +302,6 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     for (const t of this.timers.values()) clearTimeout(t);
     this.disposables.forEach((d) => d.dispose());
     this.collection.dispose();
-  }
-}
-
-/** Line of "-- Up migration" as the core's migration-file parser finds it, or null. */
-function upMarkerLine(text: string, file: string): number | null {
-  try {
-    return parseMigrationFile(text, file, '0_editor.sql').upLine - 1;
-  } catch {
-    return null;
   }
 }
 
