@@ -106,6 +106,23 @@ export async function bundleExtension(outDir = join(root, 'dist')) {
     metafile: true,
     logLevel: 'warning',
   });
+  // The language server the extension starts (src/extension/language-client.ts): its own process, sharing the vendor files.
+  await esbuild.build({
+    absWorkingDir: root,
+    stdin: { contents: "require('./src/lint/lsp/main').runLanguageServer();", resolveDir: root, sourcefile: 'lsp-server.js', loader: 'js' },
+    outfile: join(outDir, 'lsp-server.js'),
+    plugins: [vendorExternal],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    external: ['pg-native'],
+    define: { 'import.meta.url': '__bundleFileUrl' },
+    banner: { js: 'const __bundleFileUrl = require("url").pathToFileURL(__filename).href;' },
+    logLevel: 'warning',
+  });
   writeConfigValidator(outDir);
   for (const file of wasmAssets()) {
     if (!existsSync(file)) throw new Error(`bundle-extension: asset ${file} is missing; run npm ci`);

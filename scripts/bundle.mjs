@@ -51,6 +51,15 @@ await Promise.all([
     // the CLI runs (nodejs/node#54232); after "--" it does not, so the CLI's --env-file is left to the CLI.
     banner: { js: '#!/usr/bin/env -S node --' },
   }),
+  // The language server as a node module of its own (the VS Code extension starts it over IPC; `database-migration
+  // --lsp` serves the same code from dist/cli.js over stdio). Bundled as the CLI is.
+  esbuild.build({
+    ...common,
+    stdin: { contents: "require('./src/lint/lsp/main').runLanguageServer();", resolveDir: '.', sourcefile: 'lsp-server.js', loader: 'js' },
+    outfile: 'dist/lsp-server.js',
+    bundle: true,
+    external: ['libpg-query', '@electric-sql/*', 'ajv', 'ajv/*', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
+  }),
   // The programmatic API (package.json "main"; types from tsconfig.api.json in dist/types/): bundled as the CLI is.
   esbuild.build({
     ...common,

@@ -121,7 +121,7 @@ export function inMigrationsDir(file: string, migrationsDir: string, format?: Mi
  * The schema before each migration when the shadow's cache already knows the project's history (after --drift,
  * --schema-dump or the editor): lint never starts the embedded database itself. Null otherwise.
  */
-async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file: string) => SchemaLookup | null) | null> {
+export async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file: string) => SchemaLookup | null) | null> {
   try {
     const shadow = new ShadowService(config);
     if (!shadow.hasCache) return null; // nothing was ever replayed: no need to read the migrations for it
@@ -137,7 +137,7 @@ async function cachedSchemaLookups(config: Config, cwd: string): Promise<((file:
  * files come from the lint cache: the parser is loaded only for files that changed). Null when the migrations
  * cannot be read (each file's own error is its finding).
  */
-export async function projectHistory(config: Config, cache: LintCache | null = null,
+export async function projectHistory(config: Config, cache: Pick<LintCache, 'facts' | 'setFacts'> | null = null,
   textOf: (file: string) => string | undefined = () => undefined): Promise<ProjectHistory | null> {
   let migrations;
   try {
