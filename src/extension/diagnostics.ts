@@ -48,7 +48,12 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   /** Milliseconds from a change to its diagnostics, last few runs (for the activation/first-diagnostics note). */
   readonly timings: { firstDiagnosticsMs?: number } = {};
 
-  constructor(private readonly registry: ProjectRegistry, private readonly extensionUri: vscode.Uri, private readonly startedAt: number) {
+  /**
+   * `editorLint`: lint open migration files here, in the extension host (the setting databaseMigration.languageServer
+   * off). When the language server lints them, this class only keeps "lint workspace" (see setEditorLint).
+   */
+  constructor(private readonly registry: ProjectRegistry, private readonly extensionUri: vscode.Uri, private readonly startedAt: number,
+    private editorLint = true) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (this.lintOnType()) this.schedule(e.document); }),
@@ -63,11 +68,35 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) this.forget(f.oldUri); }),
     );
     // After activation returns: start loading the parser (WASM) in the background, then lint the files already open.
-    const start = setTimeout(() => {
-      void loadParser().then((parser) => this.warmUp(parser), () => undefined); // a failure is reported by the first lint
-      for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-    }, 0);
+    const start = setTimeout(() => this.startEditorLint(), 0);
     this.disposables.push({ dispose: () => clearTimeout(start) });
+  }
+
+  private startEditorLint(): void {
+    if (!this.editorLint || this.disposed) return;
+    void loadParser().then((parser) => this.warmUp(parser), () => undefined); // a failure is reported by the first lint
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /**
+   * Switches the lint of open files between the host (true) and the language server (false): the host's diagnostics
+   * of open files go when the server takes over, and the host lints them all when it takes them back.
+   */
+  setEditorLint(on: boolean): void {
+    if (this.editorLint === on) return;
+    this.editorLint = on;
+    if (on) {
+      this.startEditorLint();
+      return;
+    }
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const d of vscode.workspace.textDocuments) this.collection.delete(d.uri);
+  }
+
+  /** The language server shows this file's diagnostics: the host's copy ("lint workspace") would repeat them. */
+  dropHostCopy(uri: vscode.Uri): void {
+    if (!this.editorLint) this.collection.delete(uri);
   }
 
   /**
@@ -137,7 +166,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   }
 
   private schedule(doc: vscode.TextDocument, delay = this.delayFor(doc)): void {
-    if (!this.wanted(doc)) return;
+    if (!this.editorLint || !this.wanted(doc)) return;
     const scheduledAt = performance.now();
     this.firstScheduledAt ??= scheduledAt;
     const key = doc.uri.toString();
@@ -234,6 +263,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    if (!this.editorLint) return actions; // the language server offers them
     const lines = doc.getText().split('\n');
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;

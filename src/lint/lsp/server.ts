@@ -91,6 +91,7 @@ export class LintServer {
   private readonly lintMs = new Map<string, number>();
   private versionedEdits = false;
   private watchRegistration = false;
+  private configurationRegistration = false;
   private firstScheduledAt: number | undefined;
   private firstDone = false;
   private readonly timing = process.env['DATABASE_MIGRATION_TIMINGS'] === '1';
@@ -163,6 +164,7 @@ export class LintServer {
     const caps = params.capabilities;
     this.versionedEdits = !!caps.workspace?.workspaceEdit?.documentChanges;
     this.watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    this.configurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -186,7 +188,7 @@ export class LintServer {
         ],
       });
     }
-    await this.connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    if (this.configurationRegistration) await this.connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
     this.connection.workspace.onDidChangeWorkspaceFolders(this.guard('didChangeWorkspaceFolders', undefined, (e) => {
       const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
       this.folders = [...this.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
