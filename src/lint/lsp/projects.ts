@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, type Config } from '../../core/config';
 import { isMigrationError } from '../../core/errors';
+import { parseMigrationFile } from '../../core/migration-file';
 import { isMigrationPath } from '../editor-model';
 import type { Fact, ProjectHistory } from '../history';
 import type { LintOptions } from '../linter';
@@ -143,7 +144,7 @@ export class Projects {
       e.stale = false;
       e.editedSince.clear();
       try {
-        e.history = await projectHistory(config, e.memo, (f) => this.host.textOf(f));
+        e.history = await projectHistory(config, e.memo, (f) => this.openUpSection(e, f));
         e.memo.settle();
         e.schemaAt = await cachedSchemaLookups(config, config.root);
       } catch (err) {
@@ -152,6 +153,23 @@ export class Projects {
       }
     })().finally(() => { e.building = null; });
     return e.building;
+  }
+
+  /**
+   * The up section of a migration open in the editor (the history reads up sections), as --up would read the open
+   * text; undefined when it is not open, or when its text is not a readable migration right now (the file on disk counts then).
+   */
+  private openUpSection(e: ProjectEntry, file: string): string | undefined {
+    const text = this.host.textOf(file);
+    if (text === undefined) return undefined;
+    try {
+      const base = path.basename(file);
+      const format = e.options.format;
+      const m = format && format.name !== 'native' ? format.parseText(text, file, base, e.options.formatOptions ?? {}) : parseMigrationFile(text, file, base);
+      return m?.up;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The lint options of a file: the config's, read as --up reads it when it is in the migrations directory, with the history. */

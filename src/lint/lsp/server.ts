@@ -35,6 +35,8 @@ export interface ServerSettings {
 
 const DEFAULTS: ServerSettings = { configFile: '', lintOnType: true, lintDebounceMs: 25 };
 const WARM_UP_ROUNDS = 4;
+/** How long after an edit of one migration the project's other open migrations are linted again. */
+const OTHERS_DELAY_MS = 400;
 
 /** The linted state of a document: findings and their diagnostics side by side, for that version of the text. */
 interface Linted {
@@ -92,6 +94,7 @@ export class LintServer {
   private versionedEdits = false;
   private watchRegistration = false;
   private configurationRegistration = false;
+  private folderEvents = false;
   private firstScheduledAt: number | undefined;
   private firstDone = false;
   private readonly timing = process.env['DATABASE_MIGRATION_TIMINGS'] === '1';
@@ -138,13 +141,16 @@ export class LintServer {
       const pending = this.timers.get(e.document.uri);
       if (pending?.version === e.document.version) return; // the open's own change event
       const file = uriToPath(e.document.uri);
-      if (file) this.projects.edited(file);
-      if (this.settings.lintOnType) this.schedule(e.document);
+      const project = file ? this.projects.edited(file) : null;
+      if (!this.settings.lintOnType) return;
+      this.schedule(e.document);
+      // The other open migrations of the project see this one's unsaved text once the typing pauses.
+      if (project) this.relintProjects([project.root], { except: e.document.uri, delay: OTHERS_DELAY_MS, closed: false });
     }));
     d.onDidSave(this.guard('didSave', undefined, (e) => {
       this.schedule(e.document, 0);
       const file = uriToPath(e.document.uri);
-      if (file) this.relintProjects(this.projects.changedOnDisk(file), e.document.uri);
+      if (file) this.relintProjects(this.projects.changedOnDisk(file), { except: e.document.uri });
     }));
     d.onDidClose(this.guard('didClose', undefined, (e) => {
       const uri = e.document.uri;
@@ -165,6 +171,7 @@ export class LintServer {
     this.versionedEdits = !!caps.workspace?.workspaceEdit?.documentChanges;
     this.watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     this.configurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    this.folderEvents = !!caps.workspace?.workspaceFolders;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -189,7 +196,7 @@ export class LintServer {
       });
     }
     if (this.configurationRegistration) await this.connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
-    this.connection.workspace.onDidChangeWorkspaceFolders(this.guard('didChangeWorkspaceFolders', undefined, (e) => {
+    if (this.folderEvents) this.connection.workspace.onDidChangeWorkspaceFolders(this.guard('didChangeWorkspaceFolders', undefined, (e) => {
       const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
       this.folders = [...this.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
       this.projects.clear();
@@ -320,14 +327,18 @@ export class LintServer {
     this.publish(uri, toDiagnostics(findings, text, uri, this.docs));
   }
 
-  /** The open migrations (and closed files with problems shown) of these projects are linted again. */
-  private relintProjects(roots: string[], except?: string): void {
+  /**
+   * The open migrations of these projects are linted again (but `except`), after `delay` ms at least; with `closed`,
+   * also the closed files this server shows problems for (read from disk: they changed there).
+   */
+  private relintProjects(roots: string[], { except, delay = 50, closed = true }: { except?: string; delay?: number; closed?: boolean } = {}): void {
     if (roots.length === 0) return;
     const inRoots = (uri: string) => {
       const file = uriToPath(uri);
       return !!file && roots.some((r) => this.projects.belongsTo(file, r));
     };
-    for (const d of this.documents.all()) if (d.uri !== except && inRoots(d.uri)) this.schedule(d, 50);
+    for (const d of this.documents.all()) if (d.uri !== except && inRoots(d.uri)) this.schedule(d, Math.max(delay, this.delayFor(d)));
+    if (!closed) return;
     for (const uri of this.published) {
       if (!this.documents.get(uri) && inRoots(uri)) void this.guard('lint', undefined, () => this.lintClosed(uri))();
     }
