@@ -20,6 +20,8 @@ function serverSettings(extensionPath: string): Record<string, unknown> {
     lintOnType: c.get<boolean>('lintOnType', true),
     lintDebounceMs: c.get<number>('lintDebounceMs', 25),
     rulesDoc: path.join(extensionPath, 'docs', 'rules.md'),
+    // The shadow schema (schema-features.ts) completes tables and columns with their types: one list, not two.
+    completions: false,
   };
 }
 

@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionRequest, CompletionRequest, createProtocolConnection, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification,
-  DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification, FileChangeType, HoverRequest, InitializedNotification,
+  CodeActionRequest, CompletionRequest, createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, ExitNotification, FileChangeType, HoverRequest, InitializedNotification,
   InitializeRequest, LogMessageNotification, PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   type CodeAction, type CompletionItem, type Diagnostic, type Hover, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
@@ -261,6 +261,21 @@ describe('language server: database-migration --lsp over stdio', function () {
     assert.deepEqual(cleared.diagnostics, []);
   });
 
+  it('settings (workspace/didChangeConfiguration): with lintOnType off a change is not linted until saved', async () => {
+    await s.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { databaseMigration: { lintOnType: false } } });
+    const from = s.published.length;
+    s.change(astronauts, 10, VARCHAR);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(s.published.slice(from).filter((p) => p.uri === astronauts), []);
+    await s.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: astronauts } });
+    const saved = await s.diagnostics(astronauts, (p) => p.version === 10, from);
+    assert.ok(saved.diagnostics.some((d) => d.code === 'prefer-text-field'));
+    await s.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { databaseMigration: { lintOnType: true } } });
+    const from2 = s.published.length;
+    s.change(astronauts, 11, VARCHAR.replace('varchar(80)', 'text'));
+    await s.diagnostics(astronauts, (p) => p.version === 11, from2);
+  });
+
   it('a broken config: the file is linted with the defaults and the server keeps answering', async () => {
     const uri = s.open(path.join(dir, 'broken', 'migrations', '001_x.sql'));
     const p = await s.diagnostics(uri);
@@ -269,6 +284,13 @@ describe('language server: database-migration --lsp over stdio', function () {
     assert.equal(hover, null);
     const again = await s.connection.sendRequest(HoverRequest.type, { textDocument: { uri: astronauts }, position: { line: 1, character: 0 } });
     assert.equal(again, null);
+    // A request the handler cannot serve (no context): logged, answered with nothing, and the server goes on.
+    const bad = await s.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: p.diagnostics[0]!.range });
+    assert.deepEqual(bad, []);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.match(s.log, /codeAction failed: TypeError/);
+    const after = await s.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: p.diagnostics[0]!.range, context: { diagnostics: [] } });
+    assert.ok(Array.isArray(after) && after.length > 0);
   });
 
   it('shutdown and exit: the process ends with 0, and stdout held nothing but protocol frames', async () => {
@@ -305,6 +327,18 @@ describe('database-migration --lsp: command line', function () {
     const r = await run(['--lsp', '--stdio']);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
+  });
+
+  it('initializationOptions { completions: false } (the VS Code extension: its shadow completes) leaves completions out', async () => {
+    const child = spawn(process.execPath, [CLI, '--lsp']);
+    const session = new Session(child);
+    const result = await session.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, initializationOptions: { completions: false } });
+    assert.equal(result.capabilities.completionProvider, undefined);
+    assert.ok(result.capabilities.hoverProvider);
+    await session.connection.sendRequest(ShutdownRequest.type);
+    await session.connection.sendNotification(ExitNotification.type);
+    assert.equal(await session.exited, 0);
+    session.connection.dispose();
   });
 
   it('--help lists --lsp', async () => {

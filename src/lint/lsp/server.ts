@@ -31,9 +31,14 @@ export interface ServerSettings {
   lintDebounceMs: number;
   /** docs/rules.md to link diagnostics to (the extension passes its own copy). */
   rulesDoc?: string;
+  /**
+   * Offer completions (initializationOptions only: capabilities are fixed at initialize). The VS Code extension turns
+   * them off: its shadow schema completes with types and definitions.
+   */
+  completions: boolean;
 }
 
-const DEFAULTS: ServerSettings = { configFile: '', lintOnType: true, lintDebounceMs: 25 };
+const DEFAULTS: ServerSettings = { configFile: '', lintOnType: true, lintDebounceMs: 25, completions: true };
 const WARM_UP_ROUNDS = 4;
 /** How long after an edit of one migration the project's other open migrations are linted again. */
 const OTHERS_DELAY_MS = 400;
@@ -77,6 +82,7 @@ function settingsFrom(value: unknown, base: ServerSettings): ServerSettings {
     lintOnType: typeof v.lintOnType === 'boolean' ? v.lintOnType : base.lintOnType,
     lintDebounceMs: typeof v.lintDebounceMs === 'number' && v.lintDebounceMs >= 0 ? Math.min(v.lintDebounceMs, 5000) : base.lintDebounceMs,
     rulesDoc: typeof v.rulesDoc === 'string' ? v.rulesDoc : base.rulesDoc,
+    completions: typeof v.completions === 'boolean' ? v.completions : base.completions,
   };
 }
 
@@ -177,7 +183,7 @@ export class LintServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['.'] },
+        ...(this.settings.completions ? { completionProvider: { triggerCharacters: ['.'] } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'database-migration', version: safeVersion() },
