@@ -33,6 +33,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
 fi
 
+# Two e2e runs at once (two checkouts, CI beside a developer) share the cache: one builds, the other waits for it
+# instead of deleting the directory under it.
+mkdir -p "$CACHE"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.code-server-$VERSION.lock"
+  flock 9 || { log "could not lock $CACHE/.code-server-$VERSION.lock"; exit 3; }
+fi
+
 if [ -f "$READY" ] && [ -f "$CS/out/node/entry.js" ]; then
   log "reusing $CS"
   echo "$CS"
