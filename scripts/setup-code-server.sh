@@ -42,9 +42,13 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 if [ -f "$READY" ] && [ -f "$CS/out/node/entry.js" ]; then
-  log "reusing $CS"
-  echo "$CS"
-  exit 0
+  # A build cut short or clobbered leaves .ready with modules missing: start it once to be sure.
+  if (cd "$ROOT" && timeout 60 node "$CS/out/node/entry.js" --version >/dev/null 2>&1); then
+    log "reusing $CS"
+    echo "$CS"
+    exit 0
+  fi
+  log "the cached build in $ROOT does not start: building it again"
 fi
 
 NPM_DIR="$(dirname "$(readlink -f "$(command -v npm)")")/.."
