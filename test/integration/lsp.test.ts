@@ -270,7 +270,8 @@ describe('language server: database-migration --lsp over stdio', function () {
     await s.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: astronauts } });
     const saved = await s.diagnostics(astronauts, (p) => p.version === 10, from);
     assert.ok(saved.diagnostics.some((d) => d.code === 'prefer-text-field'));
-    await s.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { databaseMigration: { lintOnType: true } } });
+    // Flat settings (Helix sends its "config" table as it is) work too.
+    await s.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { lintOnType: true } });
     const from2 = s.published.length;
     s.change(astronauts, 11, VARCHAR.replace('varchar(80)', 'text'));
     await s.diagnostics(astronauts, (p) => p.version === 11, from2);

@@ -133,7 +133,9 @@ export class LintServer {
     c.onInitialize((params) => this.initialize(params));
     c.onInitialized(this.guard('initialized', undefined, () => this.initialized()));
     c.onDidChangeConfiguration(this.guard('didChangeConfiguration', undefined, (p) => {
-      const section = (p.settings as { databaseMigration?: unknown } | null)?.databaseMigration;
+      // VS Code and Neovim send the "databaseMigration" section; Helix sends its language server "config" as it is.
+      const settings = p.settings as Record<string, unknown> | null;
+      const section = settings?.['databaseMigration'] ?? (settings && Object.keys(DEFAULTS).some((k) => k in settings) ? settings : undefined);
       if (section === undefined) return;
       this.applySettings(section);
     }));
