@@ -40,6 +40,8 @@ export const VENDOR = {
   pg: 'vendor-pg.js',
   'pg-copy-streams': 'vendor-pg-copy-streams.js',
   ajv: 'vendor-ajv.js',
+  // The language client: loaded when it starts, after activation (src/extension/language-client.ts).
+  'vscode-languageclient/node': 'vendor-vscode-languageclient.js',
 };
 
 /**

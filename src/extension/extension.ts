@@ -38,7 +38,9 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   const useServer = () => vscode.workspace.getConfiguration('databaseMigration').get<boolean>(SERVER_SETTING, true);
   const diagnostics = new LintDiagnostics(registry, context.extensionUri, t0, !useServer());
   const server = new LintLanguageClient(context.extensionPath, registry.output, t0, (uri) => diagnostics.dropHostCopy(uri));
-  if (useServer()) server.start();
+  // After activation returns: starting the client loads its library and forks the server.
+  const serverStart = setTimeout(() => { if (useServer()) server.start(); }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(serverStart) });
   context.subscriptions.push(server, vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration(`databaseMigration.${SERVER_SETTING}`)) return;
     if (useServer()) {

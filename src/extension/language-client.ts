@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 export const SERVER_SETTING = 'languageServer';
@@ -40,8 +40,10 @@ export class LintLanguageClient implements vscode.Disposable {
     return this.client !== null;
   }
 
+  /** Starts the server (the client library is loaded here, not at activation: activation stays cheap). */
   start(): void {
     if (this.client) return;
+    const { LanguageClient, RevealOutputChannelOn, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
     const module = path.join(this.extensionPath, 'dist', 'lsp-server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
