@@ -51,7 +51,7 @@ describe('the installed npm package (packed tarball)', function () {
 
   it('holds the CLI, the API with its types, the schema, templates, sample data, LICENSE and CHANGELOG, and nothing of the extension or the sources', () => {
     const names = packed.map((f) => f.path);
-    for (const needed of ['dist/cli.js', 'dist/index.js', 'dist/config-validator.js', 'dist/types/api/index.d.ts', 'schema/config.schema.json',
+    for (const needed of ['dist/cli.js', 'dist/lsp-protocol.js', 'dist/index.js', 'dist/config-validator.js', 'dist/types/api/index.d.ts', 'schema/config.schema.json',
       'migrations-templates/blank.sql', 'examples/nasa-portal/data/planets.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) {
       assert.ok(names.includes(needed), `${needed} is not in the tarball`);
     }
