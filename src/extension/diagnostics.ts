@@ -318,9 +318,11 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
           const text = run.sources.get(shown) ?? '';
           const lineLengths = text.split('\n').map((l) => l.replace(/\r$/, '').length);
           const found = run.findings.filter((f) => f.file === shown);
-          this.collection.set(uri, found.map((f) => this.toDiagnostic({ ...f, file: abs }, (l) => lineLengths[l] ?? 0)));
           files++;
           count += found.length;
+          // An open file's problems are the language server's (from its open text): a copy here would repeat them.
+          if (!this.editorLint && vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) continue;
+          this.collection.set(uri, found.map((f) => this.toDiagnostic({ ...f, file: abs }, (l) => lineLengths[l] ?? 0)));
         }
       }
     });

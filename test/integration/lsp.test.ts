@@ -342,6 +342,28 @@ describe('database-migration --lsp: command line', function () {
     session.connection.dispose();
   });
 
+  it('other commands never load the protocol code (dist/lsp-protocol.js): their start-up stays as it was', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dbm-lsp-modules-'));
+    try {
+      const log = path.join(tmp, 'modules.json');
+      const preload = path.join(tmp, 'preload.js');
+      fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(Object.keys(require.cache))));`);
+      const loaded = async (args: string[], input = '') => {
+        const child = spawn(process.execPath, ['--require', preload, CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+        child.stdin.end(input);
+        await new Promise((r) => child.on('exit', r));
+        return (JSON.parse(fs.readFileSync(log, 'utf8')) as string[]).map((m) => path.basename(m));
+      };
+      const listed = await loaded(['--list-rules']);
+      assert.ok(listed.includes('cli.js'), listed.join(', '));
+      assert.ok(!listed.includes('lsp-protocol.js'), listed.join(', '));
+      // The client goes at once (stdin ends): the server loaded the protocol code and ended.
+      assert.ok((await loaded(['--lsp'])).includes('lsp-protocol.js'));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('--help lists --lsp', async () => {
     const r = await run(['--help']);
     assert.match(r.stdout, /--lsp\s+serve the linter to editors over the Language\s+Server\s+Protocol/);
