@@ -140,11 +140,15 @@ export class Projects {
     if (!e.config || (!e.stale && edited.length === 0)) return;
     if (e.building) return e.building;
     const config = e.config;
+    const own = path.resolve(file);
     e.building = (async () => {
       e.stale = false;
       e.editedSince.clear();
+      // The file being linted is read as empty: its view leaves its own facts out, so parsing it (a large file on
+      // open) would only serve the other files' views. It counts as edited: the next lint of another file reads it.
+      e.editedSince.add(own);
       try {
-        e.history = await projectHistory(config, e.memo, (f) => this.openUpSection(e, f));
+        e.history = await projectHistory(config, e.memo, (f) => (path.resolve(f) === own ? '' : this.openUpSection(e, f)));
         e.memo.settle();
         e.schemaAt = await cachedSchemaLookups(config, config.root);
       } catch (err) {
