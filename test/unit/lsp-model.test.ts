@@ -180,6 +180,31 @@ describe('language server model (src/lint/lsp)', () => {
       assert.ok(p.inMigrations(path.join(folder, 'sql', '001_x.sql')));
     });
 
+    it('prepare() reads a folder\'s history before any file is linted; the file being linted is read at the next build', async () => {
+      const root = path.join(dir, 'api', 'db');
+      const a = path.join(root, 'migrations', '001_create_agencies.sql');
+      const b = path.join(root, 'migrations', '002_create_missions.sql');
+      fs.writeFileSync(a, '-- Up migration\nCREATE TABLE agencies (id bigint PRIMARY KEY, name text);\n');
+      fs.writeFileSync(b, '-- Up migration\nCREATE TABLE missions (id bigint PRIMARY KEY);\n');
+      try {
+        const p = new Projects(host([dir]));
+        await p.prepare(root);
+        const e = p.entryFor(a);
+        assert.equal(e.stale, false);
+        assert.equal(e.history?.size, 2);
+        assert.deepEqual(e.editedSince, new Set());
+        assert.deepEqual((await p.tablesBefore(b)).map((t) => [t.name.name, t.columns]), [['agencies', ['id', 'name']]]);
+        // A disk change: the next lint of 002 builds again without parsing 002 itself, which then counts as edited.
+        p.changedOnDisk(a);
+        await p.optionsFor(b);
+        assert.deepEqual([...e.editedSince], [b]);
+        assert.deepEqual((await p.tablesBefore(path.join(root, 'migrations', '003_x.sql'))).map((t) => t.name.name).sort(), ['agencies', 'missions']);
+      } finally {
+        fs.rmSync(a);
+        fs.rmSync(b);
+      }
+    });
+
     it('a changed config drops the project; a changed migration makes its history stale', () => {
       const p = new Projects(host([dir]));
       const file = path.join(dir, 'api', 'db', 'migrations', '001_x.sql');

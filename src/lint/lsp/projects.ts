@@ -134,19 +134,22 @@ export class Projects {
     return !!e.config && isMigrationPath(file, [e.config.migrationsDir]);
   }
 
-  /** Builds the history again when it is stale (one build at a time per project). */
-  private async refresh(e: ProjectEntry, file: string): Promise<void> {
-    const edited = [...e.editedSince].filter((f) => f !== path.resolve(file));
+  /**
+   * Builds the history again when it is stale (one build at a time per project). `file`: the file about to be
+   * linted (null: none, when the server prepares a project before any file is opened).
+   */
+  private async refresh(e: ProjectEntry, file: string | null): Promise<void> {
+    const own = file === null ? null : path.resolve(file);
+    const edited = [...e.editedSince].filter((f) => f !== own);
     if (!e.config || (!e.stale && edited.length === 0)) return;
     if (e.building) return e.building;
     const config = e.config;
-    const own = path.resolve(file);
     e.building = (async () => {
       e.stale = false;
       e.editedSince.clear();
       // The file being linted is read as empty: its view leaves its own facts out, so parsing it (a large file on
       // open) would only serve the other files' views. It counts as edited: the next lint of another file reads it.
-      e.editedSince.add(own);
+      if (own !== null) e.editedSince.add(own);
       try {
         e.history = await projectHistory(config, e.memo, (f) => (path.resolve(f) === own ? '' : this.openUpSection(e, f)));
         e.memo.settle();
@@ -174,6 +177,12 @@ export class Projects {
     } catch {
       return undefined;
     }
+  }
+
+  /** Reads the history of the project a folder holds ahead of the first lint (the server's warm-up). */
+  async prepare(folder: string): Promise<void> {
+    const e = this.entryFor(path.join(folder, 'migration.sql'));
+    await this.refresh(e, null);
   }
 
   /** The lint options of a file: the config's, read as --up reads it when it is in the migrations directory, with the history. */

@@ -210,7 +210,11 @@ export class LintServer {
       this.projects.clear();
     }));
     // Load the parser (WASM) now and warm the linter up until the first real lint, so the first file opened is fast.
-    void loadParser().then((parser) => this.warmUp(parser), () => undefined);
+    void loadParser().then((parser) => {
+      this.warmUp(parser);
+      // The workspace folders' histories too: the first file opened is linted with them at hand.
+      for (const folder of this.folders) void this.guard('prepare', undefined, () => this.projects.prepare(folder))();
+    }, () => undefined);
   }
 
   private warmUp(parser: Parser, round = 0): void {
