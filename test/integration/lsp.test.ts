@@ -261,6 +261,20 @@ describe('language server: database-migration --lsp over stdio', function () {
     assert.deepEqual(cleared.diagnostics, []);
   });
 
+  it('a deleted folder: the problems of the files below it go too', async () => {
+    const folder = path.join(dir, 'app', 'drafts');
+    fs.mkdirSync(folder);
+    const file = path.join(folder, 'draft.sql');
+    fs.writeFileSync(file, VARCHAR); // not in the migrations directory: linted for its "-- Up migration" marker
+    const uri = s.open(file);
+    assert.ok((await s.diagnostics(uri)).diagnostics.length > 0);
+    await s.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    const from = s.published.length;
+    fs.rmSync(folder, { recursive: true });
+    await s.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(folder).href, type: FileChangeType.Deleted }] });
+    assert.deepEqual((await s.diagnostics(uri, () => true, from)).diagnostics, []);
+  });
+
   it('settings (workspace/didChangeConfiguration): with lintOnType off a change is not linted until saved', async () => {
     await s.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { databaseMigration: { lintOnType: false } } });
     const from = s.published.length;
