@@ -40,6 +40,8 @@ export const VENDOR = {
   pg: 'vendor-pg.js',
   'pg-copy-streams': 'vendor-pg-copy-streams.js',
   ajv: 'vendor-ajv.js',
+  // The language client: loaded when it starts, after activation (src/extension/language-client.ts).
+  'vscode-languageclient/node': 'vendor-vscode-languageclient.js',
 };
 
 /**
@@ -104,6 +106,23 @@ export async function bundleExtension(outDir = join(root, 'dist')) {
     define: { 'import.meta.url': '__bundleFileUrl' },
     banner: { js: 'const __bundleFileUrl = require("url").pathToFileURL(__filename).href;' },
     metafile: true,
+    logLevel: 'warning',
+  });
+  // The language server the extension starts (src/extension/language-client.ts): its own process, sharing the vendor files.
+  await esbuild.build({
+    absWorkingDir: root,
+    stdin: { contents: "require('./src/lint/lsp/main').runLanguageServer();", resolveDir: root, sourcefile: 'lsp-server.js', loader: 'js' },
+    outfile: join(outDir, 'lsp-server.js'),
+    plugins: [vendorExternal],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    external: ['pg-native'],
+    define: { 'import.meta.url': '__bundleFileUrl' },
+    banner: { js: 'const __bundleFileUrl = require("url").pathToFileURL(__filename).href;' },
     logLevel: 'warning',
   });
   writeConfigValidator(outDir);

@@ -35,6 +35,20 @@ writeConfigValidator();
 
 const common = { platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
+/**
+ * The protocol packages of the language server (about 400 KB) live in dist/lsp-protocol.js, which dist/cli.js requires
+ * only for --lsp: bundled into the CLI they made every command's start-up parse them.
+ */
+const LSP_PROTOCOL = { 'vscode-languageserver/node': 'node', 'vscode-languageserver-textdocument': 'textDocument' };
+const lspProtocolExternal = {
+  name: 'lsp-protocol-external',
+  setup(build) {
+    build.onResolve({ filter: /^vscode-languageserver(\/node|-textdocument)$/ }, (args) => ({ path: args.path, namespace: 'lsp-protocol' }));
+    build.onLoad({ filter: /.*/, namespace: 'lsp-protocol' }, (args) => ({ contents: `module.exports = require('./lsp-protocol.js').${LSP_PROTOCOL[args.path]};`, loader: 'js' }));
+    build.onResolve({ filter: /^\.\/lsp-protocol\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 await Promise.all([
   esbuild.build({
     ...common,
@@ -50,6 +64,22 @@ await Promise.all([
     // "node --": Node scans its whole command line for --env-file (its own flag) and exits on a missing file before
     // the CLI runs (nodejs/node#54232); after "--" it does not, so the CLI's --env-file is left to the CLI.
     banner: { js: '#!/usr/bin/env -S node --' },
+    plugins: [lspProtocolExternal],
+  }),
+  esbuild.build({
+    ...common,
+    stdin: { contents: Object.entries(LSP_PROTOCOL).map(([pkg, key]) => `exports.${key} = require(${JSON.stringify(pkg)});`).join('\n'), resolveDir: '.', sourcefile: 'lsp-protocol.js', loader: 'js' },
+    outfile: 'dist/lsp-protocol.js',
+    bundle: true,
+  }),
+  // The language server as a node module of its own (the VS Code extension starts it over IPC; `database-migration
+  // --lsp` serves the same code from dist/cli.js over stdio). Bundled as the CLI is.
+  esbuild.build({
+    ...common,
+    stdin: { contents: "require('./src/lint/lsp/main').runLanguageServer();", resolveDir: '.', sourcefile: 'lsp-server.js', loader: 'js' },
+    outfile: 'dist/lsp-server.js',
+    bundle: true,
+    external: ['libpg-query', '@electric-sql/*', 'ajv', 'ajv/*', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
   }),
   // The programmatic API (package.json "main"; types from tsconfig.api.json in dist/types/): bundled as the CLI is.
   esbuild.build({

@@ -47,7 +47,7 @@ function listVsix(file) {
 /** Throws unless the package holds what an installed extension needs and none of the sources. */
 export function checkVsixEntries(entries) {
   const names = new Set(entries.map((e) => e.name));
-  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/dist/config-validator.js', 'extension/schema/config.schema.json',
+  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/lsp-server.js', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/dist/config-validator.js', 'extension/schema/config.schema.json',
     ...Object.values(VENDOR).map((f) => `extension/dist/${f}`),
     ...wasmAssets().map((f) => `extension/dist/${f.split(/[\\/]/).pop()}`)];
   const missing = required.filter((n) => !names.has(n));

@@ -10,7 +10,8 @@ const argv = process.argv.slice(2);
 // --down, --seed). Generating many rows (--seed --scale) runs long enough for optimised code to pay off, so it
 // keeps V8's default. Set before any WebAssembly is compiled (both modules are loaded on first use); the VS Code
 // extension is not affected.
-if (!argv.some((a) => a === '--scale' || a.startsWith('--scale='))) setFlagsFromString('--liftoff-only');
+// The language server (--lsp) runs for hours: it keeps the default too.
+if (!argv.some((a) => a === '--scale' || a.startsWith('--scale=') || a === '--lsp')) setFlagsFromString('--liftoff-only');
 
 runCli(argv).then(
   (code) => { process.exitCode = code; },

@@ -8,7 +8,7 @@ import { redactText } from '../core/redact';
 import { describeWhere, renderEvent } from '../core/report';
 import { ACTION_HANDLERS, type ActionContext } from './actions';
 import { notConfirmed, restoreConfirmation } from './actions/data';
-import { assertFlagsApply, chosenAction, engineAction, type CliAction } from './options';
+import { assertFlagsApply, chosenAction, engineAction, flag, type CliAction } from './options';
 import { processOutput, terminalStyle, type Output } from './output';
 import { progressSink } from './progress';
 import { buildProgram, type CliOptions } from './program';
@@ -43,6 +43,7 @@ export async function runCli(argv: string[], ctx: CliContext = {}): Promise<numb
   }
   const json = !!program.opts<CliOptions>().json;
   try {
+    if (program.opts<CliOptions>().lsp || program.opts<CliOptions>().stdio) return await languageServer(program);
     return await runAction(program, ctx, output);
   } catch (err) {
     return reportError(err, output, json);
@@ -81,6 +82,24 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
   } finally {
     if (engine) await (engine as MigrationEngine).db.close();
   }
+}
+
+/**
+ * --lsp: the language server on stdin/stdout until the client says exit (vscode-languageserver then ends the process
+ * with 0 after a shutdown request, else 1). It takes no other flag: the project of each file is found from the file.
+ */
+async function languageServer(program: Command): Promise<number> {
+  const opts = program.opts<CliOptions>();
+  if (!opts.lsp) throw new MigrationError('E_USAGE', '--stdio does not apply without --lsp', 'run database-migration --lsp (editors may add --stdio)');
+  const others = program.options.map((o) => o.attributeName()).filter((k) => k !== 'lsp' && k !== 'stdio' && program.getOptionValueSource(k) === 'cli');
+  if (others.length > 0 || program.args.length > 0) {
+    const shown = others.length > 0 ? flag(others[0]!) : 'MigrationName';
+    throw new MigrationError('E_USAGE', `${shown} does not apply to --lsp`, `drop ${shown}; the server reads each file's project from the file`);
+  }
+  // Loaded only for --lsp: other commands never compile the protocol code.
+  const { runLanguageServer } = require('../lint/lsp/main') as typeof import('../lint/lsp/main');
+  runLanguageServer();
+  return new Promise<number>(() => undefined); // the server ends the process on exit
 }
 
 /**

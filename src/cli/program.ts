@@ -48,6 +48,8 @@ export interface CliOptions {
   schemaDump?: boolean | string;
   checkSchemaDump?: boolean | string;
   generate?: string;
+  lsp?: boolean;
+  stdio?: boolean;
 }
 
 const EXIT_CODES_HELP = `
@@ -132,6 +134,8 @@ export function buildProgram(): Command {
     .option('--no-cache', 'with --lint or --status: read every file again, without reading or writing .migrations/lint-cache.json or status-cache.json')
     .option('--list-templates', 'list the templates --create can use')
     .option('--list-rules', 'list the lint rules with their severity')
+    .option('--lsp', 'serve the linter to editors over the Language Server Protocol on stdin/stdout (diagnostics, quick fixes, rule docs on hover, table and column completions)')
+    .option('--stdio', 'with --lsp: accepted, as editors pass it (stdio is the only transport of --lsp)')
     .option('--to <version>', '--up: apply up to and including VERSION; --down: roll back everything applied after VERSION (0 = all); --convert: the format (native)')
     .option('--steps <n>', 'number of migrations to apply or roll back', parsePositiveInt)
     .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')

@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openProject } from '../core/engine';
-import { parseMigrationFile } from '../core/migration-file';
 import { lintTextSync, looksLikeMigration, type LintOptions } from '../lint/linter';
 import { inMigrationsDir, lintOptionsFromConfig, lintPaths } from '../lint/project';
 import type { Finding } from '../lint/types';
@@ -16,7 +15,7 @@ import { loadParser, type Parser } from '../sql/parser';
 import { warmUpRound } from '../lint/warm-up';
 import { schemaLookupsByFile } from '../lint/schema';
 import type { ShadowSchema } from '../core/shadow/types';
-import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type RangeModel } from './model/diagnostics-model';
+import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, upMarkerLine, type RangeModel } from '../lint/editor-model';
 import { configPathFor } from './model/folders';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
 
@@ -49,7 +48,12 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   /** Milliseconds from a change to its diagnostics, last few runs (for the activation/first-diagnostics note). */
   readonly timings: { firstDiagnosticsMs?: number } = {};
 
-  constructor(private readonly registry: ProjectRegistry, private readonly extensionUri: vscode.Uri, private readonly startedAt: number) {
+  /**
+   * `editorLint`: lint open migration files here, in the extension host (the setting databaseMigration.languageServer
+   * off). When the language server lints them, this class only keeps "lint workspace" (see setEditorLint).
+   */
+  constructor(private readonly registry: ProjectRegistry, private readonly extensionUri: vscode.Uri, private readonly startedAt: number,
+    private editorLint = true) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (this.lintOnType()) this.schedule(e.document); }),
@@ -64,11 +68,35 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) this.forget(f.oldUri); }),
     );
     // After activation returns: start loading the parser (WASM) in the background, then lint the files already open.
-    const start = setTimeout(() => {
-      void loadParser().then((parser) => this.warmUp(parser), () => undefined); // a failure is reported by the first lint
-      for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-    }, 0);
+    const start = setTimeout(() => this.startEditorLint(), 0);
     this.disposables.push({ dispose: () => clearTimeout(start) });
+  }
+
+  private startEditorLint(): void {
+    if (!this.editorLint || this.disposed) return;
+    void loadParser().then((parser) => this.warmUp(parser), () => undefined); // a failure is reported by the first lint
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /**
+   * Switches the lint of open files between the host (true) and the language server (false): the host's diagnostics
+   * of open files go when the server takes over, and the host lints them all when it takes them back.
+   */
+  setEditorLint(on: boolean): void {
+    if (this.editorLint === on) return;
+    this.editorLint = on;
+    if (on) {
+      this.startEditorLint();
+      return;
+    }
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const d of vscode.workspace.textDocuments) this.collection.delete(d.uri);
+  }
+
+  /** The language server shows this file's diagnostics: the host's copy ("lint workspace") would repeat them. */
+  dropHostCopy(uri: vscode.Uri): void {
+    if (!this.editorLint) this.collection.delete(uri);
   }
 
   /**
@@ -138,7 +166,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   }
 
   private schedule(doc: vscode.TextDocument, delay = this.delayFor(doc)): void {
-    if (!this.wanted(doc)) return;
+    if (!this.editorLint || !this.wanted(doc)) return;
     const scheduledAt = performance.now();
     this.firstScheduledAt ??= scheduledAt;
     const key = doc.uri.toString();
@@ -235,6 +263,7 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    if (!this.editorLint) return actions; // the language server offers them
     const lines = doc.getText().split('\n');
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
@@ -289,9 +318,11 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
           const text = run.sources.get(shown) ?? '';
           const lineLengths = text.split('\n').map((l) => l.replace(/\r$/, '').length);
           const found = run.findings.filter((f) => f.file === shown);
-          this.collection.set(uri, found.map((f) => this.toDiagnostic({ ...f, file: abs }, (l) => lineLengths[l] ?? 0)));
           files++;
           count += found.length;
+          // An open file's problems are the language server's (from its open text): a copy here would repeat them.
+          if (!this.editorLint && vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) continue;
+          this.collection.set(uri, found.map((f) => this.toDiagnostic({ ...f, file: abs }, (l) => lineLengths[l] ?? 0)));
         }
       }
     });
@@ -303,15 +334,6 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     for (const t of this.timers.values()) clearTimeout(t);
     this.disposables.forEach((d) => d.dispose());
     this.collection.dispose();
-  }
-}
-
-/** Line of "-- Up migration" as the core's migration-file parser finds it, or null. */
-function upMarkerLine(text: string, file: string): number | null {
-  try {
-    return parseMigrationFile(text, file, '0_editor.sql').upLine - 1;
-  } catch {
-    return null;
   }
 }
 

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
 import { GitignoreOffer } from './gitignore';
+import { LintLanguageClient, SERVER_SETTING } from './language-client';
 import { refreshScope, watchedFilesGlob } from './model/environments';
 import { statusBarText } from './model/names';
 import { StatusPanel } from './panel';
@@ -35,7 +36,22 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
     context.subscriptions.push(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === VIEW_MIGRATIONS }));
   }
 
-  const diagnostics = new LintDiagnostics(registry, context.extensionUri, t0);
+  // Open migration files are linted by the language server (its own process) unless the setting says otherwise.
+  const useServer = () => vscode.workspace.getConfiguration('databaseMigration').get<boolean>(SERVER_SETTING, true);
+  const diagnostics = new LintDiagnostics(registry, context.extensionUri, t0, !useServer());
+  const server = new LintLanguageClient(context.extensionPath, registry.output, t0, (uri) => diagnostics.dropHostCopy(uri));
+  // After activation returns: starting the client loads its library and forks the server.
+  const serverStart = setTimeout(() => { if (useServer()) server.start(); }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(serverStart) });
+  context.subscriptions.push(server, vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration(`databaseMigration.${SERVER_SETTING}`)) return;
+    if (useServer()) {
+      diagnostics.setEditorLint(false);
+      server.start();
+    } else {
+      void server.stop().then(() => diagnostics.setEditorLint(true));
+    }
+  }));
   const lint = () => diagnostics;
   context.subscriptions.push(diagnostics,
     vscode.languages.registerCodeActionsProvider([{ language: 'sql' }, { pattern: '**/*.sql' }], diagnostics, { providedCodeActionKinds: LintDiagnostics.providedCodeActionKinds }));
@@ -50,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   context.subscriptions.push(panel);
   commands.register(context);
   context.subscriptions.push(vscode.commands.registerCommand('databaseMigration.internal.timings', () => ({
-    ...timings, firstDiagnosticsMs: diagnostics.timings.firstDiagnosticsMs, schema: schema.timings,
+    ...timings, firstDiagnosticsMs: server.timings.firstDiagnosticsMs ?? diagnostics.timings.firstDiagnosticsMs, schema: schema.timings,
   })));
 
   // Status bar: environment and pending count of the active folder; click for the menu.

@@ -15,7 +15,7 @@ import {
 import { locateObject } from '../core/shadow/objects';
 import type { ShadowSchema, ShadowStatementError } from '../core/shadow/types';
 import { loadParser } from '../sql/parser';
-import { isMigrationPath } from './model/diagnostics-model';
+import { isMigrationPath } from '../lint/editor-model';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
 
 export const SCHEMA_DIAGNOSTIC_SOURCE = 'database-migration (schema)';

@@ -140,6 +140,11 @@ class Timeline {
     return this.tablesBefore(name.name, ord).find((t) => sameTable(t, name)) ?? null;
   }
 
+  /** Every table known after the files before `ord` (created by a migration or only named by one). */
+  allTablesBefore(ord: number): Table[] {
+    return [...this.tables.values()].flatMap((versions) => versionBefore(versions, ord) ?? []);
+  }
+
   ownerBefore(index: string, ord: number): QualifiedName | null {
     return versionBefore(this.owners.get(index), ord) ?? null;
   }
@@ -298,6 +303,15 @@ export class ProjectHistory {
   viewOf(file: string): HistoryView | null {
     const i = this.index.get(path.resolve(file));
     return i === undefined ? null : this.view(i);
+  }
+
+  /**
+   * The tables the migrations before a file built, with their columns (for editor completions); for a file that is
+   * not in the history (a new file, a script), what the whole history built.
+   */
+  tablesBefore(file: string): { name: QualifiedName; columns: string[] }[] {
+    const ord = this.index.get(path.resolve(file)) ?? this.files.length;
+    return this.timeline.allTablesBefore(ord).map((t) => ({ name: t.name, columns: [...t.columns.keys()] }));
   }
 
   /** Built when a rule first asks (a run whose findings all come from the cache never needs it). */

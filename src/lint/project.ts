@@ -126,7 +126,8 @@ function readMigrationsOrNull(config: Config): Migrations | null {
  * The schema before each migration when the shadow's cache already knows the project's history (after --drift,
  * --schema-dump or the editor): lint never starts the embedded database itself. Null otherwise.
  */
-async function cachedSchemaLookups(config: Config, cwd: string, migrations: () => Migrations | null): Promise<((file: string) => SchemaLookup | null) | null> {
+export async function cachedSchemaLookups(config: Config, cwd: string,
+  migrations: () => Migrations | null = () => readMigrationsOrNull(config)): Promise<((file: string) => SchemaLookup | null) | null> {
   try {
     const shadow = new ShadowService(config);
     if (!shadow.hasCache) return null; // nothing was ever replayed: no need to read the migrations for it
@@ -143,7 +144,7 @@ async function cachedSchemaLookups(config: Config, cwd: string, migrations: () =
  * files come from the lint cache: the parser is loaded only for files that changed). Null when the migrations
  * cannot be read (each file's own error is its finding).
  */
-export async function projectHistory(config: Config, cache: LintCache | null = null,
+export async function projectHistory(config: Config, cache: Pick<LintCache, 'facts' | 'setFacts'> | null = null,
   textOf: (file: string) => string | undefined = () => undefined,
   read: () => Migrations | null = () => readMigrationsOrNull(config)): Promise<ProjectHistory | null> {
   const migrations = read();

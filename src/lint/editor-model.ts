@@ -1,9 +1,11 @@
 /**
  * Finding (1-based lines and columns, end exclusive) -> editor ranges
  * (0-based), severities, quick-fix edits and the "ignore this rule" edit.
- * No editor API here, so mocha tests the mapping.
+ * No editor API here: the VS Code extension (src/extension/diagnostics.ts) and
+ * the language server (src/lint/lsp/) share it, and mocha tests the mapping.
  */
-import type { Finding, TextEdit } from '../../lint/types';
+import { parseMigrationFile } from '../core/migration-file';
+import type { Finding, TextEdit } from './types';
 
 export interface RangeModel {
   startLine: number;
@@ -88,4 +90,13 @@ export function isMigrationPath(fsPath: string, migrationsDirs: string[]): boole
   const file = norm(fsPath);
   if (!file.toLowerCase().endsWith('.sql')) return false;
   return migrationsDirs.some((d) => file.startsWith(`${norm(d)}/`));
+}
+
+/** Line (1-based) of the "-- Up migration" marker as the core's migration-file parser finds it, or null (down findings point there). */
+export function upMarkerLine(text: string, file: string): number | null {
+  try {
+    return parseMigrationFile(text, file, '0_editor.sql').upLine - 1;
+  } catch {
+    return null;
+  }
 }
