@@ -8,6 +8,8 @@ import { redactText } from '../core/redact';
 import { describeWhere, renderEvent } from '../core/report';
 import { ACTION_HANDLERS, type ActionContext } from './actions';
 import { notConfirmed, restoreConfirmation } from './actions/data';
+import { assertFleetFlags, assertOneUrl, fleetAction, FLEET_ACTIONS } from './actions/fleet';
+import { isFleet } from '../core/fleet';
 import { assertFlagsApply, chosenAction, engineAction, type CliAction } from './options';
 import { processOutput, terminalStyle, type Output } from './output';
 import { buildProgram, type CliOptions } from './program';
@@ -54,7 +56,9 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
   const action = chosenAction(opts);
   assertFlagsApply(action, opts, { name, formatFromUser: program.getOptionValueSource('format') === 'cli' });
   const cwd = ctx.cwd ?? process.cwd();
-  const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: opts.url, envFile: opts.envFile, processEnv: ctx.env ?? process.env });
+  const urls = opts.url ?? [];
+  assertOneUrl(action, urls);
+  const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: urls[0], envFile: opts.envFile, processEnv: ctx.env ?? process.env });
   const style = terminalStyle(output.tty);
   const engineOptions: EngineOptions = {
     confirmed: false,
@@ -68,9 +72,16 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
     opts, name, project, cwd, style, where: describeWhere(project.environment, project.config.root),
     engine: () => (engine ??= new MigrationEngine(project, (ctx.connect ?? connectProject)(project), engineOptions)),
   };
+  const fleet = isFleet(project, urls);
+  assertFleetFlags(action, actx, fleet, engineAction(action, opts) !== null);
   try {
     engineOptions.confirmed = await confirm(action, actx, ctx, output);
-    const result = await ACTION_HANDLERS[action](actx);
+    const result = fleet && FLEET_ACTIONS.includes(action)
+      ? await fleetAction(action, actx, {
+        urls, connect: ctx.connect, processEnv: ctx.env ?? process.env, confirmed: !!engineOptions.confirmed,
+        print: opts.json ? undefined : (line) => output[line.stream](line.text),
+      })
+      : await ACTION_HANDLERS[action](actx);
     const shown = opts.json ? (typeof result.json === 'string' ? result.json : JSON.stringify(result.json, null, 2)) : result.text;
     if (shown) output.out(shown);
     return result.exitCode;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { configValidator } from './config-validator';
 import type { FormatSetting } from './formats';
+import type { TargetsSetting } from './fleet/setting';
 import { MigrationError } from './errors';
 import { packageRoot } from './package-root';
 import { redactUrl } from './redact';
@@ -29,6 +30,13 @@ export interface EnvironmentConfig {
   ssl?: boolean | { rejectUnauthorized?: boolean; ca?: string; servername?: string };
   protected?: boolean;
   backups?: BackupSettings;
+  /** A fleet: the databases or schemas --up/--down/--status/--verify run on (see fleet/). */
+  targets?: TargetsSetting;
+  /**
+   * Not a config-file key: settings every session starts with (sent at connect time, so RESET ALL keeps them),
+   * set by the fleet for a schema target (search_path) or a Citus coordinator (citus.multi_shard_modify_mode).
+   */
+  sessionSettings?: Record<string, string>;
 }
 
 export interface BackupSettings {
@@ -398,7 +406,7 @@ export function resolveEnvironment(config: Config, options: { env?: string; url?
   return { name, settings, target };
 }
 
-function validateUrl(url: string, source: string, file: string | null): void {
+export function validateUrl(url: string, source: string, file: string | null): void {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -9,3 +9,4 @@ export * from './pool';
 export * from './results';
 export * from './import';
 export * from './drift';
+export * from './fleet';
