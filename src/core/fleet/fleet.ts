@@ -139,22 +139,24 @@ export class Fleet {
   /** Runs `work` on every target by the settings, with an engine of its own each. */
   private async run<R>(settings: FleetSettings, work: (engine: MigrationEngine, target: FleetTarget, canary: boolean) => Promise<{ result: R; summary: string }>,
     options: { quiet?: boolean } = {}): Promise<FleetRun<R>> {
-    const summaries = new Map<FleetTarget, string>();
     const outcomes = await schedule<FleetTarget, R>(this.targets, { ...settings, shouldStop: this.options.engineOptions?.shouldStop }, {
       label: (t) => t.label,
       run: (t, canary) => this.inTurn(t, async () => {
         if (!options.quiet) this.emit({ type: 'target-start', target: t, canary });
-        const done = await this.withEngine(t, (engine) => work(engine, t, canary));
-        summaries.set(t, done.summary);
-        return done.result;
+        const t0 = performance.now();
+        try {
+          const done = await this.withEngine(t, (engine) => work(engine, t, canary));
+          if (!options.quiet) this.emit({ type: 'target-done', target: t, durationMs: Math.round(performance.now() - t0), summary: done.summary });
+          return done.result;
+        } catch (err) {
+          this.emit({ type: 'target-failed', target: t, error: fleetError(err) });
+          throw err;
+        }
       }),
     });
     const results = outcomes.map((o, k) => this.result(this.targets[k]!, o));
     for (const [k, r] of results.entries()) {
-      const target = this.targets[k]!;
-      if (r.state === 'failed') this.emit({ type: 'target-failed', target, error: r.error! });
-      else if (r.state === 'skipped') this.emit({ type: 'target-skipped', target, reason: r.reason! });
-      else if (!options.quiet) this.emit({ type: 'target-done', target, durationMs: r.durationMs ?? 0, summary: summaries.get(target) ?? '' });
+      if (r.state === 'skipped') this.emit({ type: 'target-skipped', target: this.targets[k]!, reason: r.reason! });
     }
     return { environment: this.environment, results, ok: results.every((r) => r.state === 'ok') };
   }

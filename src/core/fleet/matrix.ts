@@ -76,11 +76,12 @@ export function buildStatusMatrix(inputs: MatrixInput[]): StatusMatrix {
 }
 
 /**
- * The columns worth showing: those where some target is not simply applied, plus the newest. Columns applied
+ * The columns worth showing: those where some readable target is not simply applied, plus the newest. Columns applied
  * on every target are folded into a count (a fleet with 500 applied migrations stays readable).
  */
 export function interestingColumns(matrix: StatusMatrix, max = 12): { shown: number[]; folded: number } {
-  const differing = matrix.columns.map((_, k) => k).filter((k) => matrix.rows.some((r) => r.cells[k] !== 'applied'));
+  const read = matrix.rows.filter((r) => !r.error);
+  const differing = matrix.columns.map((_, k) => k).filter((k) => read.some((r) => r.cells[k] !== 'applied'));
   const last = matrix.columns.length - 1;
   const chosen = new Set(differing.slice(0, max));
   if (last >= 0 && chosen.size < max) chosen.add(last);

@@ -38,13 +38,13 @@ export async function schedule<T, R>(targets: T[], settings: ScheduleSettings, w
       outcomes[k] = { state: 'ok', result: result as R, durationMs: Math.round(performance.now() - t0), canary };
     } catch (error) {
       outcomes[k] = { state: 'failed', error, durationMs: Math.round(performance.now() - t0), canary };
-      if (canary) stopReason ??= `not started: canary ${work.label(targets[k]!)} failed`;
-      else if (settings.onFailure === 'stop') stopReason ??= `not started: ${work.label(targets[k]!)} failed and the failure policy is "stop"`;
+      if (canary) stopReason ??= `canary ${work.label(targets[k]!)} failed`;
+      else if (settings.onFailure === 'stop') stopReason ??= `${work.label(targets[k]!)} failed and the failure policy is "stop"`;
     }
   };
   await pool(Array.from({ length: canaries }, (_, k) => k), settings.parallel, (k) => runOne(k, true));
   await pool(Array.from({ length: targets.length - canaries }, (_, k) => k + canaries), settings.parallel, (k) => runOne(k, false));
-  return outcomes.map((o) => o ?? { state: 'skipped', reason: stopReason ?? 'not started', canary: false });
+  return outcomes.map((o) => o ?? { state: 'skipped', reason: stopReason ?? 'never reached', canary: false });
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, in order of start. */

@@ -13,7 +13,7 @@ export function renderFleetEvent(event: FleetEvent, style: Style): EventLine | n
     case 'target-start': return { stream: 'out', text: `${style.cyan(tag)} start${event.canary ? ' (canary)' : ''}` };
     case 'target-done': return { stream: 'out', text: `${style.cyan(tag)} ${style.green('done')}: ${event.summary} ${style.dim(formatDuration(event.durationMs))}` };
     case 'target-failed': return { stream: 'err', text: `${style.cyan(tag)} ${style.red('failed')}: ${event.error.message}` };
-    case 'target-skipped': return { stream: 'err', text: `${style.cyan(tag)} ${style.yellow('skipped')}: ${event.reason}` };
+    case 'target-skipped': return { stream: 'err', text: `${style.cyan(tag)} ${style.yellow('not started')}: ${event.reason}` };
     default: {
       const line = renderEvent(event.event, style);
       // Multi-line events (warnings) keep the tag on every line, so interleaved output stays attributable.
