@@ -78,7 +78,16 @@ export class PostgresDatabase implements Database {
     };
     if (s.statementTimeoutMs !== undefined) config.statement_timeout = s.statementTimeoutMs;
     if (s.lockTimeoutMs !== undefined) config.lock_timeout = s.lockTimeoutMs;
-    if (s.sessionSettings) config.options = startupOptions(s.sessionSettings);
+    if (s.sessionSettings) {
+      // node-postgres lets the URL's own "options" replace the config's: merge them (a later -c wins).
+      const u = new URL(this.url);
+      const fromUrl = u.searchParams.get('options');
+      if (fromUrl !== null) {
+        u.searchParams.delete('options');
+        config.connectionString = u.toString();
+      }
+      config.options = [fromUrl, startupOptions(s.sessionSettings)].filter(Boolean).join(' ');
+    }
     if (s.ssl !== undefined) {
       if (typeof s.ssl === 'boolean') config.ssl = s.ssl;
       else {
