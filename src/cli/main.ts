@@ -68,11 +68,12 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
     },
   };
   let engine: MigrationEngine | null = null;
+  const fleet = isFleet(project, urls);
   const actx: ActionContext = {
-    opts, name, project, cwd, style, where: describeWhere(project.environment, project.config.root),
+    // A fleet's prompt and messages name the fleet, not the control database its environment may point at.
+    opts, name, project, cwd, style, where: fleet ? `${project.environment.name} (a fleet: ${urls.length > 1 ? `${urls.length} --url` : 'its "targets"'})` : describeWhere(project.environment, project.config.root),
     engine: () => (engine ??= new MigrationEngine(project, (ctx.connect ?? connectProject)(project), engineOptions)),
   };
-  const fleet = isFleet(project, urls);
   assertFleetFlags(action, actx, fleet, engineAction(action, opts) !== null);
   try {
     engineOptions.confirmed = await confirm(action, actx, ctx, output);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findPgTool } from '../../src/core/pg-tools';
 import { pgliteTemplate } from './harness';
 import { fleetProject, HISTORY_SQL, maxConcurrent, queryPglite, queryUrl, smallMigrations, type FleetProject } from './fleet-helpers';
 
@@ -160,5 +161,32 @@ describe('fleet', function () {
     assert.match(r.stdout, /fake_citus.*E_CONFIG_INVALID: .* is a Citus worker node \(citus 12\.1-1, group 2\): migrations must run on the coordinator/);
     assert.deepEqual(await queryUrl(coordinator!, 'SELECT mode FROM public.seen'), [{ mode: 'sequential' }]);
     assert.equal((await queryUrl<{ n: number }>(worker!, `SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('seen', 'database_migrations')`))[0]!.n, 0);
+  });
+
+  it('--verify runs on every target; each target keeps its own backups and log file', async function () {
+    p = await fleetProject(smallMigrations(2));
+    const urls = await p.createDatabases(2);
+    const [{ v }] = await queryUrl<{ v: string }>(urls[0]!, `SELECT current_setting('server_version_num') AS v`);
+    try { findPgTool('pg_dump', Math.floor(Number(v) / 10000)); } catch { this.skip(); }
+    p.writeConfig({ defaultEnvironment: 'prod', environments: { prod: { targets: urls } } });
+    const verified = await p.cli(['--verify']);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /--verify on 2 targets: 2 ok/);
+    p.write('migrations/002_t2.sql', '-- Up migration\nCREATE TABLE t2 (id int);\n-- Down migration\nSELECT 1;\n');
+    const bad = await p.cli(['--verify', '--on-failure', 'continue']);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout.match(/E_VERIFY_FAILED/g)?.length, 2, bad.stdout);
+    p.write('migrations/002_t2.sql', '-- Up migration\nCREATE TABLE t2 (id int);\n-- Down migration\nDROP TABLE t2;\n');
+    const up = await p.cli(['--up', '--json']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const keys = (JSON.parse(up.stdout) as { targets: { key: string }[] }).targets.map((t) => t.key);
+    for (const key of keys) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(p.dir, '.migrations', 'backups', 'prod', 'fleet', key, 'manifest.json'), 'utf8')) as { backups: { database: string }[] };
+      assert.equal(manifest.backups.length, 1, key);
+      const log = fs.readFileSync(path.join(p.dir, '.migrations', 'fleet', 'prod', `${key}.log`), 'utf8');
+      assert.match(log, /backup .* bytes\)\n.*up 001_t1 …\n.*up 001_t1 done in \d+ ms\n/);
+      assert.match(log, /done: 2 applied in \d+ ms\n$/);
+    }
+    assert.notEqual(keys[0], keys[1]);
   });
 });
