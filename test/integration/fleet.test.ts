@@ -189,4 +189,32 @@ describe('fleet', function () {
     }
     assert.notEqual(keys[0], keys[1]);
   });
+
+  it('schema per tenant on an embedded database: the schemas take turns on its one instance', async () => {
+    p = await fleetProject(smallMigrations(2));
+    const dataDir = path.join(p.dir, '.migrations', 'pglite', 'prod');
+    fs.cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+    await queryPglite(dataDir, 'DO $$ BEGIN CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b; CREATE SCHEMA tenant_c; END $$');
+    p.writeConfig({ defaultEnvironment: 'prod', environments: { prod: { backups: BACKUPS_OFF, targets: { schemas: 'tenant%', parallel: 3 } } } });
+    const r = await p.cli(['--up']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /--up on 3 targets: 3 ok/);
+    assert.equal(maxConcurrent(r.stdout), 1);
+    for (const s of ['tenant_a', 'tenant_b', 'tenant_c']) {
+      assert.deepEqual((await queryPglite<{ version: string }>(dataDir, HISTORY_SQL(s))).map((x) => x.version), ['001', '002'], s);
+    }
+    assert.deepEqual(await queryPglite(dataDir, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`), []);
+  });
+
+  it('a protected fleet is refused as a whole without confirmation; --yes runs it', async () => {
+    p = await fleetProject(smallMigrations(1));
+    const urls = await p.createDatabases(2);
+    p.writeConfig({ defaultEnvironment: 'prod', environments: { prod: { protected: true, backups: BACKUPS_OFF, targets: urls } } });
+    const refused = await p.cli(['--up']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /environment "prod" is protected; refusing to .* its 2 targets without confirmation/);
+    for (const url of urls) assert.equal((await queryUrl<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'database_migrations'`))[0]!.n, 0);
+    const yes = await p.cli(['--up', '--yes']);
+    assert.equal(yes.code, 0, yes.stdout + yes.stderr);
+  });
 });

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ACTION_POLICY, needsConfirmation } from '../actions';
 import { environmentDir } from '../config';
 import type { EngineOptions } from '../context';
 import type { Database } from '../db/database';
@@ -103,7 +104,15 @@ export class Fleet {
     return { config, environment: { name: base.environment.name, settings, target: target.connection }, envFiles: base.envFiles };
   }
 
-  up(plan: PlanOptions & RunOptions, settings: FleetSettings): Promise<FleetRun<MigrationRun>> {
+  /** A protected environment's fleet is refused as a whole before any target starts (not target by target). */
+  private assertMayChange(action: 'up' | 'down'): void {
+    if (!needsConfirmation(action, this.project.environment) || this.options.engineOptions?.confirmed) return;
+    throw new MigrationError('E_PROTECTED', `environment "${this.environment}" is protected; refusing to ${ACTION_POLICY[action].verb} its ${this.targets.length} targets without confirmation`,
+      'run again with --yes (or answer the prompt) once you are sure');
+  }
+
+  async up(plan: PlanOptions & RunOptions, settings: FleetSettings): Promise<FleetRun<MigrationRun>> {
+    this.assertMayChange('up');
     return this.run(settings, async (engine, target, canary) => {
       const run = await engine.up(plan);
       if (canary) await checkCanary(engine, run);
@@ -111,7 +120,8 @@ export class Fleet {
     });
   }
 
-  down(plan: PlanOptions & RunOptions, settings: FleetSettings): Promise<FleetRun<MigrationRun>> {
+  async down(plan: PlanOptions & RunOptions, settings: FleetSettings): Promise<FleetRun<MigrationRun>> {
+    this.assertMayChange('down');
     return this.run(settings, async (engine) => {
       const run = await engine.down(plan);
       return { result: run, summary: `${run.migrations.length} rolled back` };
