@@ -32,9 +32,9 @@ type Modifier = 'parallel' | 'canary' | 'onFailure' | 'out' | 'dryRun' | 'single
 
 /** Where each modifier applies; `when` narrows it further (e.g. --dry-run with --partitions only for "maintain"). */
 const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) => string | null }> = {
-  parallel: { actions: ['up', 'down', 'status', 'verify'] },
+  parallel: { actions: ['up', 'down', 'status', 'verify', 'drift'] },
   canary: { actions: ['up'], when: (o) => (o.dryRun ? 'a real --up' : null) },
-  onFailure: { actions: ['up', 'down', 'verify'] },
+  onFailure: { actions: ['up', 'down', 'verify', 'drift'] },
   out: { actions: ['convert'] },
   dryRun: { actions: ['up', 'down', 'seed', 'partitions', 'importHistory'], when: (o) => (o.partitions !== undefined && o.partitions !== 'maintain' ? '--partitions maintain' : null) },
   singleTransaction: { actions: ['up'] },

@@ -69,9 +69,10 @@ Exit codes:
   7  a backup or restore failed (nothing was migrated or restored)
 
 Fleets (many databases or tenant schemas): an environment with "targets", or
-  several --url. --up, --down, --status and --verify run on every target, each
-  with its own lock, history, backups and log (.migrations/fleet/<env>/); exit
-  code 1 when any target failed. One --url picks a single database instead.
+  several --url. --up, --down, --status, --verify and --drift run on every
+  target, each with its own lock, history, backups and log
+  (.migrations/fleet/<env>/); exit code 1 when any target failed. One --url
+  picks a single database instead. See docs/fleet.md.
 
 Database selection (first match wins):
   --url, then the --env environment's "url" in the config, then DATABASE_URL,
@@ -150,7 +151,7 @@ export function buildProgram(): Command {
     .option('--steps <n>', 'number of migrations to apply or roll back', parsePositiveInt)
     .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')
     .option('--config <path>', 'config file (default: ./database-migration.config.json)')
-    .option('--url <url>', 'connect to this PostgreSQL URL instead of the configured one; given several times (with --up, --down, --status, --verify): a fleet of those databases', collect)
+    .option('--url <url>', 'connect to this PostgreSQL URL instead of the configured one; given several times (with --up, --down, --status, --verify, --drift): a fleet of those databases', collect)
     .option('--parallel <n>', 'fleet: migrate N targets at once (default: "targets.parallel", else 4)', parsePositiveInt)
     .option('--canary <n>', 'fleet, with --up: apply to N targets first and check them before the rest (0: none)', parseCount)
     .addOption(new Option('--on-failure <policy>', 'fleet: when a target fails, start no more (stop) or go on with the others (continue); default "targets.onFailure", else stop').choices(['stop', 'continue']))

@@ -217,4 +217,20 @@ describe('fleet', function () {
     const yes = await p.cli(['--up', '--yes']);
     assert.equal(yes.code, 0, yes.stdout + yes.stderr);
   });
+
+  it('--drift on every database with one shadow replay; exit 4 names the target that drifted; refused for schema targets', async () => {
+    p = await fleetProject(smallMigrations(2));
+    const urls = await p.createDatabases(3);
+    p.writeConfig({ defaultEnvironment: 'prod', environments: { prod: { backups: BACKUPS_OFF, targets: urls } } });
+    assert.equal((await p.cli(['--up'])).code, 0);
+    await queryUrl(urls[1]!, 'CREATE TABLE made_by_hand (id int)');
+    const r = await p.cli(['--drift']);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`✗ ${urls[1]!.replace(/[/.:]/g, '\\$&')}: 2 differences from its 2 applied migration\\(s\\)\\n    added   column public\\.made_by_hand\\.id: integer .*\\n    added   table public\\.made_by_hand`));
+    assert.equal(r.stdout.match(/no schema drift/g)?.length, 2);
+    p.writeConfig({ defaultEnvironment: 'prod', environments: { prod: { url: urls[0], backups: BACKUPS_OFF, targets: { schemas: 'public' } } } });
+    const schemas = await p.cli(['--drift']);
+    assert.equal(schemas.code, 2);
+    assert.match(schemas.stderr, /--drift compares whole databases, and .* schema public is a schema target/);
+  });
 });

@@ -4,13 +4,13 @@ import type { Project } from '../../core/engine';
 import { MigrationError } from '../../core/errors';
 import { effectiveRunSettings, openFleet, type FleetEvent, type FleetSettings } from '../../core/fleet';
 import { redactUrl } from '../../core/redact';
-import { fleetExitCode, fleetJson, renderFleetEvent, renderFleetSummary, renderStatusMatrix, statusJson, type EventLine } from '../../core/report';
+import { fleetExitCode, fleetJson, renderFleetDrift, renderFleetEvent, renderFleetSummary, renderStatusMatrix, statusJson, type EventLine } from '../../core/report';
 import type { MigrationRun } from '../../core/migrate';
 import type { VerificationResult } from '../../core/rehearsal';
 import { flag, type CliAction } from '../options';
 import { done, type ActionContext, type ActionResult } from './types';
 
-export const FLEET_ACTIONS: readonly CliAction[] = ['up', 'down', 'status', 'verify'];
+export const FLEET_ACTIONS: readonly CliAction[] = ['up', 'down', 'status', 'verify', 'drift'];
 
 export interface FleetDeps {
   urls: readonly string[];
@@ -64,6 +64,10 @@ export async function fleetAction(action: CliAction, ctx: ActionContext, deps: F
     const status = await fleet.status(settings);
     return done(renderStatusMatrix(status.matrix, ctx.style),
       { ...(fleetJson(status, (r) => ({ migrations: statusJson((r.result as Parameters<typeof statusJson>[0]) ?? []) })) as object), matrix: status.matrix }, fleetExitCode(status));
+  }
+  if (action === 'drift') {
+    const run = await fleet.drift(settings);
+    return done(renderFleetDrift(run, ctx.style), fleetJson(run, (r) => r.result), fleetExitCode(run, run.results.some((r) => !!r.result?.items.length)));
   }
   if (action === 'verify') {
     const ref = typeof opts.verify === 'string' ? opts.verify : ctx.name;

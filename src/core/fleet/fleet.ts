@@ -21,6 +21,8 @@ import { verificationError, type VerificationResult } from '../rehearsal';
 import type { RunOptions } from '../migrate';
 import type { StatusFile } from '../migration-file';
 import { redactText } from '../redact';
+import type { DriftReport } from '../shadow/drift';
+import { ShadowService } from '../shadow/service';
 import { assertMigratable, citusSessionSettings, detectCitus, type CitusInfo } from './citus';
 import { buildStatusMatrix, type StatusMatrix } from './matrix';
 import { schedule, type Outcome, type ScheduleSettings } from './schedule';
@@ -137,6 +139,27 @@ export class Fleet {
     });
   }
 
+  /**
+   * --drift on every database target, with one shadow replay shared by all (the files are the same; each target
+   * compares its own applied migrations). A schema target is refused: the comparison covers a whole database.
+   */
+  async drift(settings: FleetSettings): Promise<FleetRun<DriftReport>> {
+    const schema = this.targets.find((t) => t.schema !== null);
+    if (schema) {
+      throw new MigrationError('E_USAGE', `--drift compares whole databases, and ${schema.label} is a schema target`,
+        'run --drift on the database with --url (its report covers every tenant schema)');
+    }
+    const shadow = new ShadowService(this.project.config);
+    try {
+      return await this.run({ ...settings, canary: 0 }, async (engine) => {
+        const report = await engine.drift();
+        return { result: report, summary: report.items.length ? `${report.items.length} difference(s)` : 'no drift' };
+      }, { shadow });
+    } finally {
+      await shadow.close();
+    }
+  }
+
   async status(settings: FleetSettings): Promise<FleetStatus> {
     const run = await this.run({ ...settings, canary: 0, onFailure: 'continue' }, async (engine) => {
       const report = await engine.statusSummary({ cache: false });
@@ -148,14 +171,14 @@ export class Fleet {
 
   /** Runs `work` on every target by the settings, with an engine of its own each. */
   private async run<R>(settings: FleetSettings, work: (engine: MigrationEngine, target: FleetTarget, canary: boolean) => Promise<{ result: R; summary: string }>,
-    options: { quiet?: boolean } = {}): Promise<FleetRun<R>> {
+    options: { quiet?: boolean; shadow?: ShadowService } = {}): Promise<FleetRun<R>> {
     const outcomes = await schedule<FleetTarget, R>(this.targets, { ...settings, shouldStop: this.options.engineOptions?.shouldStop }, {
       label: (t) => t.label,
       run: (t, canary) => this.inTurn(t, async () => {
         if (!options.quiet) this.emit({ type: 'target-start', target: t, canary });
         const t0 = performance.now();
         try {
-          const done = await this.withEngine(t, (engine) => work(engine, t, canary));
+          const done = await this.withEngine(t, (engine) => work(engine, t, canary), options.shadow);
           if (!options.quiet) this.emit({ type: 'target-done', target: t, durationMs: Math.round(performance.now() - t0), summary: done.summary });
           return done.result;
         } catch (err) {
@@ -179,7 +202,7 @@ export class Fleet {
   }
 
   /** Opens the target (refusing a Citus worker; a coordinator's sessions run sequential shard modifications), runs `fn`, closes. */
-  private async withEngine<T>(target: FleetTarget, fn: (engine: MigrationEngine) => Promise<T>): Promise<T> {
+  private async withEngine<T>(target: FleetTarget, fn: (engine: MigrationEngine) => Promise<T>, shadow?: ShadowService): Promise<T> {
     const connect = this.options.connect ?? connectProject;
     let project = this.targetProject(target);
     let db = connect(project);
@@ -198,7 +221,7 @@ export class Fleet {
       await db.close().catch(() => {});
       throw err;
     }
-    const engine = new MigrationEngine(project, db, { ...this.options.engineOptions, onEvent: (event) => this.emit({ type: 'engine', target, event }) });
+    const engine = new MigrationEngine(project, db, { ...this.options.engineOptions, shadow, onEvent: (event) => this.emit({ type: 'engine', target, event }) });
     try {
       return await fn(engine);
     } finally {

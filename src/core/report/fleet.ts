@@ -2,6 +2,8 @@
 import { ExitCode } from '../errors';
 import type { FleetEvent, FleetRun, FleetStatus, TargetResult } from '../fleet/fleet';
 import { interestingColumns, type MatrixCell, type StatusMatrix } from '../fleet/matrix';
+import type { DriftReport } from '../shadow/drift';
+import { describeDrift } from './drift';
 import { renderEvent, type EventLine } from './events';
 import { formatDuration } from './format';
 import type { Style } from './style';
@@ -65,10 +67,25 @@ export function renderStatusMatrix(matrix: StatusMatrix, style: Style): string {
   return [style.table(head, rows), legend, summary].join('\n');
 }
 
-/** 1 when any target failed (or could not be read); for --status, 4 when any has drift; else 0. */
-export function fleetExitCode(run: FleetRun<unknown> | FleetStatus): number {
+/** Each target's schema differences (the first ten), then the fleet's summary. */
+export function renderFleetDrift(run: FleetRun<DriftReport>, style: Style): string {
+  const lines: string[] = [];
+  for (const r of run.results) {
+    const items = r.result?.items ?? [];
+    if (r.state !== 'ok') continue;
+    if (!items.length) { lines.push(`${style.green('✓')} ${r.label}: no schema drift`); continue; }
+    lines.push(`${style.red('✗')} ${r.label}: ${items.length} difference${items.length === 1 ? '' : 's'} from its ${r.result!.replayed} applied migration(s)`);
+    for (const i of items.slice(0, 10)) lines.push(`    ${describeDrift(i)}`);
+    if (items.length > 10) lines.push(`    … and ${items.length - 10} more (--drift --url on it lists them all)`);
+  }
+  lines.push(renderFleetSummary(run, '--drift', style));
+  return lines.join('\n');
+}
+
+/** 1 when any target failed (or could not be read); 4 when any shows drift (the status matrix says so, or `drift`); else 0. */
+export function fleetExitCode(run: FleetRun<unknown> | FleetStatus, drift = false): number {
   if (run.results.some((r) => r.state !== 'ok')) return ExitCode.MigrationFailed;
-  if ('matrix' in run && run.matrix.totals.drift > 0) return ExitCode.DriftDetected;
+  if (drift || ('matrix' in run && run.matrix.totals.drift > 0)) return ExitCode.DriftDetected;
   return ExitCode.Success;
 }
 
