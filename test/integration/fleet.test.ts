@@ -138,6 +138,11 @@ describe('fleet', function () {
     const adhoc = await p.cli(['--status', '--url', a!, '--url', b!]);
     assert.equal(adhoc.code, 0, adhoc.stdout + adhoc.stderr);
     assert.match(adhoc.stdout, /2 targets: 1 up to date, 1 behind/);
+    const missing = `${a!.replace(/\/[^/]*$/, '')}/dmf_no_such_database`;
+    const unreadable = await p.cli(['--status', '--url', a!, '--url', missing]);
+    assert.equal(unreadable.code, 1);
+    assert.match(unreadable.stdout, /dmf_no_such_database\s+unreadable: database "dmf_no_such_database" does not exist/);
+    assert.match(unreadable.stdout, /2 targets: 1 up to date, 1 unreadable/);
     const one = await p.cli(['--status', '--url', b!, '--json']);
     assert.equal(one.code, 0);
     assert.equal((JSON.parse(one.stdout) as { migrations: { state: string }[] }).migrations.filter((m) => m.state === 'pending').length, 2);
