@@ -33,10 +33,26 @@ describe('fleet: config', () => {
       const dir = project({ environments: { prod: { targets } } });
       assert.deepEqual(loadConfig({ cwd: dir }).environments['prod']!.targets, targets);
     }
-    for (const targets of [{ urls: ['postgres://a@h/x'], schemas: 'x_%' }, { pattern: 'x' }, [], { schemas: 'x', onFailure: 'maybe' }, { urls: ['x'], parallel: 0 }]) {
+    const cases: [unknown, RegExp][] = [
+      [{ urls: ['postgres://a@h/x'], schemas: 'x_%' }, /^"environments\.prod\.targets" has "urls" and "schemas": give only one$/],
+      [{ pattern: 'x' }, /^unknown key "environments\.prod\.targets\.pattern"$/],
+      [[], /^"environments\.prod\.targets" is an empty list$/],
+      [{ schemas: 'x', onFailure: 'maybe' }, /^"environments\.prod\.targets\.onFailure" must be "stop" or "continue"$/],
+      [{ urls: ['postgres://a@h/x'], parallel: 0 }, /^"environments\.prod\.targets\.parallel" must be a whole number from 1 to 64$/],
+      [{ urls: ['postgres://a@h/x', 7] }, /^"environments\.prod\.targets\.urls\[1\]" must be a connection URL/],
+      [{ query: 'SELECT 1', exclude: ['a'] }, /^"environments\.prod\.targets\.exclude" must be a list of schema names or patterns, next to "schemas"$/],
+      ['postgres://a@h/x', /^"environments\.prod\.targets" must be a list of URLs or an object$/],
+    ];
+    for (const [targets, message] of cases) {
       const dir = project({ environments: { prod: { targets } } });
-      assert.throws(() => loadConfig({ cwd: dir }), (e: unknown) => e instanceof MigrationError && e.code === 'E_CONFIG_INVALID' && /environments\.prod\.targets/.test(e.message), JSON.stringify(targets));
+      assert.throws(() => loadConfig({ cwd: dir }), (e: unknown) => e instanceof MigrationError && e.code === 'E_CONFIG_INVALID' && message.test(e.message), JSON.stringify(targets));
     }
+  });
+
+  it('a problem in "targets" names its line', () => {
+    const dir = project({});
+    fs.writeFileSync(path.join(dir, CONFIG_FILE_NAME), '{\n  "environments": {\n    "prod": {\n      "targets": {\n        "urls": ["postgres://a@h/x"],\n        "canary": -1\n      }\n    }\n  }\n}\n');
+    assert.throws(() => loadConfig({ cwd: dir }), (e: unknown) => e instanceof MigrationError && e.location.line === 6 && /targets\.canary" must be a whole number of 0 or more/.test(e.message));
   });
 
   it('flags win over config, config over defaults', () => {
