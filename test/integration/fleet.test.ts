@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createFleet } from '../../src/api';
 import { findPgTool } from '../../src/core/pg-tools';
 import { pgliteTemplate } from './harness';
 import { fleetProject, HISTORY_SQL, maxConcurrent, queryPglite, queryUrl, smallMigrations, type FleetProject } from './fleet-helpers';
@@ -237,5 +238,20 @@ describe('fleet', function () {
     const schemas = await p.cli(['--drift']);
     assert.equal(schemas.code, 2);
     assert.match(schemas.stderr, /--drift compares whole databases, and .* schema public is a schema target/);
+  });
+
+  it('the programmatic API: createFleet runs up and gives the status matrix the editor can draw', async () => {
+    p = await fleetProject(smallMigrations(3));
+    const urls = await p.createDatabases(2);
+    p.writeConfig({ environments: { development: { backups: BACKUPS_OFF } } });
+    const events: string[] = [];
+    const fleet = await createFleet({ cwd: p.dir, urls, processEnv: {}, onEvent: (e) => events.push(`${e.type}:${e.target.key}`) });
+    const up = await fleet.up({ steps: 2 }, { parallel: 2, canary: 1, onFailure: 'stop' });
+    assert.ok(up.ok);
+    assert.deepEqual(up.results.map((r) => [r.canary, r.result!.migrations.map((m) => m.version)]), [[true, ['001', '002']], [false, ['001', '002']]]);
+    assert.equal(events[0], `target-start:${fleet.targets[0]!.key}`);
+    const status = await fleet.status({ parallel: 2, canary: 0, onFailure: 'continue' });
+    assert.deepEqual(status.matrix.rows.map((r) => r.cells), [['applied', 'applied', 'pending'], ['applied', 'applied', 'pending']]);
+    assert.deepEqual(status.matrix.totals, { targets: 2, upToDate: 0, behind: 2, drift: 0, unreadable: 0 });
   });
 });
