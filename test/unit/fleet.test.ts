@@ -6,7 +6,8 @@ import { runCli } from '../../src/cli/main';
 import { CONFIG_FILE_NAME, loadConfig } from '../../src/core/config';
 import { startupOptions } from '../../src/core/db/pg-database';
 import { MigrationError } from '../../src/core/errors';
-import { buildStatusMatrix, citusRole, citusSessionSettings, effectiveRunSettings, type MatrixInput } from '../../src/core/fleet';
+import { buildStatusMatrix, citusRole, citusSessionSettings, effectiveRunSettings, openFleet, type MatrixInput } from '../../src/core/fleet';
+import { openProject } from '../../src/core/project';
 import { schedule } from '../../src/core/fleet/schedule';
 import { targetFromString, targetsFromUrls, targetsFromValues } from '../../src/core/fleet/targets';
 import type { MigrationState, MigrationStatus } from '../../src/core/planner';
@@ -80,6 +81,17 @@ describe('fleet: targets', () => {
     assert.equal(url!.schema, null);
     assert.equal(schema!.schema, 'tenant "x"');
     assert.match(schema!.key, /^schema-tenant_x-[0-9a-f]{8}$/);
+  });
+
+  it('${env:VAR} in a list of targets is read from the environment (and .env); labels never show the value', async () => {
+    const dir = project({ defaultEnvironment: 'prod', environments: { prod: { targets: ['postgres://deploy:${env:TENANT_PW}@db1/app', '${env:SHARD2_URL}'] } } });
+    fs.writeFileSync(path.join(dir, '.env'), 'SHARD2_URL=postgres://deploy:from-dotenv@db2/app\n');
+    const processEnv = { TENANT_PW: 's3cret' };
+    const fleet = await openFleet(openProject({ cwd: dir, processEnv }), { processEnv });
+    assert.deepEqual(fleet.targets.map((t) => t.connection.kind === 'postgres' && t.connection.url), ['postgres://deploy:s3cret@db1/app', 'postgres://deploy:from-dotenv@db2/app']);
+    assert.deepEqual(fleet.targets.map((t) => t.label), ['postgres://deploy:***@db1/app', 'postgres://deploy:***@db2/app']);
+    await assert.rejects(openFleet(openProject({ cwd: dir, processEnv: {} }), { processEnv: {} }),
+      (e: unknown) => e instanceof MigrationError && e.code === 'E_ENV_VAR_MISSING' && /"environments\.prod\.targets\[0\]" uses \$\{env:TENANT_PW\}/.test(e.message));
   });
 
   it('the same database twice is refused, naming both', () => {
