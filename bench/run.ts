@@ -22,6 +22,7 @@ const BENCHMARKS: { name: string; script: string; env?: Record<string, string> }
   { name: 'backup', script: 'backup' },
   { name: 'seed', script: 'seed' },
   { name: 'shadow', script: 'shadow' },
+  { name: 'fleet', script: 'fleet' },
 ];
 
 const HEADER = `# Benchmarks

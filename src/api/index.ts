@@ -8,6 +8,7 @@
  * A third shell next to the CLI and the extension: it only wires core (and lint) together.
  */
 import { connectProject, MigrationEngine, openProject, type EngineOptions } from '../core/engine';
+import { openFleet, type Fleet, type FleetEvent } from '../core/fleet';
 
 export interface CreateEngineOptions {
   /** The project folder (where database-migration.config.json and .env are looked for); default: process.cwd(). */
@@ -48,7 +49,30 @@ export function createEngine(options: CreateEngineOptions = {}): MigrationEngine
   });
 }
 
+export interface CreateFleetOptions extends Omit<CreateEngineOptions, 'url' | 'onEvent'> {
+  /** Several URLs: an ad-hoc fleet of them (as several --url); otherwise the environment's "targets". */
+  urls?: string[];
+  /** Per-target progress: starts, ends, failures, and each target's engine events. */
+  onEvent?: (event: FleetEvent) => void;
+}
+
+/**
+ * Opens the project's fleet: the environment's "targets" (a query or schema pattern is read from its control database
+ * here), or `urls`. Its up/down/status/verify/drift run every target; status() also gives the targets × migrations matrix.
+ */
+export function createFleet(options: CreateFleetOptions = {}): Promise<Fleet> {
+  const project = openProject({
+    cwd: options.cwd, configPath: options.configPath, env: options.env, url: options.urls?.[0],
+    processEnv: options.processEnv, envFile: options.envFile, password: options.password,
+  });
+  return openFleet(project, {
+    urls: options.urls, processEnv: options.processEnv, onEvent: options.onEvent,
+    engineOptions: { appliedBy: options.appliedBy, confirmed: options.confirmed, shouldStop: options.shouldStop },
+  });
+}
+
 export { MigrationEngine, openProject, connectProject } from '../core/engine';
+export { Fleet, buildStatusMatrix, type FleetError, type FleetEvent, type FleetRun, type FleetSettings, type FleetStatus, type FleetTarget, type MatrixCell, type StatusMatrix, type TargetResult } from '../core/fleet';
 export type { EngineEvent, EngineOptions, MigrationRun, Project, RunOptions, SeedOptions, SeedRun, StatusReport } from '../core/engine';
 export { MigrationError, ExitCode, type ErrorCode, type ErrorLocation } from '../core/errors';
 export { loadConfig, type Config, type ConnectionTarget, type EnvironmentConfig, type ResolvedEnvironment } from '../core/config';

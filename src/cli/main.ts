@@ -8,6 +8,8 @@ import { redactText } from '../core/redact';
 import { describeWhere, renderEvent } from '../core/report';
 import { ACTION_HANDLERS, type ActionContext } from './actions';
 import { notConfirmed, restoreConfirmation } from './actions/data';
+import { assertFleetFlags, assertOneUrl, fleetAction, FLEET_ACTIONS } from './actions/fleet';
+import { isFleet } from '../core/fleet';
 import { assertFlagsApply, chosenAction, engineAction, flag, type CliAction } from './options';
 import { processOutput, terminalStyle, type Output } from './output';
 import { progressSink } from './progress';
@@ -56,7 +58,9 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
   const action = chosenAction(opts);
   assertFlagsApply(action, opts, { name, formatFromUser: program.getOptionValueSource('format') === 'cli' });
   const cwd = ctx.cwd ?? process.cwd();
-  const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: opts.url, envFile: opts.envFile, processEnv: ctx.env ?? process.env });
+  const urls = opts.url ?? [];
+  assertOneUrl(action, urls);
+  const project = openProject({ cwd, configPath: opts.config, env: opts.env, url: urls[0], envFile: opts.envFile, processEnv: ctx.env ?? process.env });
   const style = terminalStyle(output.tty);
   const progress = progressSink(output, terminalStyle(!!output.errTty), { json: !!opts.json });
   const engineOptions: EngineOptions = {
@@ -69,13 +73,21 @@ async function runAction(program: Command, ctx: CliContext, output: Output): Pro
     },
   };
   let engine: MigrationEngine | null = null;
+  const fleet = isFleet(project, urls);
   const actx: ActionContext = {
-    opts, name, project, cwd, style, where: describeWhere(project.environment, project.config.root),
+    // A fleet's prompt and messages name the fleet, not the control database its environment may point at.
+    opts, name, project, cwd, style, where: fleet ? `${project.environment.name} (a fleet: ${urls.length > 1 ? `${urls.length} --url` : 'its "targets"'})` : describeWhere(project.environment, project.config.root),
     engine: () => (engine ??= new MigrationEngine(project, (ctx.connect ?? connectProject)(project), engineOptions)),
   };
+  assertFleetFlags(action, actx, fleet, engineAction(action, opts) !== null);
   try {
     engineOptions.confirmed = await confirm(action, actx, ctx, output);
-    const result = await ACTION_HANDLERS[action](actx).finally(() => progress.finish());
+    const result = fleet && FLEET_ACTIONS.includes(action)
+      ? await fleetAction(action, actx, {
+        urls, connect: ctx.connect, processEnv: ctx.env ?? process.env, confirmed: !!engineOptions.confirmed,
+        print: opts.json ? undefined : (line) => output[line.stream](line.text),
+      })
+      : await ACTION_HANDLERS[action](actx).finally(() => progress.finish());
     const shown = opts.json ? (typeof result.json === 'string' ? result.json : JSON.stringify(result.json, null, 2)) : result.text;
     if (shown) output.out(shown);
     return result.exitCode;

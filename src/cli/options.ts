@@ -28,10 +28,13 @@ export function chosenAction(opts: CliOptions): CliAction {
   return chosen[0]!;
 }
 
-type Modifier = 'out' | 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'noCache' | 'format' | 'yes' | 'verify' | 'name';
+type Modifier = 'parallel' | 'canary' | 'onFailure' | 'out' | 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'noCache' | 'format' | 'yes' | 'verify' | 'name';
 
 /** Where each modifier applies; `when` narrows it further (e.g. --dry-run with --partitions only for "maintain"). */
 const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) => string | null }> = {
+  parallel: { actions: ['up', 'down', 'status', 'verify', 'drift'] },
+  canary: { actions: ['up'], when: (o) => (o.dryRun ? 'a real --up' : null) },
+  onFailure: { actions: ['up', 'down', 'verify', 'drift'] },
   out: { actions: ['convert'] },
   dryRun: { actions: ['up', 'down', 'seed', 'partitions', 'importHistory'], when: (o) => (o.partitions !== undefined && o.partitions !== 'maintain' ? '--partitions maintain' : null) },
   singleTransaction: { actions: ['up'] },
@@ -55,6 +58,7 @@ const USED_WITH: Partial<Record<Modifier, string>> = { name: 'MigrationName', no
 /** Refuses any flag (or MigrationName) that the chosen action does not use. */
 export function assertFlagsApply(action: CliAction, opts: CliOptions, given: { name?: string; formatFromUser: boolean }): void {
   const present: Record<Modifier, boolean> = {
+    parallel: opts.parallel !== undefined, canary: opts.canary !== undefined, onFailure: opts.onFailure !== undefined,
     out: opts.out !== undefined,
     dryRun: !!opts.dryRun, singleTransaction: !!opts.singleTransaction, reset: !!opts.reset, scale: opts.scale !== undefined,
     graph: opts.graph !== undefined, to: opts.to !== undefined, steps: opts.steps !== undefined, template: opts.template !== undefined,

@@ -38,7 +38,10 @@ export interface CliOptions {
   steps?: number;
   env?: string;
   config?: string;
-  url?: string;
+  url?: string[];
+  parallel?: number;
+  canary?: number;
+  onFailure?: 'stop' | 'continue';
   envFile?: string[];
   json?: boolean;
   yes?: boolean;
@@ -67,6 +70,12 @@ Exit codes:
   6  --lint found error-severity problems
   7  a backup or restore failed (nothing was migrated or restored)
 
+Fleets (many databases or tenant schemas): an environment with "targets", or
+  several --url. --up, --down, --status, --verify and --drift run on every
+  target, each with its own lock, history, backups and log
+  (.migrations/fleet/<env>/); exit code 1 when any target failed. One --url
+  picks a single database instead. See docs/fleet.md.
+
 Database selection (first match wins):
   --url, then the --env environment's "url" in the config, then DATABASE_URL,
   then the default environment's "url", else the embedded PGlite database in
@@ -85,6 +94,12 @@ Examples:
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CommanderError(ExitCode.UsageOrConfig, 'E_USAGE', `expected a whole number (0 or more), got "${value}"`);
+  return n;
 }
 
 function parsePositiveInt(value: string): number {
@@ -140,7 +155,10 @@ export function buildProgram(): Command {
     .option('--steps <n>', 'number of migrations to apply or roll back', parsePositiveInt)
     .option('--env <name>', 'environment from the config file (default: "defaultEnvironment", else development)')
     .option('--config <path>', 'config file (default: ./database-migration.config.json)')
-    .option('--url <url>', 'connect to this PostgreSQL URL instead of the configured one')
+    .option('--url <url>', 'connect to this PostgreSQL URL instead of the configured one; given several times (with --up, --down, --status, --verify, --drift): a fleet of those databases', collect)
+    .option('--parallel <n>', 'fleet: migrate N targets at once (default: "targets.parallel", else 4)', parsePositiveInt)
+    .option('--canary <n>', 'fleet, with --up: apply to N targets first and check them before the rest (0: none)', parseCount)
+    .addOption(new Option('--on-failure <policy>', 'fleet: when a target fails, start no more (stop) or go on with the others (continue); default "targets.onFailure", else stop').choices(['stop', 'continue']))
     .option('--env-file <path>', 'read variables from this file instead of the project\'s .env (repeatable; set variables win)', collect)
     .option('--template <name>', 'template for --create (default: blank)')
     .option('--allow-drift', 'with --up: apply pending migrations even though an applied one was modified or its file is missing')

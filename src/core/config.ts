@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { configValidator } from './config-validator';
 import type { FormatSetting } from './formats';
+import { targetsProblem } from './fleet/check-setting';
+import type { TargetsSetting } from './fleet/setting';
 import { MigrationError } from './errors';
 import { packageRoot } from './package-root';
 import { redactUrl } from './redact';
@@ -29,6 +31,13 @@ export interface EnvironmentConfig {
   ssl?: boolean | { rejectUnauthorized?: boolean; ca?: string; servername?: string };
   protected?: boolean;
   backups?: BackupSettings;
+  /** A fleet: the databases or schemas --up/--down/--status/--verify run on (see fleet/). */
+  targets?: TargetsSetting;
+  /**
+   * Not a config-file key: settings every session starts with (sent at connect time, so RESET ALL keeps them),
+   * set by the fleet for a schema target (search_path) or a Citus coordinator (citus.multi_shard_modify_mode).
+   */
+  sessionSettings?: Record<string, string>;
 }
 
 export interface BackupSettings {
@@ -329,6 +338,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     }
     checkHistoryNames(parsed, text, file);
     checkDefaultEnvironment(parsed, text, file);
+    checkTargets(parsed, text, file);
     const errors = validate(parsed);
     if (errors.length > 0) {
       // propertyNames problems come as a pattern error plus a summary; the one naming the property says most.
@@ -380,6 +390,17 @@ function checkDefaultEnvironment(parsed: unknown, text: string, file: string): v
     `"defaultEnvironment" ${JSON.stringify(data.defaultEnvironment)} is not a valid environment name (${ENVIRONMENT_NAME_RULE})`,
     Object.keys(envs).length ? `set "defaultEnvironment" to one of them (${knownEnvironments(envs)})` : 'set "defaultEnvironment" to a plain name such as "development" (no environments are configured)',
     { file, line: lineOfKey(text, ['defaultEnvironment']) });
+}
+
+/** Each environment's "targets" (a fleet), with messages naming the problem (see fleet/check-setting.ts). */
+function checkTargets(parsed: unknown, text: string, file: string): void {
+  const envs = (parsed as { environments?: unknown } | null)?.environments;
+  if (!envs || typeof envs !== 'object') return;
+  for (const [name, env] of Object.entries(envs as Record<string, unknown>)) {
+    if (!env || typeof env !== 'object' || !('targets' in env)) continue;
+    const problem = targetsProblem((env as { targets: unknown }).targets, `environments.${name}`);
+    if (problem) throw new MigrationError('E_CONFIG_INVALID', problem.message, problem.hint, { file, line: lineOfKey(text, ['environments', name, ...problem.path]) });
+  }
 }
 
 /** Replaces `${env:VAR}` and `${env:VAR:-default}` from the process environment. */
@@ -445,7 +466,7 @@ export function resolveEnvironment(config: Config, options: { env?: string; url?
   return { name, settings, target };
 }
 
-function validateUrl(url: string, source: string, file: string | null): void {
+export function validateUrl(url: string, source: string, file: string | null): void {
   let parsed: URL;
   try {
     parsed = new URL(url);

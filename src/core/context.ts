@@ -13,6 +13,7 @@ import { HistoryStore, type LogAction } from './history';
 import type { MigrationFile } from './migration-file';
 import { computeStatus, type MigrationStatus } from './planner';
 import type { Project } from './project';
+import type { ShadowService } from './shadow/service';
 
 export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
@@ -22,6 +23,8 @@ export interface EngineOptions {
   confirmed?: boolean;
   /** Asked between migrations of up/down; true stops the run there (each migration is whole, so stopping is safe). */
   shouldStop?: () => boolean;
+  /** A shadow service shared by several engines (a fleet's --drift: one replay for every target); the engine does not close it. */
+  shadow?: ShadowService;
 }
 
 /** One row of the audit log, without the fields every row shares (environment, who). */

@@ -43,7 +43,7 @@ export class MigrationEngine {
 
   private shadowService: ShadowService | undefined;
 
-  constructor(readonly project: Project, readonly db: Database, options: EngineOptions = {}) {
+  constructor(readonly project: Project, readonly db: Database, private readonly options: EngineOptions = {}) {
     this.ctx = new EngineContext(project, db, options);
   }
 
@@ -83,7 +83,7 @@ export class MigrationEngine {
 
   /** Closes the database (the connection pool, or the embedded database and its data-directory lock). */
   /** The history replayed on the embedded shadow database (opened on first use). */
-  shadow(): ShadowService { return (this.shadowService ??= new ShadowService(this.project.config)); }
+  shadow(): ShadowService { return this.options.shadow ?? (this.shadowService ??= new ShadowService(this.project.config)); }
   /** The live catalog compared with the shadow's after the applied migrations. */
   drift(): Promise<DriftReport> { return checkDrift(this.ctx, this.shadow()) as Promise<DriftReport>; }
   /** Drift when the shadow's cache already knows the applied migrations (cheap enough for --status); else null. */

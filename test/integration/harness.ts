@@ -139,7 +139,7 @@ export async function adminQuery(sql: string, url?: string): Promise<pg.QueryRes
 
 let templatePromise: Promise<string> | null = null;
 
-function pgliteTemplate(): Promise<string> {
+export function pgliteTemplate(): Promise<string> {
   if (!templatePromise) {
     templatePromise = (async () => {
       const dir = path.join(WORK, 'pglite-template');

@@ -78,6 +78,16 @@ export class PostgresDatabase implements Database {
     };
     if (s.statementTimeoutMs !== undefined) config.statement_timeout = s.statementTimeoutMs;
     if (s.lockTimeoutMs !== undefined) config.lock_timeout = s.lockTimeoutMs;
+    if (s.sessionSettings) {
+      // node-postgres lets the URL's own "options" replace the config's: merge them (a later -c wins).
+      const u = new URL(this.url);
+      const fromUrl = u.searchParams.get('options');
+      if (fromUrl !== null) {
+        u.searchParams.delete('options');
+        config.connectionString = u.toString();
+      }
+      config.options = [fromUrl, startupOptions(s.sessionSettings)].filter(Boolean).join(' ');
+    }
     if (s.ssl !== undefined) {
       if (typeof s.ssl === 'boolean') config.ssl = s.ssl;
       else {
@@ -149,6 +159,14 @@ class PostgresSession implements Session {
     this.released = true;
     this.client.release();
   }
+}
+
+/**
+ * Settings sent in the startup packet (`-c name=value`, spaces and backslashes escaped as libpq's "options" wants):
+ * they are the session's defaults, so the RESET ALL after a migration keeps them.
+ */
+export function startupOptions(settings: Record<string, string>): string {
+  return Object.entries(settings).map(([k, v]) => `-c ${k}=${v.replace(/[\\ ]/g, (c) => `\\${c}`)}`).join(' ');
 }
 
 /** Turns a failure to connect into a message naming the server (redacted) and the fix. */

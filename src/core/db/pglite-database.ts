@@ -86,6 +86,9 @@ export class PGliteDatabase implements Database {
   private async applySessionSettings(db: PGlite): Promise<void> {
     if (this.settings.statementTimeoutMs !== undefined) await db.exec(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
     if (this.settings.lockTimeoutMs !== undefined) await db.exec(`SET lock_timeout = ${Math.trunc(this.settings.lockTimeoutMs)}`);
+    for (const [name, value] of Object.entries(this.settings.sessionSettings ?? {})) {
+      await db.query('SELECT set_config($1, $2, false)', [name, value]);
+    }
   }
 
   async session(): Promise<Session> {

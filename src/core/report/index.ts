@@ -12,3 +12,4 @@ export * from './performance';
 export * from './import';
 export * from './drift';
 export * from './progress';
+export * from './fleet';
