@@ -18,6 +18,7 @@ const UI = {
   create: 'Database Migration: Create Migration',
   up: 'Database Migration: Run Pending Migrations (Up)',
   statusPanel: 'Database Migration: Show Status Panel',
+  lintWorkspace: 'Database Migration: Lint Workspace',
   switchEnvironment: 'Database Migration: Switch Environment…',
   /** The example's "production" url is ${env:PRODUCTION_DATABASE_URL}, unset here. */
   brokenEnvironment: 'production',
@@ -308,6 +309,19 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.page.keyboard.press('Control+S');
       await waitFor('the fix to be saved', async () => /CREATE INDEX CONCURRENTLY idx_missions_agency/.test(fs.readFileSync(file, 'utf8')) || undefined);
       await waitFor('the finding to leave the Problems panel', async () => ((await finding.count()) === 0 ? true : undefined));
+    });
+
+    it('problems of a migration deleted outside VS Code (rm, git checkout) leave the Problems panel (issue 17)', async () => {
+      const name = `${nextVersion()}_index_missions_status.sql`;
+      const file = path.join(migrationsDir(), name);
+      fs.writeFileSync(file, ['-- Up migration', 'CREATE INDEX idx_missions_status_rm ON missions (status);', '', '-- Down migration', 'DROP INDEX IF EXISTS idx_missions_status_rm;', ''].join('\n'));
+      // Not opened: only Lint Workspace (in the extension host) reports it.
+      await wb.runCommand(UI.lintWorkspace);
+      const finding = wb.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'idx_missions_status_rm' });
+      await wb.problems();
+      await finding.first().waitFor({ timeout: 30000 });
+      fs.rmSync(file);
+      await waitFor('the deleted file\'s problems to leave the Problems panel', async () => ((await finding.count()) === 0 ? true : undefined), 20000);
     });
 
     it('a new migration completes columns from earlier migrations, and a misspelt column squiggles on save (the shadow schema)', async () => {
