@@ -98,7 +98,7 @@ describe('extension fleet models over a real fleet of PGlite directories', funct
     assert.equal(rows[0]!.contextValue, 'migration.applied.file.reversible');
 
     const html = renderFleetSection(status.matrix);
-    assert.match(html, /<th scope="col" class="clip cell" title="002_t2">002<\/th><th scope="col" class="clip cell" title="003_t3">003<\/th>/);
+    assert.match(html, /<th scope="col" class="cell clip" title="002_t2">002<\/th><th scope="col" class="cell clip" title="003_t3">003<\/th>/);
     assert.match(html, /1 migration applied on every target not shown/);
     assert.match(html, /<td class="cell state-pending" title="pglite:fleet\/c — 002_t2: pending">·<\/td>/);
     assert.match(html, /<p id="fleet-totals">3 targets: 2 up to date, 1 behind<\/p>/);

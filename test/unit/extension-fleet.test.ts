@@ -181,16 +181,18 @@ describe('extension fleet model: the status panel matrix', () => {
 
   it('a row per target, the columns applied everywhere folded, glyphs with state classes, tooltips with the error', () => {
     const html = renderFleetSection(matrix());
-    const heads = [...html.matchAll(/<th scope="col" class="clip cell" title="([^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]]);
+    const heads = [...html.matchAll(/<th scope="col" class="cell clip" title="([^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]]);
     assert.deepEqual(heads, [['002_add_launch_date', '002'], ['003_create_observations', '003']], '001 is applied on every readable target: folded');
     assert.match(html, /1 migration applied on every target not shown/);
     assert.equal((html.match(/<tr data-target-key=/g) ?? []).length, 4);
     assert.match(html, /<td class="cell state-dirty" title="pglite:fleet\/c — 002_add_launch_date: dirty \(interrupted\)">!<\/td>/);
     assert.match(html, /<td class="cell state-pending" title="pglite:fleet\/b — 003_create_observations: pending">·<\/td>/);
-    assert.match(html, /title="postgres:\/\/app@db4\/x: unreadable — E_CONNECTION: refused &lt;at&gt; 5432"/, 'the error in the tooltip, escaped');
+    assert.match(html, /<td colspan="2" class="clip failed unreadable" title="postgres:\/\/app@db4\/x: unreadable — E_CONNECTION: refused &lt;at&gt; 5432">E_CONNECTION: refused &lt;at&gt; 5432<\/td>/,
+      'an unreadable target: the error across its cells and in the tooltip, escaped');
     assert.match(html, /<td class="clip failed" title="E_CONNECTION: refused &lt;at&gt; 5432">unreadable<\/td>/);
     assert.match(html, /<td class="clip state-pending" title="2 behind">2 behind<\/td>/);
     assert.match(html, /<p id="fleet-totals">4 targets: 1 up to date, 2 behind, 1 with drift, 1 unreadable<\/p>/);
+    assert.match(html, /<span class="state-dirty">!<\/span>&nbsp;dirty/, 'the legend');
     assert.equal(MATRIX_GLYPHS.applied, '✓');
   });
 
@@ -200,7 +202,13 @@ describe('extension fleet model: the status panel matrix', () => {
     const m = buildStatusMatrix([{ key: 'a', label: 'a', statuses: behind }]);
     const html = renderFleetSection(m, 12);
     assert.equal((html.match(/<col class="w-cell">/g) ?? []).length, 12);
-    assert.match(html, /18 migrations applied on every target not shown/);
+    assert.doesNotMatch(html, /applied on every target not shown/, 'none of them is applied anywhere');
+    assert.match(html, /; 18 more that differ not shown \(the oldest 11 and the newest are\)/);
+    assert.match(html, /<th scope="col" class="cell clip" title="030_m">030<\/th>/, 'the newest is shown');
+    // Timestamp versions do not fit a narrow column: written upwards, whole.
+    const stamps = many.map((f, i) => ({ ...f, version: `202611011200${String(i).padStart(2, '0')}` }));
+    const wide = renderFleetSection(buildStatusMatrix([{ key: 'a', label: 'a', statuses: computeStatus(stamps, [], { environment: 'e' }) }]));
+    assert.match(wide, /<th scope="col" class="cell vertical" title="20261101120029_m">20261101120029<\/th>/);
   });
 
   it('the panel body shows the matrix instead of one database\'s tables, with the fleet summary', () => {
