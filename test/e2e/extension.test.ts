@@ -508,6 +508,38 @@ describe('extension in a real VS Code: a fleet environment of three embedded dat
     assert.equal(await frame.locator('#applied-state').count(), 0, 'no single-database table for a fleet');
     await wb.screenshot('fleet-panel');
   });
+
+  /** Waits for the typed confirmation of a protected environment and types its name (once: a second one would time the run out). */
+  const confirmProtected = async () => {
+    await wb.page.locator('.quick-input-widget').filter({ hasText: '"tenants" is a protected environment' }).first().waitFor({ timeout: 30000 });
+    await wb.answerInput('tenants');
+  };
+  const descriptions = async () => Promise.all(targets.map(async (l) => (await targetRow(l).first().innerText()).replace(/\s+/g, ' ')));
+
+  it('a protected fleet: "down" asks for the typed name once, then rolls back the last migration on every target', async () => {
+    const config = path.join(wb.workspace, 'database-migration.config.json');
+    const json = JSON.parse(fs.readFileSync(config, 'utf8')) as { environments: { tenants: Record<string, unknown> } };
+    json.environments.tenants.protected = true;
+    fs.writeFileSync(config, JSON.stringify(json, null, 2));
+    await waitFor('the shield on the environment row', async () => ((await migrationRows(wb).filter({ hasText: 'fleet: 3 targets' }).locator('.codicon-shield').count()) > 0 || undefined), 30000, 300);
+    await wb.runCommand('Database Migration: Roll Back Last Migration (Down)');
+    await confirmProtected();
+    await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Down on fleet "tenants": 3 of 3 targets ok (3 migrations rolled back).' }).first().waitFor({ timeout: 120000 });
+    await waitFor('every target one behind', async () => ((await descriptions()).every((d) => d.includes('1 pending')) || undefined), 60000, 500);
+  });
+
+  it("a target row's inline Up runs on that target alone", async () => {
+    const row = targetRow(targets[0]!).first();
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label^="Run Pending Migrations (Up)"]').click();
+    await confirmProtected();
+    await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Up on fleet "tenants": 1 of 1 target ok (1 migration applied).' }).first().waitFor({ timeout: 120000 });
+    const after = await waitFor('target a up to date, the others still behind', async () => {
+      const d = await descriptions();
+      return d[0]!.includes('up to date') && d.slice(1).every((x) => x.includes('1 pending')) ? d : undefined;
+    }, 60000, 500);
+    assert.equal(after.length, 3);
+  });
 });
 
 /** A row of the applied-state table: version, name and state "applied". */
