@@ -15,7 +15,8 @@ import type { StatusFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
 import type { Project } from '../core/project';
 import { redactText } from '../core/redact';
-import { PLAIN_STYLE, renderFleetEvent, renderFleetSummary, renderStatusMatrix } from '../core/report';
+import { PLAIN_STYLE, renderFleetEvent, renderFleetSummary } from '../core/report';
+import { matrixSummary } from './model/fleet-panel-html';
 import { fleetNotice, FleetProgress, fleetWhat, fleetWhere, migrationsChanged, type FleetAction } from './model/fleet-run';
 import { fleetEnvironmentItem, fleetTargetItems, mostBehind, targetMigrationItems, withFiles, type FleetTargetInput } from './model/fleet-tree';
 import { confirmationError } from './model/names';
@@ -113,8 +114,8 @@ export class FleetController {
         const results = new Map(status.results.map((r) => [r.key, { statuses: r.result, error: r.error ? `${r.error.code}: ${r.error.message}` : r.reason }]));
         const logFiles = new Map(fleet.targets.map((t) => [t.key, path.relative(project.config.root, fleet.logFile(t))]));
         this.folders.set(pf.key, { environment: env, targets: fleet.targets, results, matrix: status.matrix, logFiles });
-        this.registry.output.info(`fleet ${env}: status of ${fleet.targets.length} target(s) read`);
-        for (const line of renderStatusMatrix(status.matrix, PLAIN_STYLE).split('\n')) this.registry.output.info(line);
+        this.registry.output.info(`fleet ${env}: ${matrixSummary(status.matrix)}`);
+        for (const r of status.matrix.rows) if (r.error) this.registry.output.warn(`fleet ${env}: ${r.label} unreadable: ${r.error}`);
         return null;
       } catch (err) {
         this.folders.delete(pf.key);

@@ -251,7 +251,8 @@ export class ProjectRegistry implements vscode.Disposable {
     if (running) return running;
     const p = (async () => {
       if (this.fleetStatus && this.isFleetEnvironment(pf)) {
-        const error = await this.fleetStatus(pf);
+        const read = this.fleetStatus;
+        const error = await vscode.window.withProgress({ location, title: 'Reading the fleet\'s targets' }, () => read(pf));
         Object.assign(this.state(pf), { statuses: null, edges: [], log: [], error });
         return;
       }
