@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
 import { FleetController } from './fleet';
+import { fleetStatusBar } from './model/fleet-tree';
 import { GitignoreOffer } from './gitignore';
 import { LintLanguageClient, SERVER_SETTING } from './language-client';
 import { refreshScope, watchedFilesGlob } from './model/environments';
@@ -88,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
     bar.text = statusBarText(s.environment, pending, s.isProtected);
     bar.tooltip = `Database Migration: ${pf.name} — environment "${s.environment}" (${s.database})${pending === null ? '' : `, ${pending} pending`}\nClick to switch environment or run pending migrations.`;
     bar.accessibilityInformation = { label: `Migration environment ${s.environment}${pending === null ? '' : `, ${pending} pending`}` };
+    const fleetBar = fleetStatusBar(fleet.view(pf), s.isProtected);
+    if (fleetBar) Object.assign(bar, { text: fleetBar.text, tooltip: `Database Migration: ${pf.name} — ${fleetBar.tooltip}\nClick to switch environment or run pending migrations.`, accessibilityInformation: { label: fleetBar.tooltip } });
     bar.show();
   };
   context.subscriptions.push(registry.onDidChange(updateBar), vscode.window.onDidChangeActiveTextEditor(updateBar));

@@ -467,6 +467,7 @@ describe('extension in a real VS Code: a fleet environment of three embedded dat
       return rows.some((t) => t.includes('tenants') && t.includes('fleet: 3 targets')) && targets.every((l) => rows.some((t) => t.includes(l) && t.includes('3 pending'))) ? rows : undefined;
     }, 120000, 500);
     assert.equal(texts.filter((t) => t.includes('pglite:fleet/')).length, 3, texts.join(' | '));
+    await waitFor('the status bar to say how far the fleet is behind', async () => ((await wb.page.locator('.part.statusbar').innerText()).includes('tenants · fleet: 3 of 3 behind') || undefined), 15000, 300);
     await wb.screenshot('fleet-tree');
   });
 
@@ -481,6 +482,7 @@ describe('extension in a real VS Code: a fleet environment of three embedded dat
       }
       return true;
     }, 60000, 500);
+    await waitFor('the status bar to say the fleet is up to date', async () => ((await wb.page.locator('.part.statusbar').innerText()).includes('tenants · fleet: up to date') || undefined), 15000, 300);
     // Each target ran on its own: its log file says what it applied.
     const logs = path.join(wb.workspace, '.migrations', 'fleet', 'tenants');
     const files = fs.readdirSync(logs);

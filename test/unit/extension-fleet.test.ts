@@ -12,7 +12,7 @@ import { parseMigrationFile, type MigrationFile } from '../../src/core/migration
 import { computeStatus, type MigrationStatus } from '../../src/core/planner';
 import { MATRIX_GLYPHS, matrixSummary, renderFleetSection } from '../../src/extension/model/fleet-panel-html';
 import { fleetNotice, FleetProgress, fleetWhat, fleetWhere, migrationsChanged } from '../../src/extension/model/fleet-run';
-import { fleetEnvironmentItem, fleetTargetItems, HEALTH_ICONS, mostBehind, targetHealth, targetMigrationItems, targetShortName, withFiles, type FleetTargetInput } from '../../src/extension/model/fleet-tree';
+import { fleetEnvironmentItem, fleetStatusBar, fleetTargetItems, HEALTH_ICONS, mostBehind, targetHealth, targetMigrationItems, targetShortName, withFiles, type FleetTargetInput } from '../../src/extension/model/fleet-tree';
 import { renderPanelBody } from '../../src/extension/model/status-panel-html';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -107,6 +107,15 @@ describe('extension fleet model: the target level of the tree', () => {
     assert.equal(fleetEnvironmentItem('tenants', 1, fine, false).description, 'fleet: 1 target — all up to date');
     const p = fleetEnvironmentItem('prod', 2, null, true);
     assert.deepEqual([p.icon, p.contextValue], ['shield', 'environment.protected.fleet']);
+  });
+
+  it('the status bar says how far the fleet is behind', () => {
+    const matrix = buildStatusMatrix([{ key: 'a', label: 'a', statuses: statuses(3) }, { key: 'b', label: 'b', statuses: statuses(1) }, { key: 'c', label: 'c', error: 'refused' }]);
+    assert.deepEqual(fleetStatusBar({ environment: 'tenants', count: 3, matrix }, false),
+      { text: '$(database) tenants · fleet: 1 of 3 behind, 1 unreadable', tooltip: 'environment "tenants" (fleet of 3 targets): 1 of 3 behind, 1 unreadable' });
+    assert.equal(fleetStatusBar({ environment: 'tenants', count: 1, matrix: buildStatusMatrix([{ key: 'a', label: 'a', statuses: statuses(3) }]) }, true)!.text, '$(shield) tenants · fleet: up to date');
+    assert.equal(fleetStatusBar({ environment: 'tenants', count: null, matrix: null }, false)!.text, '$(database) tenants · fleet');
+    assert.equal(fleetStatusBar(null, false), null);
   });
 
   it('"up" lints what the target most behind applies', () => {

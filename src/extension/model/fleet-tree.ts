@@ -174,3 +174,18 @@ export function mostBehind(targets: FleetTargetInput[]): MigrationStatus<StatusF
 export function targetShortName(t: { label: string; schema: string | null }): string {
   return t.schema ?? t.label;
 }
+
+/** The status bar for a fleet: "$(database) tenants · fleet: 2 of 3 behind" (no count before the targets were read); null when not a fleet. */
+export function fleetStatusBar(view: { environment: string; count: number | null; matrix: StatusMatrix | null } | null, isProtected: boolean): { text: string; tooltip: string } | null {
+  if (!view) return null;
+  const icon = isProtected ? '$(shield)' : '$(database)';
+  const t = view.matrix?.totals;
+  const state = !t ? '' : t.behind + t.drift + t.unreadable === 0 ? 'up to date' : [
+    ...(t.behind ? [`${t.behind} of ${t.targets} behind`] : []), ...(t.drift ? [`${t.drift} with drift`] : []), ...(t.unreadable ? [`${t.unreadable} unreadable`] : []),
+  ].join(', ');
+  const targets = view.count === null ? 'fleet' : `fleet of ${view.count} target${view.count === 1 ? '' : 's'}`;
+  return {
+    text: `${icon} ${view.environment} · ${state ? `fleet: ${state}` : 'fleet'}`,
+    tooltip: `environment "${view.environment}" (${targets})${state ? `: ${state}` : ''}`,
+  };
+}
