@@ -30,19 +30,10 @@ function rowState(r: StatusMatrix['rows'][number]): { text: string; cls: string 
   return { text: 'up to date', cls: 'ok' };
 }
 
-/**
- * interestingColumns, with the newest always among them (it keeps the first `max` that differ when more do), and
- * the columns left out told apart: applied on every target, or differing but beyond `max`.
- */
+/** The panel's columns: core's interestingColumns (the newest always among them), named for the legend. */
 export function columnsToShow(matrix: StatusMatrix, max: number): { shown: number[]; hidden: number; appliedEverywhere: number } {
-  let { shown } = interestingColumns(matrix, max);
-  const last = matrix.columns.length - 1;
-  if (last >= 0 && !shown.includes(last)) shown = [...shown.slice(0, max - 1), last];
-  const read = matrix.rows.filter((r) => !r.error);
-  const differs = (k: number) => read.some((r) => r.cells[k] !== 'applied');
-  const left = matrix.columns.map((_, k) => k).filter((k) => !shown.includes(k));
-  const hidden = left.filter(differs).length;
-  return { shown, hidden, appliedEverywhere: left.length - hidden };
+  const { shown, folded, hidden } = interestingColumns(matrix, max);
+  return { shown, hidden, appliedEverywhere: folded };
 }
 
 /** The matrix section: `#fleet-matrix` (a row per target), its legend and the totals; `max` columns at most. */
