@@ -25,6 +25,21 @@ function upAndKill(dir: string, afterUps: number): Promise<{ killed: boolean; up
   });
 }
 
+/**
+ * Waits until the killed run's sessions on a target are gone. A killed client's backend finishes the statement it is
+ * running (and a COMMIT already sent) before it notices the closed socket: until then the target is still changing,
+ * and a history read followed by a table read could see a commit land between them.
+ */
+async function settled(url: string): Promise<void> {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const [r] = await queryUrl<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    if (r!.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${url}: the killed run's sessions are still there after 20 s`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 /** The history rows of a target; none when the run never reached it (no history table). */
 async function historyOf(url: string): Promise<{ version: string; status: string; ups: number }[]> {
   const [exists] = await queryUrl<{ ok: boolean }>(url, `SELECT to_regclass('public.database_migrations') IS NOT NULL AS ok`);
@@ -45,6 +60,7 @@ describe('fleet: kill -9 mid-fleet', function () {
     assert.ok(run.killed, `the run ended before ${afterUps} migrations were reported`);
     let applied = 0;
     for (const url of urls) {
+      await settled(url);
       const recorded = await historyOf(url);
       const tables = (await queryUrl<{ t: string }>(url, `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]+$' ORDER BY 1`)).map((r) => r.t);
       assert.ok(recorded.every((r) => r.status === 'applied' && r.ups === 1), `${url}: ${JSON.stringify(recorded)}`);
