@@ -25,6 +25,12 @@ export interface EngineOptions {
   shouldStop?: () => boolean;
   /** A shadow service shared by several engines (a fleet's --drift: one replay for every target); the engine does not close it. */
   shadow?: ShadowService;
+  /**
+   * After each "migration-start", give the event loop one turn before the migration's SQL runs, so a listener that
+   * delivers asynchronously (VS Code's progress notification) shows it before a long statement on the embedded
+   * database, which runs in this thread, blocks the process.
+   */
+  yieldAfterProgress?: boolean;
 }
 
 /** One row of the audit log, without the fields every row shares (environment, who). */
@@ -67,6 +73,11 @@ export class EngineContext {
 
   emit(event: EngineEvent): void {
     this.options.onEvent?.(event);
+  }
+
+  /** See EngineOptions.yieldAfterProgress. */
+  async afterProgress(): Promise<void> {
+    if (this.options.yieldAfterProgress) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   /** The project's migration files; what their format warns about is emitted once per run (the first read). */

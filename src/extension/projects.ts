@@ -14,7 +14,7 @@ import type { BackupEntry } from '../core/backups';
 import type { DependencyEdge } from '../core/dependencies';
 import { discoverSeeds, type SeedFile } from '../core/discovery';
 import { readProjectMigrations } from '../core/formats';
-import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
+import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project, type SeedHistory } from '../core/engine';
 import { environmentChoices, type EnvironmentChoice } from '../core/project';
 import { isMigrationError } from '../core/errors';
 import type { LogEntry } from '../core/history';
@@ -48,6 +48,10 @@ export interface FolderState {
   migrationsDir: string;
   files: MigrationFile[];
   seeds: SeedFile[];
+  /** The config's "sampleDataDir" relative to the root, null without one. */
+  sampleDataDir: string | null;
+  /** Each seed's last run and the sample data's last load, read with the statuses (null before). */
+  seedHistory: SeedHistory | null;
   backups: BackupEntry[];
   statuses: MigrationStatus[] | null;
   edges: DependencyEdge[];
@@ -187,6 +191,8 @@ export class ProjectRegistry implements vscode.Disposable {
       migrationsDir: config.migrationsDir,
       files,
       seeds: discoverSeeds(config.seedsDir, config.root),
+      sampleDataDir: config.sampleDataDir ? path.relative(config.root, config.sampleDataDir) || config.sampleDataDir : null,
+      seedHistory: same ? previous.seedHistory : null,
       backups,
       statuses: same ? previous.statuses : null,
       edges: same ? previous.edges : [],
@@ -209,7 +215,7 @@ export class ProjectRegistry implements vscode.Disposable {
     const text = describeError(err);
     const s: FolderState = {
       environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
-      files: [], seeds: [], backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
+      files: [], seeds: [], sampleDataDir: null, seedHistory: null, backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
     };
     let config: Config;
     try {
@@ -251,10 +257,11 @@ export class ProjectRegistry implements vscode.Disposable {
         const report = await engine.status();
         const analysis = await engine.dependencies().catch(() => ({ edges: [] as DependencyEdge[] }));
         const log = await engine.log(200);
-        return { statuses: report.statuses, edges: analysis.edges, log };
+        const seedHistory = await engine.seedHistory().catch(() => null);
+        return { statuses: report.statuses, edges: analysis.edges, log, seedHistory };
       }, { title: 'Reading migration status', action: 'status', location, quiet: true });
       const s = this.state(pf);
-      if (result.ok) Object.assign(s, { statuses: result.value.statuses, edges: result.value.edges, log: result.value.log, error: null });
+      if (result.ok) Object.assign(s, { ...result.value, error: null });
       else if (result.error) s.error = result.error;
     })().finally(() => {
       this.refreshing.delete(pf.key);
@@ -314,6 +321,7 @@ export class ProjectRegistry implements vscode.Disposable {
       },
       confirmed: true, // the extension asks for the typed confirmation itself, before run() starts
       shouldStop: () => !!handle.token?.isCancellationRequested,
+      yieldAfterProgress: true, // PGlite blocks this process while it runs a migration: let "Applying …" reach the window first
     });
     this.engines.set(pf.key, handle);
     return handle;
