@@ -26,11 +26,11 @@ export interface EngineOptions {
   /** A shadow service shared by several engines (a fleet's --drift: one replay for every target); the engine does not close it. */
   shadow?: ShadowService;
   /**
-   * After each "migration-start", give the event loop one turn before the migration's SQL runs, so a listener that
-   * delivers asynchronously (VS Code's progress notification) shows it before a long statement on the embedded
-   * database, which runs in this thread, blocks the process.
+   * Awaited after each "migration-start" event, before the migration's SQL runs: a listener that delivers
+   * asynchronously (VS Code's progress notification) gets its message out there, before a long statement on the
+   * embedded database, which runs in this thread, blocks the process.
    */
-  yieldAfterProgress?: boolean;
+  afterMigrationStart?: () => Promise<void>;
 }
 
 /** One row of the audit log, without the fields every row shares (environment, who). */
@@ -75,9 +75,9 @@ export class EngineContext {
     this.options.onEvent?.(event);
   }
 
-  /** See EngineOptions.yieldAfterProgress. */
+  /** See EngineOptions.afterMigrationStart. */
   async afterProgress(): Promise<void> {
-    if (this.options.yieldAfterProgress) await new Promise((resolve) => setTimeout(resolve, 0));
+    await this.options.afterMigrationStart?.();
   }
 
   /** The project's migration files; what their format warns about is emitted once per run (the first read). */

@@ -25,6 +25,7 @@ import { renderEventForLog, renderProgress } from '../core/report';
 import type { OpenError } from './model/environments';
 import { configPathFor, isProjectFolder } from './model/folders';
 import { confirmationError } from './model/names';
+import { ProgressPacing } from './model/progress-pacing';
 
 export const OUTPUT_CHANNEL_NAME = 'Database Migrations';
 /** A folder's database stays open this long after its last use (PGlite is slow to open; the CLI needs it closed). */
@@ -71,6 +72,8 @@ interface EngineHandle {
   token: vscode.CancellationToken | undefined;
   /** The running work's progress indicator: engine events move it ("Applying 002_x (2 of 5)"). */
   progress: vscode.Progress<{ message?: string }> | undefined;
+  /** Mirrors VS Code's throttle of the running work's progress reports (a new one per run). */
+  pacing: ProgressPacing | undefined;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -311,7 +314,7 @@ export class ProjectRegistry implements vscode.Disposable {
     if (existing && existing.signature === signature) return existing;
     if (existing) await this.closeEngine(pf.key);
     const handle: EngineHandle = {
-      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, progress: undefined, idle: undefined,
+      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, progress: undefined, pacing: undefined, idle: undefined,
     };
     handle.engine = new MigrationEngine(project, connectProject(project), {
       onEvent: (e) => {
@@ -321,7 +324,8 @@ export class ProjectRegistry implements vscode.Disposable {
       },
       confirmed: true, // the extension asks for the typed confirmation itself, before run() starts
       shouldStop: () => !!handle.token?.isCancellationRequested,
-      yieldAfterProgress: true, // PGlite blocks this process while it runs a migration: let "Applying …" reach the window first
+      // PGlite blocks this process while a migration runs: "Applying …" must reach the window first.
+      afterMigrationStart: () => handle.pacing?.flush() ?? Promise.resolve(),
     });
     this.engines.set(pf.key, handle);
     return handle;
@@ -386,12 +390,16 @@ export class ProjectRegistry implements vscode.Disposable {
         }, (progress, token) => {
           const next = handle.queue.then(async () => {
             handle.token = token;
-            handle.progress = progress;
+            const pacing = new ProgressPacing();
+            const paced = { report: (v: { message?: string; increment?: number }) => { progress.report(v); pacing.reported(); } };
+            handle.progress = paced;
+            handle.pacing = pacing;
             try {
-              return await work(handle.engine, progress, token);
+              return await work(handle.engine, paced, token);
             } finally {
               handle.token = undefined;
               handle.progress = undefined;
+              handle.pacing = undefined;
             }
           });
           handle.queue = next.catch(() => {});

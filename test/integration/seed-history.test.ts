@@ -1,8 +1,8 @@
 /**
  * Issue 17, the Seeds view's facts on a real embedded database (PGlite, the example project): each seed's last run
  * (never run / ran / modified since) from the seeds history, the sample data set's last load from the log, one
- * seed file run on its own (core's seed({ file }), the CLI's --seed FILE); and the engine giving the event loop a
- * turn after "migration-start" (yieldAfterProgress) so the editor's progress message is out before PGlite blocks.
+ * seed file run on its own (core's seed({ file }), the CLI's --seed FILE); and the engine awaiting its listener after
+ * "migration-start" (afterMigrationStart) so the editor's progress message is out before PGlite blocks.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -19,7 +19,7 @@ function copyExample(): string {
   return dir;
 }
 
-function open(dir: string, options: { onEvent?: (e: EngineEvent) => void; yieldAfterProgress?: boolean } = {}): MigrationEngine {
+function open(dir: string, options: { onEvent?: (e: EngineEvent) => void; afterMigrationStart?: () => Promise<void> } = {}): MigrationEngine {
   const project = openProject({ cwd: dir, processEnv: {} });
   return new MigrationEngine(project, connectProject(project), options);
 }
@@ -83,7 +83,7 @@ describe('seeds history: last run, modified since, one seed file (PGlite)', func
   });
 });
 
-describe('yieldAfterProgress: a progress listener\'s timer runs before the migration\'s SQL blocks (PGlite)', function () {
+describe('afterMigrationStart: a progress listener\'s timer runs before the migration\'s SQL blocks (PGlite)', function () {
   this.timeout(240000);
 
   /** For each migration: whether a timer set when it started ran before it was done. */
@@ -96,7 +96,7 @@ describe('yieldAfterProgress: a progress listener\'s timer runs before the migra
     const delivered = new Set<string>();
     const seen: boolean[] = [];
     const engine = open(dir, {
-      yieldAfterProgress,
+      afterMigrationStart: yieldAfterProgress ? () => new Promise((r) => setTimeout(r, 0)) : undefined,
       onEvent: (e) => {
         if (e.type === 'migration-start') setTimeout(() => delivered.add(e.id), 0);
         if (e.type === 'migration-done') seen.push(delivered.has(e.id));

@@ -10,6 +10,7 @@ import type { SeedFile } from '../../src/core/discovery';
 import { formatTimestamp } from '../../src/core/report';
 import { findSeed } from '../../src/core/seed';
 import { seedState, type SampleDataHistory, type SeedHistory } from '../../src/core/seed-history';
+import { ProgressPacing } from '../../src/extension/model/progress-pacing';
 import { relativeTime, sampleDataAsOf, sampleDataItem, seedItems } from '../../src/extension/model/seed-items';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
@@ -111,5 +112,48 @@ describe('Seeds view model (issue 17)', () => {
     const parse = (args: string[]) => buildProgram().exitOverride().parse(args, { from: 'user' }).opts<CliOptions>();
     assert.equal(parse(['--seed', '--env', 'development']).seed, true);
     assert.equal(parse(['--seed', '001_synthetic_users.sql']).seed, '001_synthetic_users.sql');
+  });
+});
+
+describe('progress pacing: "Applying …" sent before PGlite blocks (issue 17)', () => {
+  it('mirrors VS Code\'s 100 ms throttle: no wait when a report went at once, the rest of the window when it was held', () => {
+    let t = 1000;
+    const p = new ProgressPacing(() => t);
+    p.reported(); // the first report goes at once
+    assert.equal(p.waitMs(), 0);
+    t += 30;
+    p.reported(); // 30 ms later: held until 100 ms after the first
+    assert.equal(p.waitMs(), 70);
+    t += 70;
+    p.sent();
+    t += 3000; // a long migration
+    p.reported();
+    assert.equal(p.waitMs(), 0, 'more than 100 ms since the last: at once');
+  });
+
+  it('waits at most its budget in one run (many fast migrations do not each add 100 ms)', () => {
+    let t = 0;
+    const p = new ProgressPacing(() => t, 100, 250);
+    let total = 0;
+    for (let i = 0; i < 10; i++) {
+      p.reported();
+      const w = p.waitMs();
+      total += w;
+      t += w;
+      if (w > 0) p.sent();
+      t += 5;
+    }
+    assert.ok(total <= 250, `waited ${total} ms`);
+    assert.ok(total >= 200, `it did wait while the budget lasted (${total} ms)`);
+  });
+
+  it('flush() resolves after the held report\'s window, on a real clock', async () => {
+    const p = new ProgressPacing();
+    p.reported();
+    p.reported();
+    const t0 = Date.now();
+    await p.flush();
+    assert.ok(Date.now() - t0 >= 95, `flushed after ${Date.now() - t0} ms`);
+    assert.equal(p.waitMs(), 0, 'nothing held afterwards');
   });
 });
