@@ -74,6 +74,10 @@ function writeConfigValidator(outDir) {
 
 export async function bundleExtension(outDir = join(root, 'dist')) {
   mkdirSync(outDir, { recursive: true });
+  // Shared by the vendor files, the extension and the language server. pg-native is pg's optional native binding,
+  // loaded only when asked for; we never ask. The packages' ESM builds find their assets with
+  // new URL('./x.wasm', import.meta.url); in a CJS bundle import.meta is empty, so it points at the bundle file
+  // itself (assets sit next to it).
   const vendorOptions = {
     absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true,
     external: ['vscode', 'pg-native'], plugins: [vendorExternal], logLevel: 'warning',
@@ -88,42 +92,18 @@ export async function bundleExtension(outDir = join(root, 'dist')) {
     outfile: join(outDir, file),
   })));
   const result = await esbuild.build({
-    absWorkingDir: root,
+    ...vendorOptions,
     entryPoints: ['src/extension/extension.ts'],
     outfile: join(outDir, 'extension.js'),
-    plugins: [vendorExternal],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
     sourcemap: 'linked',
-    // pg-native is pg's optional native binding, loaded only when asked for; we never ask.
-    external: ['vscode', 'pg-native'],
-    // The packages' ESM builds find their assets with new URL('./x.wasm', import.meta.url); in a CJS
-    // bundle import.meta is empty, so point it at the bundle file itself (assets sit next to it).
-    define: { 'import.meta.url': '__bundleFileUrl' },
-    banner: { js: 'const __bundleFileUrl = require("url").pathToFileURL(__filename).href;' },
     metafile: true,
-    logLevel: 'warning',
   });
   // The language server the extension starts (src/extension/language-client.ts): its own process, sharing the vendor files.
   await esbuild.build({
-    absWorkingDir: root,
+    ...vendorOptions,
     stdin: { contents: "require('./src/lint/lsp/main').runLanguageServer();", resolveDir: root, sourcefile: 'lsp-server.js', loader: 'js' },
     outfile: join(outDir, 'lsp-server.js'),
-    plugins: [vendorExternal],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
     external: ['pg-native'],
-    define: { 'import.meta.url': '__bundleFileUrl' },
-    banner: { js: 'const __bundleFileUrl = require("url").pathToFileURL(__filename).href;' },
-    logLevel: 'warning',
   });
   writeConfigValidator(outDir);
   for (const file of wasmAssets()) {

@@ -13,6 +13,8 @@ import { APPLY_ANYWAY, lintBeforeUp, type LintGatePolicy } from '../lint/gate';
 import type { LintDiagnostics } from './diagnostics';
 import { environmentPickItems } from './model/environments';
 import { migrationNamePreview, validateMigrationName } from './model/names';
+import type { FleetController } from './fleet';
+import type { FleetAction } from './model/fleet-run';
 import type { StatusPanel } from './panel';
 import { describeError, type ProjectFolder, type ProjectRegistry } from './projects';
 import type { Node } from './views';
@@ -48,6 +50,7 @@ export class Commands {
     private readonly diagnostics: () => LintDiagnostics,
     private readonly panel: () => StatusPanel,
     private readonly extensionPath: string,
+    private readonly fleet?: FleetController,
   ) {}
 
   register(context: vscode.ExtensionContext): void {
@@ -95,6 +98,16 @@ export class Commands {
     return node?.kind === 'migration' ? node.model.version : undefined;
   }
 
+  /** Up, Down and Verify of a fleet environment go to fleet.ts: the whole fleet, or the target of the clicked row. False: not a fleet. */
+  private async fleetRun(pf: ProjectFolder, action: FleetAction, node: Node | undefined, toHere: boolean): Promise<boolean> {
+    if (!this.fleet?.isFleet(pf)) return false;
+    const target = node?.kind === 'fleetTarget' ? node.target.key : node?.kind === 'migration' ? node.target : undefined;
+    const version = toHere || action === 'verify' ? this.version(node) : undefined;
+    if (action === 'up' && !(await this.lintGate(pf, version, target ?? null))) return true;
+    await this.fleet.run(pf, action, { target, version });
+    return true;
+  }
+
   private afterRun(pf: ProjectFolder): void {
     void this.registry.refreshStatus(pf, vscode.ProgressLocation.Window);
   }
@@ -138,7 +151,7 @@ export class Commands {
 
   async up(node?: Node, toHere = false): Promise<void> {
     const pf = await this.folder(node, 'Apply pending migrations of which project?');
-    if (!pf) return;
+    if (!pf || await this.fleetRun(pf, 'up', node, toHere)) return;
     const to = toHere ? this.version(node) : undefined;
     if (!(await this.lintGate(pf, to))) return;
     const title = to ? `Apply migrations up to ${node?.kind === 'migration' ? node.model.label : to}` : 'Apply pending migrations';
@@ -160,11 +173,13 @@ export class Commands {
    * Lints the migrations "up" is about to apply; error-severity findings ask ("Apply anyway") or refuse, as the
    * setting databaseMigration.lintBeforeUp says. Wording and decision: lint/gate.ts (the CLI's --up says the same).
    */
-  private async lintGate(pf: ProjectFolder, to: string | undefined): Promise<boolean> {
+  private async lintGate(pf: ProjectFolder, to: string | undefined, fleetTarget?: string | null): Promise<boolean> {
     const policy = vscode.workspace.getConfiguration('databaseMigration').get<LintGatePolicy>('lintBeforeUp', 'ask');
     if (policy === 'off' || !vscode.workspace.isTrusted) return true;
-    if (!this.registry.state(pf).statuses) await this.registry.refreshStatus(pf, vscode.ProgressLocation.Window);
-    const statuses = this.registry.state(pf).statuses;
+    // A fleet: the statuses of the target most behind (or of the one target the run is for).
+    const read = () => (fleetTarget !== undefined ? this.fleet!.statusesFor(pf, fleetTarget ?? undefined) : this.registry.state(pf).statuses);
+    if (!read()) await this.registry.refreshStatus(pf, vscode.ProgressLocation.Window);
+    const statuses = read();
     if (!statuses) return true; // the database cannot be read: the run says why
     let gate: Awaited<ReturnType<typeof lintBeforeUp>>;
     try {
@@ -192,7 +207,7 @@ export class Commands {
 
   async down(node?: Node, toHere = false): Promise<void> {
     const pf = await this.folder(node, 'Roll back a migration of which project?');
-    if (!pf) return;
+    if (!pf || await this.fleetRun(pf, 'down', node, toHere)) return;
     const target = toHere ? this.version(node) : undefined;
     const s = this.registry.state(pf);
     const what = target ? `Roll back down to and including ${node?.kind === 'migration' ? node.model.label : target}` : 'Roll back the last migration';
@@ -287,7 +302,7 @@ export class Commands {
 
   async verify(node?: Node): Promise<void> {
     const pf = await this.folder(node, 'Verify rollbacks in which project?');
-    if (!pf) return;
+    if (!pf || await this.fleetRun(pf, 'verify', node, false)) return;
     const ref = this.version(node);
     const r = await this.registry.run(pf, (engine) => engine.verify(ref), { title: ref ? `Verify rollback of ${ref}` : 'Verify rollbacks of pending migrations', action: 'verify', cancellable: false });
     if (!r.ok) return;

@@ -67,6 +67,15 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       vscode.workspace.onDidDeleteFiles((e) => { for (const uri of e.files) this.forget(uri); }),
       vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) this.forget(f.oldUri); }),
     );
+    // Files deleted outside VS Code (rm, git checkout, a branch switch) fire no onDidDeleteFiles: a watcher of
+    // deletions only (a deleted folder comes as one event) drops their problems, and those of anything else gone.
+    const gone = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    let sweep: NodeJS.Timeout | undefined;
+    this.disposables.push(gone, gone.onDidDelete((uri) => {
+      this.forget(uri);
+      if (sweep) clearTimeout(sweep);
+      sweep = setTimeout(() => this.forgetMissing(), 200);
+    }), { dispose: () => clearTimeout(sweep) });
     // After activation returns: start loading the parser (WASM) in the background, then lint the files already open.
     const start = setTimeout(() => this.startEditorLint(), 0);
     this.disposables.push({ dispose: () => clearTimeout(start) });
@@ -115,6 +124,14 @@ export class LintDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       this.warmUp(parser, round + 1);
     }, round === 0 ? 0 : 20);
     timer.unref?.();
+  }
+
+  /** Drops the problems of files no longer on disk and not open in an editor (whose text is still there to lint). */
+  forgetMissing(): void {
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    this.collection.forEach((u) => {
+      if (u.scheme === 'file' && !open.has(u.toString()) && !fs.existsSync(u.fsPath)) this.collection.delete(u);
+    });
   }
 
   /** Drops the diagnostics (and a pending re-lint) of a file and anything below it, when it is deleted. */

@@ -10,6 +10,8 @@ import { ShadowService } from '../core/shadow/service';
 import * as vscode from 'vscode';
 import { Commands, COMMAND_IDS } from './commands';
 import { LintDiagnostics } from './diagnostics';
+import { FleetController } from './fleet';
+import { fleetStatusBar } from './model/fleet-tree';
 import { GitignoreOffer } from './gitignore';
 import { LintLanguageClient, SERVER_SETTING } from './language-client';
 import { refreshScope, watchedFilesGlob } from './model/environments';
@@ -27,8 +29,9 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   const registry = new ProjectRegistry(context);
   context.subscriptions.push(registry, new GitignoreOffer(registry, context.workspaceState));
 
+  const fleet = new FleetController(registry);
   const trees = [
-    [VIEW_MIGRATIONS, new MigrationsProvider(registry)],
+    [VIEW_MIGRATIONS, new MigrationsProvider(registry, fleet)],
     [VIEW_SEEDS, new SeedsProvider(registry)],
     [VIEW_BACKUPS, new BackupsProvider(registry)],
   ] as const;
@@ -61,8 +64,8 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
   context.subscriptions.push(schema);
   diagnostics.schemaSource = (uri) => schema.latestSchema(uri);
 
-  const commands: Commands = new Commands(registry, lint, () => panel, context.extensionPath);
-  const panel = new StatusPanel(registry, (pf, id) => commands.restoreConfirmed(pf, id));
+  const commands: Commands = new Commands(registry, lint, () => panel, context.extensionPath, fleet);
+  const panel = new StatusPanel(registry, (pf, id) => commands.restoreConfirmed(pf, id), fleet);
   context.subscriptions.push(panel);
   commands.register(context);
   context.subscriptions.push(vscode.commands.registerCommand('databaseMigration.internal.timings', () => ({
@@ -86,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): { timings: typeof ti
     bar.text = statusBarText(s.environment, pending, s.isProtected);
     bar.tooltip = `Database Migration: ${pf.name} — environment "${s.environment}" (${s.database})${pending === null ? '' : `, ${pending} pending`}\nClick to switch environment or run pending migrations.`;
     bar.accessibilityInformation = { label: `Migration environment ${s.environment}${pending === null ? '' : `, ${pending} pending`}` };
+    const fleetBar = fleetStatusBar(fleet.view(pf), s.isProtected);
+    if (fleetBar) Object.assign(bar, { text: fleetBar.text, tooltip: `Database Migration: ${pf.name} — ${fleetBar.tooltip}\nClick to switch environment or run pending migrations.`, accessibilityInformation: { label: fleetBar.tooltip } });
     bar.show();
   };
   context.subscriptions.push(registry.onDidChange(updateBar), vscode.window.onDidChangeActiveTextEditor(updateBar));

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { makeNonce, renderPanelBody, renderPanelHtml, type PanelData } from './model/status-panel-html';
+import type { FleetController } from './fleet';
 import type { ProjectFolder, ProjectRegistry } from './projects';
 
 export const PANEL_VIEW_TYPE = 'databaseMigration.statusPanel';
@@ -11,7 +12,8 @@ export class StatusPanel implements vscode.Disposable {
   private folder: ProjectFolder | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly registry: ProjectRegistry, private readonly onRestore: (folder: ProjectFolder, backupId: string) => Promise<void>) {
+  constructor(private readonly registry: ProjectRegistry, private readonly onRestore: (folder: ProjectFolder, backupId: string) => Promise<void>,
+    private readonly fleet?: FleetController) {
     // Live: every refresh of the folder (after each run) re-renders the panel.
     this.subscription = registry.onDidChange((pf) => {
       if (this.panel && this.folder && (!pf || pf.key === this.folder.key)) this.update();
@@ -44,6 +46,15 @@ export class StatusPanel implements vscode.Disposable {
   private data(): PanelData {
     const pf = this.folder!;
     const s = this.registry.state(pf);
+    const fleet = this.fleet?.view(pf);
+    if (fleet) {
+      // A fleet: the targets × migrations matrix (the environment's own database is not one of them).
+      return {
+        folder: pf.name, environment: s.environment, database: `fleet of ${fleet.count ?? 'several'} target(s)`, statuses: [], log: [], backups: [], edges: [],
+        canRun: vscode.workspace.isTrusted, fleet: fleet.matrix, updatedAt: new Date(),
+        error: s.error ?? (fleet.matrix ? undefined : vscode.workspace.isTrusted ? 'Reading the targets…' : 'The workspace is not trusted, so the targets are not read.'),
+      };
+    }
     return {
       folder: pf.name, environment: s.environment, database: s.database, statuses: s.statuses ?? [], log: s.log, backups: s.backups, edges: s.edges,
       canRun: vscode.workspace.isTrusted,

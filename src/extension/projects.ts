@@ -16,7 +16,8 @@ import { discoverSeeds, type SeedFile } from '../core/discovery';
 import { readProjectMigrations } from '../core/formats';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project, type SeedHistory } from '../core/engine';
 import { environmentChoices, type EnvironmentChoice } from '../core/project';
-import { isMigrationError } from '../core/errors';
+import { isMigrationError, MigrationError } from '../core/errors';
+import { isFleet } from '../core/fleet';
 import type { LogEntry } from '../core/history';
 import type { MigrationFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
@@ -100,6 +101,8 @@ export class ProjectRegistry implements vscode.Disposable {
   private readonly engines = new Map<string, EngineHandle>();
   private readonly refreshing = new Map<string, Promise<void>>();
   private outputChannel: vscode.LogOutputChannel | undefined;
+  /** Reads a fleet environment's targets (set by fleet.ts): refreshStatus hands a fleet to it; returns the error text or null. */
+  fleetStatus: ((pf: ProjectFolder) => Promise<string | null>) | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -256,6 +259,12 @@ export class ProjectRegistry implements vscode.Disposable {
     const running = this.refreshing.get(pf.key);
     if (running) return running;
     const p = (async () => {
+      if (this.fleetStatus && this.isFleetEnvironment(pf)) {
+        const read = this.fleetStatus;
+        const error = await vscode.window.withProgress({ location, title: 'Reading the fleet\'s targets' }, () => read(pf));
+        Object.assign(this.state(pf), { statuses: null, edges: [], log: [], error });
+        return;
+      }
       const result = await this.run(pf, async (engine) => {
         const report = await engine.status();
         const analysis = await engine.dependencies().catch(() => ({ edges: [] as DependencyEdge[] }));
@@ -273,6 +282,15 @@ export class ProjectRegistry implements vscode.Disposable {
     this.refreshing.set(pf.key, p);
     this.changed.fire(pf);
     return p;
+  }
+
+  /** The folder's environment is a fleet ("targets"): its databases are the targets', read and run by fleet.ts. */
+  isFleetEnvironment(pf: ProjectFolder): boolean {
+    try {
+      return isFleet(this.open(pf), []);
+    } catch {
+      return false;
+    }
   }
 
   /** Re-reads files (and, when it was read before, the database) of every folder. */
@@ -370,6 +388,11 @@ export class ProjectRegistry implements vscode.Disposable {
       project = this.open(pf);
     } catch (err) {
       return this.fail(err, options);
+    }
+    if (isFleet(project, [])) {
+      // A fleet's own database (its url, or the embedded one) is not a target: Up, Down and Verify go through fleet.ts.
+      return this.fail(new MigrationError('E_USAGE', `environment "${project.environment.name}" is a fleet ("targets"), and "${options.title}" runs on one database`,
+        'switch to an environment for one of its databases; Up, Down and Verify run on the whole fleet, or on one target from its row'), options);
     }
     if (needsConfirmation(options.action, project.environment) && !(await this.confirmProtected(project, options.title))) {
       this.log(`${options.title} — ${project.environment.name}: not confirmed, nothing done`, 'warn');

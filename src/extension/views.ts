@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { backupItems, environmentItem, errorRowText, migrationItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
 import { sampleDataItem, seedItems } from './model/seed-items';
 import { listViewEmptyMessage } from './model/environments';
+import type { FleetController } from './fleet';
+import type { FleetTargetInput } from './model/fleet-tree';
 import type { FolderState, ProjectFolder, ProjectRegistry } from './projects';
 
 export const VIEW_MIGRATIONS = 'databaseMigration.migrations';
@@ -12,7 +14,9 @@ export const VIEW_BACKUPS = 'databaseMigration.backups';
 export type Node =
   | { kind: 'folder'; folder: ProjectFolder }
   | { kind: 'environment'; folder: ProjectFolder }
-  | { kind: 'migration'; folder: ProjectFolder; model: MigrationItemModel }
+  /** target: the fleet target (its key) the row belongs to, when the environment is a fleet. */
+  | { kind: 'migration'; folder: ProjectFolder; model: MigrationItemModel; target?: string }
+  | { kind: 'fleetTarget'; folder: ProjectFolder; target: FleetTargetInput; item: vscode.TreeItem }
   /** A seed file, or the sample data set (contextValue "sampleData", `file` its directory). */
   | { kind: 'seed'; folder: ProjectFolder; model: SimpleItemModel; file: string; seedName?: string }
   | { kind: 'backup'; folder: ProjectFolder; model: SimpleItemModel; backupId: string }
@@ -87,6 +91,7 @@ abstract class BaseProvider implements vscode.TreeDataProvider<Node> {
         if (node.kind === 'seed') item.accessibilityInformation = { label: `${m.label}, ${m.description}` };
         return item;
       }
+      case 'fleetTarget': return node.item;
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = icon(node.icon);
@@ -123,6 +128,14 @@ abstract class BaseProvider implements vscode.TreeDataProvider<Node> {
 }
 
 export class MigrationsProvider extends BaseProvider {
+  constructor(registry: ProjectRegistry, private readonly fleet?: FleetController) {
+    super(registry);
+  }
+
+  override getTreeItem(node: Node): vscode.TreeItem {
+    return (node.kind === 'environment' && this.fleet?.environmentTreeItem(node.folder)) || super.getTreeItem(node);
+  }
+
   getChildren(node?: Node): Node[] {
     if (!node) {
       // Nothing at all: the welcome view ("Create first migration" / "Open example project") shows instead.
@@ -132,7 +145,12 @@ export class MigrationsProvider extends BaseProvider {
       return this.roots((f) => [{ kind: 'environment', folder: f }]);
     }
     if (node.kind === 'folder') return [{ kind: 'environment', folder: node.folder }];
+    if (node.kind === 'fleetTarget') {
+      return this.fleet!.targetMigrations(node.folder, node.target).map((model) => ({ kind: 'migration', folder: node.folder, model, target: node.target.key }));
+    }
     if (node.kind !== 'environment') return [];
+    const fleetRows = this.fleetChildren(node.folder);
+    if (fleetRows) return fleetRows;
     const pf = node.folder;
     const s = this.registry.state(pf);
     const out: Node[] = [];
@@ -142,6 +160,20 @@ export class MigrationsProvider extends BaseProvider {
     for (const model of migrationItems({ folderKey: pf.key, environment: s.environment, root: s.root, statuses: s.statuses, files: s.files, edges: s.edges })) {
       out.push({ kind: 'migration', folder: pf, model });
     }
+    return out;
+  }
+
+  /** A fleet environment's children: its error row, then a row per target (null when the environment is not a fleet). */
+  private fleetChildren(pf: ProjectFolder): Node[] | null {
+    const rows = this.fleet?.targetRows(pf);
+    if (!rows) return null;
+    const s = this.registry.state(pf);
+    const out: Node[] = [];
+    if (s.error) out.push({ kind: 'message', folder: pf, text: errorRowText(s.error), detail: s.error, icon: 'error' });
+    if (!vscode.workspace.isTrusted) out.push({ kind: 'message', folder: pf, text: 'Workspace not trusted: states are not read', icon: 'workspace-untrusted' });
+    else if (this.fleet!.view(pf)?.targets === null && !s.loading && !s.error) void this.registry.refreshStatus(pf);
+    else if (rows.length === 0 && !s.loading && !s.error) out.push({ kind: 'message', folder: pf, text: 'This fleet has no targets', icon: 'info' });
+    for (const r of rows) out.push({ kind: 'fleetTarget', folder: pf, target: r.input, item: r.item });
     return out;
   }
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { largeMigration } from './large-migration';
-import { FAILURE_SCREENSHOTS, REPO, SCREENSHOTS, waitFor, Workbench, type EditorTimes } from './workbench';
+import { FAILURE_SCREENSHOTS, REPO, SCREENSHOTS, waitFor, Workbench, type EditorTimes, type WorkbenchOptions } from './workbench';
 
 const UI = {
   category: 'Database Migration',
@@ -18,6 +18,7 @@ const UI = {
   create: 'Database Migration: Create Migration',
   up: 'Database Migration: Run Pending Migrations (Up)',
   statusPanel: 'Database Migration: Show Status Panel',
+  lintWorkspace: 'Database Migration: Lint Workspace',
   switchEnvironment: 'Database Migration: Switch Environment…',
   /** The example's "production" url is ${env:PRODUCTION_DATABASE_URL}, unset here. */
   brokenEnvironment: 'production',
@@ -38,11 +39,11 @@ const figures: Record<string, unknown> = {};
 process.env['DATABASE_MIGRATION_TIMINGS'] = '1';
 
 /** Starts a workbench for the enclosing describe (its steps build on each other) and stops it afterwards. */
-function useWorkbench(): () => Workbench {
+function useWorkbench(options?: () => WorkbenchOptions): () => Workbench {
   let wb: Workbench | undefined;
   before(async function () {
     this.timeout(300000);
-    wb = await Workbench.start();
+    wb = await Workbench.start(options?.());
     figures.workbenchStartupMs ??= wb.startupMs;
   });
   afterEach(async function () {
@@ -308,6 +309,19 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await waitFor('the finding to leave the Problems panel', async () => ((await finding.count()) === 0 ? true : undefined));
     });
 
+    it('problems of a migration deleted outside VS Code (rm, git checkout) leave the Problems panel (issue 17)', async () => {
+      const name = `${nextVersion()}_index_missions_status.sql`;
+      const file = path.join(migrationsDir(), name);
+      fs.writeFileSync(file, ['-- Up migration', 'CREATE INDEX idx_missions_status_rm ON missions (status);', '', '-- Down migration', 'DROP INDEX IF EXISTS idx_missions_status_rm;', ''].join('\n'));
+      // Not opened: only Lint Workspace (in the extension host) reports it.
+      await wb.runCommand(UI.lintWorkspace);
+      const finding = wb.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'idx_missions_status_rm' });
+      await wb.problems();
+      await finding.first().waitFor({ timeout: 30000 });
+      fs.rmSync(file);
+      await waitFor('the deleted file\'s problems to leave the Problems panel', async () => ((await finding.count()) === 0 ? true : undefined), 20000);
+    });
+
     it('a new migration completes columns from earlier migrations, and a misspelt column squiggles on save (the shadow schema)', async () => {
       const name = `${nextVersion()}_mission_launch_report.sql`;
       const file = path.join(migrationsDir(), name);
@@ -545,6 +559,113 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       fs.appendFileSync(path.join(wb.workspace, 'seeds', '001_synthetic_users.sql'), '\n-- Edited after it ran.\n');
       await waitFor('"modified since last run"', async () => ((await users.first().innerText()).includes('modified since last run') || undefined), 60000, 500);
     });
+  });
+});
+
+describe('extension in a real VS Code: a fleet environment of three embedded databases (issue 19)', function () {
+  this.timeout(180000);
+  const targets = ['a', 'b', 'c'].map((t) => `pglite:fleet/${t}`);
+  let source: string;
+  before(() => {
+    // A small project: three migrations, an environment whose "targets" are three PGlite directories.
+    source = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-e2e-fleet-'));
+    fs.mkdirSync(path.join(source, 'migrations'));
+    for (let k = 1; k <= 3; k++) {
+      fs.writeFileSync(path.join(source, 'migrations', `00${k}_tenant_note_${k}.sql`),
+        `-- Up migration\nCREATE TABLE tenant_note_${k} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text NOT NULL);\n\n-- Down migration\nDROP TABLE tenant_note_${k};\n`);
+    }
+    fs.writeFileSync(path.join(source, 'database-migration.config.json'), JSON.stringify({
+      defaultEnvironment: 'tenants', environments: { tenants: { backups: { enabled: false }, targets } },
+    }, null, 2));
+  });
+  after(() => fs.rmSync(source, { recursive: true, force: true }));
+  const workbench = useWorkbench(() => ({ example: source }));
+  let wb: Workbench;
+  const targetRow = (label: string) => migrationRows(wb).filter({ hasText: label });
+
+  it('the Migrations view shows the environment as "fleet: 3 targets" and a row per target, each "3 pending"', async () => {
+    wb = workbench();
+    await wb.page.locator(`.part.activitybar .action-item a[aria-label="${UI.activityBarItem}"]`).click();
+    await wb.widenSidebar(560);
+    const texts = await waitFor('the environment row and three target rows, read', async () => {
+      const rows = await migrationRows(wb).allInnerTexts();
+      return rows.some((t) => t.includes('tenants') && t.includes('fleet: 3 targets')) && targets.every((l) => rows.some((t) => t.includes(l) && t.includes('3 pending'))) ? rows : undefined;
+    }, 120000, 500);
+    assert.equal(texts.filter((t) => t.includes('pglite:fleet/')).length, 3, texts.join(' | '));
+    await waitFor('the status bar to say how far the fleet is behind', async () => ((await wb.page.locator('.part.statusbar').innerText()).includes('tenants · fleet: 3 of 3 behind') || undefined), 15000, 300);
+    await wb.screenshot('fleet-tree');
+  });
+
+  it('"up" runs on every target: the notification says so, each target row turns "up to date" with the applied icon', async () => {
+    await wb.runCommand(UI.up);
+    const toast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Up on fleet "tenants": 3 of 3 targets ok (9 migrations applied).' }).first();
+    await toast.waitFor({ timeout: 120000 });
+    await waitFor('every target up to date with the applied icon', async () => {
+      for (const label of targets) {
+        const row = targetRow(label);
+        if (!(await row.innerText().catch(() => '')).includes('up to date') || (await row.locator(`.${UI.appliedIcon}`).count()) === 0) return undefined;
+      }
+      return true;
+    }, 60000, 500);
+    await waitFor('the status bar to say the fleet is up to date', async () => ((await wb.page.locator('.part.statusbar').innerText()).includes('tenants · fleet: up to date') || undefined), 15000, 300);
+    // Each target ran on its own: its log file says what it applied.
+    const logs = path.join(wb.workspace, '.migrations', 'fleet', 'tenants');
+    const files = fs.readdirSync(logs);
+    assert.equal(files.length, 3, files.join(', '));
+    for (const f of files) assert.match(fs.readFileSync(path.join(logs, f), 'utf8'), /done: 3 applied/);
+  });
+
+  it("expanding a target lists its migrations, applied", async () => {
+    await targetRow(targets[1]!).first().click();
+    await waitFor('the migrations of the expanded target, applied', async () => {
+      const rows = migrationRows(wb).filter({ hasText: 'tenant_note_' });
+      return (await rows.count()) === 3 && (await rows.locator(`.${UI.appliedIcon}`).count()) === 3 ? true : undefined;
+    }, 30000, 500);
+  });
+
+  it('the status panel shows the targets × migrations matrix', async () => {
+    await wb.runCommand(UI.statusPanel);
+    const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const totals = await waitFor('the fleet totals', async () => {
+      const t = await frame.locator('#fleet-totals').innerText({ timeout: 1000 }).catch(() => '');
+      return t.includes('3 up to date') ? t : undefined;
+    }, 60000, 500);
+    assert.equal(totals, '3 targets: 3 up to date');
+    assert.equal(await frame.locator('#fleet-matrix tbody tr').count(), 3);
+    assert.equal(await frame.locator('#applied-state').count(), 0, 'no single-database table for a fleet');
+    await wb.screenshot('fleet-panel');
+  });
+
+  /** Waits for the typed confirmation of a protected environment and types its name (once: a second one would time the run out). */
+  const confirmProtected = async () => {
+    await wb.page.locator('.quick-input-widget').filter({ hasText: '"tenants" is a protected environment' }).first().waitFor({ timeout: 30000 });
+    await wb.answerInput('tenants');
+  };
+  const descriptions = async () => Promise.all(targets.map(async (l) => (await targetRow(l).first().innerText()).replace(/\s+/g, ' ')));
+
+  it('a protected fleet: "down" asks for the typed name once, then rolls back the last migration on every target', async () => {
+    const config = path.join(wb.workspace, 'database-migration.config.json');
+    const json = JSON.parse(fs.readFileSync(config, 'utf8')) as { environments: { tenants: Record<string, unknown> } };
+    json.environments.tenants.protected = true;
+    fs.writeFileSync(config, JSON.stringify(json, null, 2));
+    await waitFor('the shield on the environment row', async () => ((await migrationRows(wb).filter({ hasText: 'fleet: 3 targets' }).locator('.codicon-shield').count()) > 0 || undefined), 30000, 300);
+    await wb.runCommand('Database Migration: Roll Back Last Migration (Down)');
+    await confirmProtected();
+    await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Down on fleet "tenants": 3 of 3 targets ok (3 migrations rolled back).' }).first().waitFor({ timeout: 120000 });
+    await waitFor('every target one behind', async () => ((await descriptions()).every((d) => d.includes('1 pending')) || undefined), 60000, 500);
+  });
+
+  it("a target row's inline Up runs on that target alone", async () => {
+    const row = targetRow(targets[0]!).first();
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label^="Run Pending Migrations (Up)"]').click();
+    await confirmProtected();
+    await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Up on fleet "tenants": 1 of 1 target ok (1 migration applied).' }).first().waitFor({ timeout: 120000 });
+    const after = await waitFor('target a up to date, the others still behind', async () => {
+      const d = await descriptions();
+      return d[0]!.includes('up to date') && d.slice(1).every((x) => x.includes('1 pending')) ? d : undefined;
+    }, 60000, 500);
+    assert.equal(after.length, 3);
   });
 });
 

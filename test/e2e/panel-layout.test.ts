@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderPanelHtml } from '../../src/extension/model/status-panel-html';
+import { busyFleetPanelData } from '../unit/helpers/fleet-panel-data';
 import { busyPanelData } from '../unit/helpers/panel-data';
 import { CHROMIUM } from './workbench';
 
@@ -56,6 +57,57 @@ describe('status panel layout in chromium (issue 17)', function () {
       assert.ok(l.dateLines.length > 0);
       for (const lines of l.dateLines) assert.equal(lines, 1, 'a date cell wraps');
       assert.equal(l.cutWithoutTitle, 0, 'every cut cell shows its whole text as a tooltip');
+    });
+  }
+});
+
+const MEASURE_FLEET = `(() => {
+  const doc = document.documentElement;
+  const table = document.getElementById('fleet-matrix');
+  const rows = [...table.querySelectorAll('tbody tr')];
+  const stateRight = Math.max(...rows.map((tr) => tr.lastElementChild.getBoundingClientRect().right));
+  // A line's height (a glyph's text box), and each target's row in lines: the label, glyphs and state never wrap.
+  const probe = document.createRange();
+  probe.selectNodeContents(table.querySelector('td.cell.state-applied'));
+  const line = probe.getBoundingClientRect().height;
+  const rowLines = rows.map((tr) => Math.floor(tr.getBoundingClientRect().height / line));
+  const clipped = [...table.querySelectorAll('.clip')].filter((c) => c.scrollWidth > c.clientWidth);
+  const cells = [...table.querySelectorAll('td.cell')];
+  return {
+    scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, stateRight, rowLines, columns: table.querySelectorAll('col.w-cell').length,
+    cutWithoutTitle: clipped.filter((c) => !c.getAttribute('title')).length, cellsWithoutTitle: cells.filter((c) => !c.getAttribute('title')).length,
+    colours: [...new Set(['state-applied', 'state-pending', 'state-dirty'].map((k) => getComputedStyle(table.querySelector('td.' + k)).color))].length,
+  };
+})()`;
+
+describe('status panel fleet matrix layout in chromium (issue 19)', function () {
+  this.timeout(60000);
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
+    page = await browser.newPage();
+    const html = renderPanelHtml(busyFleetPanelData(), { nonce: 'n0nce', cspSource: 'vscode-webview://x' })
+      .replace('<script nonce="n0nce">', '<script nonce="n0nce">window.acquireVsCodeApi = () => ({ postMessage() {} });')
+      // Theme colours as VS Code's dark theme gives them, so the state classes can be told apart.
+      .replace('<html lang="en">', '<html lang="en" style="--vscode-font-size: 13px; --vscode-font-family: system-ui, sans-serif; --vscode-testing-iconPassed: #73c991; --vscode-editorWarning-foreground: #cca700; --vscode-errorForeground: #f48771;">');
+    await page.setContent(html);
+  });
+  after(async () => { await browser?.close(); });
+
+  for (const width of [850, 700, 1400]) {
+    it(`at ${width} px: 12 migration columns, no sideways scroll, the State column inside the page, one line per target`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      const l = await page.evaluate(MEASURE_FLEET) as { scrollWidth: number; clientWidth: number; stateRight: number; rowLines: number[]; columns: number; cutWithoutTitle: number; cellsWithoutTitle: number; colours: number };
+      assert.equal(l.columns, 12);
+      assert.ok(l.scrollWidth <= l.clientWidth, `the page scrolls sideways: ${l.scrollWidth} > ${l.clientWidth}`);
+      assert.ok(l.stateRight <= l.clientWidth, `the State column ends at ${l.stateRight} px, past ${l.clientWidth}`);
+      assert.deepEqual(l.rowLines, l.rowLines.map(() => 1), 'a target\'s row wraps');
+      assert.equal(l.cutWithoutTitle, 0, 'every cut label shows its whole text as a tooltip');
+      assert.equal(l.cellsWithoutTitle, 0, 'every cell has its tooltip');
+      assert.equal(l.colours, 3, 'applied, pending and dirty cells have colours of their own');
     });
   }
 });

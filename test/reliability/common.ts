@@ -11,6 +11,7 @@ import { snapshotCatalog, diffCatalog, describeDifference, type CatalogSnapshot 
 import type { Session } from '../../src/core/db/database';
 import { PGliteDatabase } from '../../src/core/db/pglite-database';
 import { makeProject, type Backend, type CliResult, type TestProject } from '../integration/harness';
+import { random } from '../../src/core/scale-generators';
 
 export const HISTORY_TABLES = ['database_migrations', 'database_migrations_log', 'database_migrations_seeds'];
 
@@ -21,17 +22,8 @@ export function trialCount(longDefault: number): number {
   return longDefault;
 }
 
-/** A small seeded PRNG (mulberry32) so a failing trial can be replayed with RELIABILITY_SEED. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32, the one --seed --scale uses) so a failing trial can be replayed with RELIABILITY_SEED. */
+export const rng: (seed: number) => () => number = random;
 
 export function suiteSeed(): number {
   const s = process.env['RELIABILITY_SEED'];

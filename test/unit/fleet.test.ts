@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/main';
 import { CONFIG_FILE_NAME, loadConfig } from '../../src/core/config';
 import { startupOptions } from '../../src/core/db/pg-database';
 import { MigrationError } from '../../src/core/errors';
-import { buildStatusMatrix, citusRole, citusSessionSettings, effectiveRunSettings, openFleet, type MatrixInput } from '../../src/core/fleet';
+import { buildStatusMatrix, interestingColumns, citusRole, citusSessionSettings, effectiveRunSettings, openFleet, type MatrixInput } from '../../src/core/fleet';
 import { openProject } from '../../src/core/project';
 import { schedule } from '../../src/core/fleet/schedule';
 import { targetFromString, targetsFromUrls, targetsFromValues } from '../../src/core/fleet/targets';
@@ -168,6 +168,24 @@ describe('fleet: status matrix', () => {
     assert.match(text, /D\s+unreadable: cannot connect/);
     assert.match(text, /1 migration applied on every target not shown/);
     assert.match(text, /4 targets: 1 up to date, 2 behind, 1 with drift, 1 unreadable/);
+  });
+
+  it('with more differing columns than fit, the newest is still shown and the rest are counted as differing, not as applied', () => {
+    // 20 migrations: 1-5 applied everywhere, 6-20 pending on B (15 differ).
+    const v = (i: number) => String(i).padStart(3, '0');
+    const all = Array.from({ length: 20 }, (_, i) => i + 1);
+    const m = buildStatusMatrix([
+      { key: 'a', label: 'A', statuses: statuses(all.map((i) => [v(i), 'applied'] as [string, MigrationState])) },
+      { key: 'b', label: 'B', statuses: statuses(all.map((i) => [v(i), i <= 5 ? 'applied' : 'pending'] as [string, MigrationState])) },
+    ]);
+    const { shown, folded, hidden } = interestingColumns(m, 12);
+    assert.equal(shown.length, 12);
+    assert.ok(shown.includes(19), 'the newest migration (020) is shown');
+    assert.deepEqual(shown.slice(0, 11).map((k) => m.columns[k]!.version), ['006', '007', '008', '009', '010', '011', '012', '013', '014', '015', '016']);
+    assert.equal(folded, 5, 'the five applied everywhere are folded');
+    assert.equal(hidden, 3, '15 differ: the oldest 11 and the newest are shown, 017-019 are not');
+    const text = renderStatusMatrix(m, PLAIN_STYLE);
+    assert.match(text, /5 migrations applied on every target not shown; 3 more that differ not shown/);
   });
 });
 

@@ -76,15 +76,20 @@ export function buildStatusMatrix(inputs: MatrixInput[]): StatusMatrix {
 }
 
 /**
- * The columns worth showing: those where some readable target is not simply applied, plus the newest. Columns applied
- * on every target are folded into a count (a fleet with 500 applied migrations stays readable).
+ * The columns worth showing (at most `max`): those where some readable target is not simply applied — the oldest
+ * `max - 1` of them when more differ — and always the newest. `folded`: columns not shown that are applied on every
+ * readable target; `hidden`: columns not shown that differ somewhere. A fleet with 500 applied migrations stays
+ * readable, and no difference is counted as applied.
  */
-export function interestingColumns(matrix: StatusMatrix, max = 12): { shown: number[]; folded: number } {
+export function interestingColumns(matrix: StatusMatrix, max = 12): { shown: number[]; folded: number; hidden: number } {
   const read = matrix.rows.filter((r) => !r.error);
-  const differing = matrix.columns.map((_, k) => k).filter((k) => read.some((r) => r.cells[k] !== 'applied'));
+  const differs = (k: number) => read.some((r) => r.cells[k] !== 'applied');
   const last = matrix.columns.length - 1;
-  const chosen = new Set(differing.slice(0, max));
-  if (last >= 0 && chosen.size < max) chosen.add(last);
+  const differing = matrix.columns.map((_, k) => k).filter((k) => k !== last && differs(k));
+  const chosen = new Set(differing.slice(0, last >= 0 ? max - 1 : max));
+  if (last >= 0) chosen.add(last);
   const shown = [...chosen].sort((a, b) => a - b);
-  return { shown, folded: matrix.columns.length - shown.length };
+  const left = matrix.columns.map((_, k) => k).filter((k) => !chosen.has(k));
+  const hidden = left.filter(differs).length;
+  return { shown, folded: left.length - hidden, hidden };
 }

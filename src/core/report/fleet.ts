@@ -54,7 +54,7 @@ function cell(c: MatrixCell, style: Style): string {
 /** The matrix as a table: a row per target, a column per migration worth showing (see interestingColumns). */
 export function renderStatusMatrix(matrix: StatusMatrix, style: Style): string {
   if (matrix.rows.length === 0) return 'No targets.';
-  const { shown, folded } = interestingColumns(matrix);
+  const { shown, folded, hidden } = interestingColumns(matrix);
   const head = ['target', ...shown.map((k) => matrix.columns[k]!.version), 'state'];
   const rows = matrix.rows.map((r) => [
     r.label,
@@ -62,7 +62,8 @@ export function renderStatusMatrix(matrix: StatusMatrix, style: Style): string {
     r.error ? style.red(`unreadable: ${r.error}`) : r.drift ? style.red('drift') : r.behind ? style.yellow(`${r.behind} behind`) : style.green('up to date'),
   ]);
   const t = matrix.totals;
-  const legend = style.dim(`✓ applied  · pending  ~ outdated  M modified  ? missing  ! dirty  - skipped${folded ? `; ${folded} migration${folded === 1 ? '' : 's'} applied on every target not shown` : ''}`);
+  const legend = style.dim(`✓ applied  · pending  ~ outdated  M modified  ? missing  ! dirty  - skipped${folded ? `; ${folded} migration${folded === 1 ? '' : 's'} applied on every target not shown` : ''}`
+    + (hidden ? `; ${hidden} more that differ not shown (--json lists every cell)` : ''));
   const summary = `${t.targets} targets: ${t.upToDate} up to date${t.behind ? `, ${style.yellow(`${t.behind} behind`)}` : ''}${t.drift ? `, ${style.red(`${t.drift} with drift`)}` : ''}${t.unreadable ? `, ${style.red(`${t.unreadable} unreadable`)}` : ''}`;
   return [style.table(head, rows), legend, summary].join('\n');
 }

@@ -7,6 +7,8 @@ import { graphText, type DependencyEdge } from '../../core/dependencies';
 import type { LogEntry } from '../../core/history';
 import type { MigrationStatus } from '../../core/planner';
 import { formatBytes, formatDuration, formatShortTimestamp, formatTimestamp, stateText, summariseStatuses } from '../../core/report';
+import type { StatusMatrix } from '../../core/fleet/matrix';
+import { FLEET_STYLE, matrixSummary, renderFleetSection } from './fleet-panel-html';
 
 export interface PanelData {
   folder: string;
@@ -21,6 +23,8 @@ export interface PanelData {
   /** Shown instead of the tables when the database could not be read. */
   error?: string;
   updatedAt: Date;
+  /** A fleet environment: its targets × migrations matrix replaces the one database's tables (fleet-panel-html.ts). */
+  fleet?: StatusMatrix | null;
 }
 
 export function escapeHtml(text: string): string {
@@ -48,9 +52,11 @@ const when = (d: Date | null | undefined, now: Date) => td(formatShortTimestamp(
 
 /** The part of the page that changes: posted to the webview after each run. */
 export function renderPanelBody(d: PanelData): string {
+  const summary = d.fleet ? matrixSummary(d.fleet) : d.error ? 'not loaded' : summariseStatuses(d.statuses);
   const header = `<header><h1>Migrations — ${escapeHtml(d.environment)}</h1>
-<p id="summary" role="status">${escapeHtml(d.folder)} · ${escapeHtml(d.database)} · ${escapeHtml(d.error ? 'not loaded' : summariseStatuses(d.statuses))} · updated ${escapeHtml(formatTimestamp(d.updatedAt))}</p>
+<p id="summary" role="status">${escapeHtml(d.folder)} · ${escapeHtml(d.database)} · ${escapeHtml(summary)} · updated ${escapeHtml(formatTimestamp(d.updatedAt))}</p>
 <button id="refresh" type="button">Refresh</button></header>`;
+  if (d.fleet) return `${header}${d.error ? `<p id="error" role="alert" class="error">${escapeHtml(d.error)}</p>` : ''}\n${renderFleetSection(d.fleet)}`;
   if (d.error) return `${header}<p id="error" role="alert" class="error">${escapeHtml(d.error)}</p>`;
 
   const now = d.updatedAt;
@@ -143,7 +149,7 @@ export function renderPanelHtml(d: PanelData, options: { nonce: string; cspSourc
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>Migration status</title>
-<style nonce="${options.nonce}">${STYLE}</style></head>
+<style nonce="${options.nonce}">${STYLE}${FLEET_STYLE}</style></head>
 <body><main id="main">${renderPanelBody(d)}</main>
 <script nonce="${options.nonce}">${SCRIPT}</script></body></html>`;
 }
