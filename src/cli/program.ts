@@ -7,7 +7,7 @@ export interface CliOptions {
   create?: boolean;
   up?: boolean;
   down?: boolean;
-  seed?: boolean;
+  seed?: boolean | string;
   status?: boolean;
   history?: boolean;
   markApplied?: string;
@@ -89,6 +89,7 @@ Examples:
   database-migration --down --steps 2
   database-migration --status --json
   database-migration --seed --env development
+  database-migration --seed 001_synthetic_users.sql
   database-migration --import-history flyway --dry-run
   database-migration --convert --to native --out migrations-native`;
 
@@ -118,7 +119,7 @@ export function buildProgram(): Command {
     .option('--create', 'create migrations/NNN_<name>.sql from a template')
     .option('--up', 'apply pending migrations (all, or up to MigrationName / --to / --steps)')
     .option('--down', 'roll back the most recently applied migration (or --steps N, --to VERSION, or down to MigrationName), newest application first')
-    .option('--seed', 'load the sample data ("sampleDataDir") and every seeds/*.sql in one transaction, and record it')
+    .option('--seed [file]', 'load the sample data ("sampleDataDir") and every seeds/*.sql in one transaction, and record it; with FILE (a seed\'s name or path): only that seed file')
     .option('--reset', 'with --seed: empty the sample-data tables first, then reload')
     .option('--scale <rows>', 'with --seed: also append synthetic rows with COPY: for each table under the config\'s "seed.scale.tables", ROWS × its "perScale" (or its fixed "rows"); without that section, ROWS observation and API-log rows of the example schema', parsePositiveInt)
     .option('--status', 'show each migration: version, name, state, applied at, duration')

@@ -25,6 +25,12 @@ export interface EngineOptions {
   shouldStop?: () => boolean;
   /** A shadow service shared by several engines (a fleet's --drift: one replay for every target); the engine does not close it. */
   shadow?: ShadowService;
+  /**
+   * Awaited after each "migration-start" event, before the migration's SQL runs: a listener that delivers
+   * asynchronously (VS Code's progress notification) gets its message out there, before a long statement on the
+   * embedded database, which runs in this thread, blocks the process.
+   */
+  afterMigrationStart?: () => Promise<void>;
 }
 
 /** One row of the audit log, without the fields every row shares (environment, who). */
@@ -67,6 +73,11 @@ export class EngineContext {
 
   emit(event: EngineEvent): void {
     this.options.onEvent?.(event);
+  }
+
+  /** See EngineOptions.afterMigrationStart. */
+  async afterProgress(): Promise<void> {
+    await this.options.afterMigrationStart?.();
   }
 
   /** The project's migration files; what their format warns about is emitted once per run (the first read). */

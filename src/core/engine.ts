@@ -19,6 +19,7 @@ import { importHistory, type ImportOptions, type ImportResult } from './import/i
 import { baseline, repairChecksum, resolveDirty } from './repair';
 import { backupNow, backupStore, restoreBackup } from './restore';
 import { seed, type SeedOptions, type SeedRun } from './seed';
+import { readSeedHistory, type SeedHistory } from './seed-history';
 import { maintainPartitions, partitions, performance, refreshViews } from './upkeep';
 import type { Project } from './project';
 import { checkDrift, type DriftReport } from './shadow/drift';
@@ -35,6 +36,7 @@ export type { SchemaDumpResult } from './shadow/schema-dump';
 export type { EngineOptions } from './context';
 export type { MigrationRun, RunOptions, StatusReport } from './migrate';
 export type { SeedOptions, SeedRun } from './seed';
+export type { SeedHistory, SeedHistoryEntry, SeedState, SampleDataHistory } from './seed-history';
 export type { ImportOptions, ImportResult } from './import/import-history';
 export { convertToNative, type ConvertResult } from './import/convert';
 
@@ -63,6 +65,8 @@ export class MigrationEngine {
   dryRun(direction: Direction, options: PlanOptions = {}): Promise<MigrationRehearsal[]> { return dryRun(this.ctx, direction, options); }
   verify(ref?: string): Promise<VerificationResult[]> { return verify(this.ctx, ref); }
   seed(options: SeedOptions = {}): Promise<SeedRun> { return seed(this.ctx, options); }
+  /** Each seed file's last run (never run / ran / modified since) and the sample data set's last load. */
+  seedHistory(): Promise<SeedHistory> { return readSeedHistory(this.ctx); }
 
   resolve(ref: string, as: 'applied' | 'rolled-back'): Promise<MigrationStatus> { return resolveDirty(this.ctx, ref, as); }
   baseline(ref: string): Promise<MigrationStatus[]> { return baseline(this.ctx, ref); }

@@ -34,6 +34,15 @@ export interface HistoryRow {
 
 export type LogAction = 'up' | 'down' | 'seed' | 'failed' | 'resolve' | 'backup' | 'restore' | 'baseline' | 'repair' | 'slow' | 'maintenance' | 'import';
 
+/** A row of the seeds history table: a seed file's last run. */
+export interface SeedRecord {
+  name: string;
+  checksum: string;
+  appliedAt: Date;
+  appliedBy: string;
+  environment: string | null;
+}
+
 export interface LogEntry {
   id: number;
   occurredAt: Date;
@@ -388,6 +397,27 @@ RETURNING duration_ms${options.commit ? ';\nCOMMIT' : ';'}`;
       performedBy: String(row['performed_by']),
       message: (row['message'] as string | null) ?? null,
     }));
+  }
+
+  /** The seeds history (each seed file's last run), empty when the table is not there yet; oldest name first. */
+  async readSeeds(session: Session): Promise<SeedRecord[]> {
+    const found = await session.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [this.seedsTable]);
+    if (!found.rows[0]?.t) return [];
+    const r = await this.withPrivilegeCheck(session, () => session.query<Record<string, unknown>>(
+      `SELECT name, checksum, applied_at, applied_by, environment FROM ${this.seedsTable} ORDER BY name`));
+    return r.rows.map((row) => ({
+      name: String(row['name']), checksum: String(row['checksum']), appliedAt: new Date(row['applied_at'] as string | Date),
+      appliedBy: String(row['applied_by']), environment: (row['environment'] as string | null) ?? null,
+    }));
+  }
+
+  /** When a successful "seed" log entry named `name` was last written (the sample data set is logged under its directory), or null. */
+  async lastSeedLog(session: Session, name: string): Promise<{ occurredAt: Date; environment: string | null; performedBy: string } | null> {
+    if (!(await this.exists(session))) return null;
+    const r = await this.withPrivilegeCheck(session, () => session.query<{ occurred_at: string | Date; environment: string | null; performed_by: string }>(
+      `SELECT occurred_at, environment, performed_by FROM ${this.logTable} WHERE action = 'seed' AND success AND name = $1 ORDER BY id DESC LIMIT 1`, [name]));
+    const row = r.rows[0];
+    return row ? { occurredAt: new Date(row.occurred_at), environment: row.environment, performedBy: String(row.performed_by) } : null;
   }
 
   async recordSeed(session: Session, name: string, checksum: string, appliedBy: string, environment: string): Promise<void> {

@@ -97,6 +97,7 @@ type Position = { index: number; total: number };
 
 async function applyUp(ctx: EngineContext, session: Session, step: PlanStep, batch: number, inOuterTransaction: boolean, asyncCommit = false, position?: Position): Promise<number> {
   ctx.emit({ type: 'migration-start', direction: 'up', id: step.id, ...position });
+  await ctx.afterProgress();
   const m = step.migration!;
   const row = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down, transactional: m.transactional, appliedBy: ctx.appliedBy, environment: ctx.environmentName, batch };
   const slow = new SlowStatements(ctx, step);
@@ -178,6 +179,7 @@ async function applyOutsideTransaction(ctx: EngineContext, session: Session, ste
 
 async function applyDown(ctx: EngineContext, session: Session, step: PlanStep, position?: Position): Promise<number> {
   ctx.emit({ type: 'migration-start', direction: 'down', id: step.id, ...position });
+  await ctx.afterProgress();
   const t0 = performance.now();
   const subject = { version: step.version, name: step.name, file: step.file };
   let durationMs: number;

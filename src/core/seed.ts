@@ -22,6 +22,11 @@ export interface SeedOptions {
   scale?: number;
   /** Run everything in a transaction that is rolled back: what would be loaded, nothing kept. */
   dryRun?: boolean;
+  /**
+   * Only this seed file (its name, with or without ".sql", or its path): no sample data, in a transaction of its
+   * own, recorded like any seed. Refused with --reset / --scale, and when its "-- environments:" leaves this one out.
+   */
+  file?: string;
 }
 
 export interface SeedRun {
@@ -66,6 +71,7 @@ export async function seed(ctx: EngineContext, options: SeedOptions = {}): Promi
 
 function seedSources(ctx: EngineContext, options: SeedOptions): { seeds: SeedFile[]; skipped: string[]; dataDir: string | null } {
   const all = discoverSeeds(ctx.config.seedsDir, ctx.config.root);
+  if (options.file !== undefined) return { seeds: [oneSeed(ctx, all, options)], skipped: [], dataDir: null };
   // "-- environments:" keeps sample data out of environments it is not meant for (production, say).
   const seeds = all.filter((s) => !s.environments || s.environments.includes(ctx.environmentName));
   const skipped = all.filter((s) => !seeds.includes(s)).map((s) => s.name);
@@ -83,6 +89,32 @@ function seedSources(ctx: EngineContext, options: SeedOptions): { seeds: SeedFil
       'add .sql files to the seeds directory (or set "seedsDir" / "sampleDataDir" in database-migration.config.json)');
   }
   return { seeds, skipped, dataDir };
+}
+
+/** The seed file `options.file` names (see SeedOptions.file), or a usage error saying why not. */
+function oneSeed(ctx: EngineContext, all: SeedFile[], options: SeedOptions): SeedFile {
+  const ref = options.file!;
+  if (options.reset || options.scale) {
+    throw new MigrationError('E_USAGE', `${options.reset ? '--reset' : '--scale'} does not apply to one seed file (${ref})`, 'seed the one file alone, or everything with --reset / --scale');
+  }
+  const found = findSeed(all, ref, ctx.config.root);
+  if (!found) {
+    throw new MigrationError('E_USAGE', `no seed file "${ref}" in ${path.relative(ctx.config.root, ctx.config.seedsDir) || '.'}`,
+      all.length ? `give one of: ${all.map((s) => s.name).join(', ')}` : 'add .sql files to the seeds directory');
+  }
+  if (found.environments && !found.environments.includes(ctx.environmentName)) {
+    throw new MigrationError('E_USAGE', `seed ${found.name} is not meant for environment "${ctx.environmentName}" (its "-- environments:" line names ${found.environments.join(', ')})`,
+      'add the environment to that line if the data belongs there, or pick another environment');
+  }
+  return found;
+}
+
+/** A seed by its file name (with or without ".sql") or its path (relative to the working directory or the project). */
+export function findSeed(all: SeedFile[], ref: string, root: string): SeedFile | undefined {
+  const byName = all.find((s) => s.name === ref || s.name === `${ref}.sql`);
+  if (byName) return byName;
+  const candidates = new Set([path.resolve(ref), path.resolve(root, ref)]);
+  return all.find((s) => candidates.has(path.resolve(root, s.file)));
 }
 
 /** The reset, the sample data and the seed files, inside the caller's transaction; a failure names the seed. */

@@ -8,7 +8,7 @@ import { createMigration, listTemplates, templateDescription } from '../core/cre
 import { readProjectMigrations } from '../core/formats';
 import type { MigrationEngine } from '../core/engine';
 import { migrationId } from '../core/migration-file';
-import { describeWhere, formatBytes, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderRollbackConfirmation, renderSeedRun, renderVerify } from '../core/report';
+import { describeWhere, formatBytes, formatDuration, PLAIN_STYLE, plural, renderBackupDone, renderDryRun, renderMigrationRun, renderRestore, renderRollbackConfirmation, renderSeedRun, renderVerify } from '../core/report';
 import { APPLY_ANYWAY, lintBeforeUp, type LintGatePolicy } from '../lint/gate';
 import type { LintDiagnostics } from './diagnostics';
 import { environmentPickItems } from './model/environments';
@@ -26,6 +26,8 @@ export const COMMAND_IDS = {
   down: 'databaseMigration.down',
   downTo: 'databaseMigration.downTo',
   seed: 'databaseMigration.seed',
+  runSeed: 'databaseMigration.runSeed',
+  openSeed: 'databaseMigration.openSeed',
   status: 'databaseMigration.status',
   dryRun: 'databaseMigration.dryRun',
   verify: 'databaseMigration.verify',
@@ -59,6 +61,8 @@ export class Commands {
     reg(COMMAND_IDS.down, (node?: Node) => this.down(node));
     reg(COMMAND_IDS.downTo, (node?: Node) => this.down(node, true));
     reg(COMMAND_IDS.seed, (node?: Node) => this.seed(node));
+    reg(COMMAND_IDS.runSeed, (node?: Node) => this.runSeed(node));
+    reg(COMMAND_IDS.openSeed, (node?: Node) => this.openSeed(node));
     reg(COMMAND_IDS.status, (node?: Node) => this.showStatus(node));
     reg(COMMAND_IDS.dryRun, (node?: Node) => this.dryRun(node));
     reg(COMMAND_IDS.verify, (node?: Node) => this.verify(node));
@@ -248,6 +252,26 @@ export class Commands {
     const text = renderSeedRun(r.value.run, r.value.where, PLAIN_STYLE);
     this.registry.report(text);
     this.notifyDone(pf, text);
+  }
+
+  /** Run This Seed (Seeds view): only that file, in a transaction, recorded; protected environments ask first (run()). */
+  async runSeed(node?: Node): Promise<void> {
+    if (node?.kind !== 'seed' || !node.seedName) return;
+    const name = node.seedName;
+    const r = await this.registry.run(node.folder, async (engine) => ({ run: await engine.seed({ file: name }), where: whereOf(engine), env: engine.environmentName }),
+      { title: `Seed ${name}`, action: 'seed' });
+    this.afterRun(node.folder);
+    if (!r.ok) return;
+    this.registry.report(renderSeedRun(r.value.run, r.value.where, PLAIN_STYLE));
+    const ran = r.value.run.seeds[0];
+    this.notifyDone(node.folder, `Seeded ${name} on "${r.value.env}"${ran ? ` (${formatDuration(ran.durationMs)})` : ''}.`);
+  }
+
+  /** Open File on a seed (the editor) or on the sample data set (its folder in the Explorer). */
+  async openSeed(node?: Node): Promise<void> {
+    if (node?.kind !== 'seed') return;
+    if (node.seedName) await vscode.window.showTextDocument(vscode.Uri.file(node.file), { preview: true });
+    else await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(node.file));
   }
 
   /** A success notification with its follow-ups: the status panel, and what the run made (a backup). */

@@ -14,7 +14,7 @@ import type { BackupEntry } from '../core/backups';
 import type { DependencyEdge } from '../core/dependencies';
 import { discoverSeeds, type SeedFile } from '../core/discovery';
 import { readProjectMigrations } from '../core/formats';
-import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project } from '../core/engine';
+import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project, type SeedHistory } from '../core/engine';
 import { environmentChoices, type EnvironmentChoice } from '../core/project';
 import { isMigrationError, MigrationError } from '../core/errors';
 import { isFleet } from '../core/fleet';
@@ -26,6 +26,7 @@ import { renderEventForLog, renderProgress } from '../core/report';
 import type { OpenError } from './model/environments';
 import { configPathFor, isProjectFolder } from './model/folders';
 import { confirmationError } from './model/names';
+import { ProgressPacing } from './model/progress-pacing';
 
 export const OUTPUT_CHANNEL_NAME = 'Database Migrations';
 /** A folder's database stays open this long after its last use (PGlite is slow to open; the CLI needs it closed). */
@@ -49,6 +50,10 @@ export interface FolderState {
   migrationsDir: string;
   files: MigrationFile[];
   seeds: SeedFile[];
+  /** The config's "sampleDataDir" relative to the root, null without one. */
+  sampleDataDir: string | null;
+  /** Each seed's last run and the sample data's last load, read with the statuses (null before). */
+  seedHistory: SeedHistory | null;
   backups: BackupEntry[];
   statuses: MigrationStatus[] | null;
   edges: DependencyEdge[];
@@ -68,6 +73,8 @@ interface EngineHandle {
   token: vscode.CancellationToken | undefined;
   /** The running work's progress indicator: engine events move it ("Applying 002_x (2 of 5)"). */
   progress: vscode.Progress<{ message?: string }> | undefined;
+  /** Mirrors VS Code's throttle of the running work's progress reports (a new one per run). */
+  pacing: ProgressPacing | undefined;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -190,6 +197,8 @@ export class ProjectRegistry implements vscode.Disposable {
       migrationsDir: config.migrationsDir,
       files,
       seeds: discoverSeeds(config.seedsDir, config.root),
+      sampleDataDir: config.sampleDataDir ? path.relative(config.root, config.sampleDataDir) || config.sampleDataDir : null,
+      seedHistory: same ? previous.seedHistory : null,
       backups,
       statuses: same ? previous.statuses : null,
       edges: same ? previous.edges : [],
@@ -212,7 +221,7 @@ export class ProjectRegistry implements vscode.Disposable {
     const text = describeError(err);
     const s: FolderState = {
       environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
-      files: [], seeds: [], backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
+      files: [], seeds: [], sampleDataDir: null, seedHistory: null, backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
     };
     let config: Config;
     try {
@@ -260,10 +269,11 @@ export class ProjectRegistry implements vscode.Disposable {
         const report = await engine.status();
         const analysis = await engine.dependencies().catch(() => ({ edges: [] as DependencyEdge[] }));
         const log = await engine.log(200);
-        return { statuses: report.statuses, edges: analysis.edges, log };
+        const seedHistory = await engine.seedHistory().catch(() => null);
+        return { statuses: report.statuses, edges: analysis.edges, log, seedHistory };
       }, { title: 'Reading migration status', action: 'status', location, quiet: true });
       const s = this.state(pf);
-      if (result.ok) Object.assign(s, { statuses: result.value.statuses, edges: result.value.edges, log: result.value.log, error: null });
+      if (result.ok) Object.assign(s, { ...result.value, error: null });
       else if (result.error) s.error = result.error;
     })().finally(() => {
       this.refreshing.delete(pf.key);
@@ -322,7 +332,7 @@ export class ProjectRegistry implements vscode.Disposable {
     if (existing && existing.signature === signature) return existing;
     if (existing) await this.closeEngine(pf.key);
     const handle: EngineHandle = {
-      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, progress: undefined, idle: undefined,
+      engine: undefined as unknown as MigrationEngine, signature, queue: Promise.resolve(), token: undefined, progress: undefined, pacing: undefined, idle: undefined,
     };
     handle.engine = new MigrationEngine(project, connectProject(project), {
       onEvent: (e) => {
@@ -332,6 +342,8 @@ export class ProjectRegistry implements vscode.Disposable {
       },
       confirmed: true, // the extension asks for the typed confirmation itself, before run() starts
       shouldStop: () => !!handle.token?.isCancellationRequested,
+      // PGlite blocks this process while a migration runs: "Applying …" must reach the window first.
+      afterMigrationStart: () => handle.pacing?.flush() ?? Promise.resolve(),
     });
     this.engines.set(pf.key, handle);
     return handle;
@@ -401,12 +413,16 @@ export class ProjectRegistry implements vscode.Disposable {
         }, (progress, token) => {
           const next = handle.queue.then(async () => {
             handle.token = token;
-            handle.progress = progress;
+            const pacing = new ProgressPacing();
+            const paced = { report: (v: { message?: string; increment?: number }) => { progress.report(v); pacing.reported(); } };
+            handle.progress = paced;
+            handle.pacing = pacing;
             try {
-              return await work(handle.engine, progress, token);
+              return await work(handle.engine, paced, token);
             } finally {
               handle.token = undefined;
               handle.progress = undefined;
+              handle.pacing = undefined;
             }
           });
           handle.queue = next.catch(() => {});

@@ -1,6 +1,7 @@
 /** The Migrations, Seeds and Backups views: editor tree items made from the models in model/tree-model.ts. */
 import * as vscode from 'vscode';
-import { backupItems, environmentItem, errorRowText, migrationItems, seedItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
+import { backupItems, environmentItem, errorRowText, migrationItems, type MigrationItemModel, type SimpleItemModel } from './model/tree-model';
+import { sampleDataItem, seedItems } from './model/seed-items';
 import { listViewEmptyMessage } from './model/environments';
 import type { FleetController } from './fleet';
 import type { FleetTargetInput } from './model/fleet-tree';
@@ -16,7 +17,8 @@ export type Node =
   /** target: the fleet target (its key) the row belongs to, when the environment is a fleet. */
   | { kind: 'migration'; folder: ProjectFolder; model: MigrationItemModel; target?: string }
   | { kind: 'fleetTarget'; folder: ProjectFolder; target: FleetTargetInput; item: vscode.TreeItem }
-  | { kind: 'seed'; folder: ProjectFolder; model: SimpleItemModel; file: string }
+  /** A seed file, or the sample data set (contextValue "sampleData", `file` its directory). */
+  | { kind: 'seed'; folder: ProjectFolder; model: SimpleItemModel; file: string; seedName?: string }
   | { kind: 'backup'; folder: ProjectFolder; model: SimpleItemModel; backupId: string }
   | { kind: 'message'; folder?: ProjectFolder; text: string; detail?: string; icon: string };
 
@@ -85,7 +87,8 @@ abstract class BaseProvider implements vscode.TreeDataProvider<Node> {
         item.iconPath = icon(m.icon, m.color);
         item.tooltip = markdown(m.tooltip);
         item.contextValue = m.contextValue;
-        if (node.kind === 'seed') item.command = { command: 'vscode.open', title: 'Open Seed', arguments: [vscode.Uri.file(node.file)] };
+        if (node.kind === 'seed' && node.seedName) item.command = { command: 'vscode.open', title: 'Open Seed', arguments: [vscode.Uri.file(node.file)] };
+        if (node.kind === 'seed') item.accessibilityInformation = { label: `${m.label}, ${m.description}` };
         return item;
       }
       case 'fleetTarget': return node.item;
@@ -182,7 +185,10 @@ export class SeedsProvider extends BaseProvider {
 
   private seeds(pf: ProjectFolder): Node[] {
     const s = this.registry.state(pf);
-    const rows: Node[] = seedItems(pf.key, s.environment, s.seeds).map((model, i) => ({ kind: 'seed', folder: pf, model, file: vscode.Uri.joinPath(vscode.Uri.file(s.root), s.seeds[i]!.file).fsPath }));
+    const abs = (file: string) => vscode.Uri.joinPath(vscode.Uri.file(s.root), file).fsPath;
+    const rows: Node[] = seedItems(pf.key, s.environment, s.seeds, s.seedHistory).map((model, i) => ({ kind: 'seed', folder: pf, model, file: abs(s.seeds[i]!.file), seedName: s.seeds[i]!.name }));
+    const data = sampleDataItem(pf.key, s.sampleDataDir, s.seedHistory?.sampleData ?? null);
+    if (data) rows.unshift({ kind: 'seed', folder: pf, model: data, file: abs(s.sampleDataDir!) });
     return rows.length ? rows : emptyMessage(pf, 'seeds', s);
   }
 }

@@ -23,7 +23,8 @@ import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, isMigrationP
 import { isProjectFolder } from '../../src/extension/model/folders';
 import { confirmationError, migrationNamePreview, statusBarText, validateMigrationName } from '../../src/extension/model/names';
 import { escapeHtml, makeNonce, renderPanelHtml, type PanelData } from '../../src/extension/model/status-panel-html';
-import { backupItems, environmentItem, migrationItems, seedItems, STATE_ICONS } from '../../src/extension/model/tree-model';
+import { backupItems, environmentItem, migrationItems, STATE_ICONS } from '../../src/extension/model/tree-model';
+import { seedItems } from '../../src/extension/model/seed-items';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

@@ -5,7 +5,8 @@ import { renderBackupDone, renderBaseline, renderChecksumRepaired, renderResolve
 import { done, type ActionContext, type ActionResult } from './types';
 
 export async function seed(ctx: ActionContext): Promise<ActionResult> {
-  const run = await ctx.engine().seed({ reset: !!ctx.opts.reset, scale: ctx.opts.scale, dryRun: !!ctx.opts.dryRun });
+  const run = await ctx.engine().seed({ reset: !!ctx.opts.reset, scale: ctx.opts.scale, dryRun: !!ctx.opts.dryRun,
+    file: typeof ctx.opts.seed === 'string' ? ctx.opts.seed : undefined });
   return done(renderSeedRun(run, ctx.where, ctx.style),
     { environment: ctx.project.environment.name, dryRun: run.dryRun, seeded: run.seeds, skipped: run.skipped, tables: run.tables, sampleData: run.sampleData, scaled: run.scaled });
 }

@@ -6,7 +6,6 @@
 import * as path from 'node:path';
 import type { BackupEntry } from '../../core/backups';
 import type { DependencyEdge } from '../../core/dependencies';
-import type { SeedFile } from '../../core/discovery';
 import type { MigrationFile } from '../../core/migration-file';
 import { migrationId } from '../../core/migration-file';
 import { isDue, type MigrationState, type MigrationStatus } from '../../core/planner';
@@ -147,22 +146,6 @@ export interface SimpleItemModel {
   icon: string;
   color?: string;
   contextValue: string;
-}
-
-/** Seed files, marked when their "-- environments:" line leaves out the current environment. */
-export function seedItems(folderKey: string, environment: string, seeds: SeedFile[]): SimpleItemModel[] {
-  return seeds.map((s) => {
-    const runsHere = !s.environments || s.environments.includes(environment);
-    return {
-      id: `${folderKey}|seed|${s.name}`,
-      label: s.name,
-      description: runsHere ? (s.environments ? s.environments.join(', ') : 'all environments') : `not for ${environment}`,
-      tooltip: `**${escapeMarkdown(s.name)}**\n\n\`${s.file}\`\n\nEnvironments: ${s.environments ? escapeMarkdown(s.environments.join(', ')) : 'all'}`,
-      icon: runsHere ? 'file-code' : 'debug-step-over',
-      color: runsHere ? undefined : 'disabledForeground',
-      contextValue: runsHere ? 'seed' : 'seed.skipped',
-    };
-  });
 }
 
 /** Backups, newest first, as the engine lists them. */
