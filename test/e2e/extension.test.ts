@@ -160,6 +160,10 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     let examples: string[];
     const migrationsDir = (): string => path.join(wb.workspace, 'migrations');
     const nextVersion = (): string => String(fs.readdirSync(migrationsDir()).filter((f) => /^\d{3}_.*\.sql$/.test(f)).length + 1).padStart(3, '0');
+    /** A retried test (mocha --retries 1) must not find the file its failed attempt wrote under another version. */
+    const removeLeftovers = (suffix: string): void => {
+      for (const f of fs.readdirSync(migrationsDir())) if (/^\d{3}_/.test(f) && f.slice(4) === suffix) fs.rmSync(path.join(migrationsDir(), f));
+    };
 
     before(() => {
       wb = workbench();
@@ -273,6 +277,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     });
 
     it('a lint error shows in the Problems panel and its quick fix removes it', async () => {
+      removeLeftovers('index_missions_agency.sql');
       const name = `${nextVersion()}_index_missions_agency.sql`;
       const file = path.join(migrationsDir(), name);
       fs.writeFileSync(file, [
@@ -285,11 +290,15 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
         'DROP INDEX CONCURRENTLY IF EXISTS idx_missions_agency;',
         '',
       ].join('\n'));
-      // Clicking its row in the Migrations tree opens the file.
+      // Clicking its row in the Migrations tree opens the file. A click while the tree re-renders (the watcher saw the
+      // new file) can land on a row that is being replaced: click again until the file's tab is there.
       const row = migrationRows(wb).filter({ hasText: name.replace(/\.sql$/, '') });
       await row.first().waitFor({ timeout: 15000 });
-      await row.first().click();
-      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+      const tab = wb.page.locator('.tabs-container .tab.active').filter({ hasText: name }).first();
+      await waitFor('a click on its row to open the file', async () => {
+        await row.first().click();
+        return (await tab.waitFor({ timeout: 1500 }).then(() => true, () => false)) || undefined;
+      }, 15000, 100);
       const finding = wb.page.locator('.markers-panel .monaco-list-row').filter({ hasText: UI.lintRule }).filter({ hasText: 'idx_missions_agency' });
       await wb.problems();
       await finding.first().waitFor({ timeout: 30000 });
@@ -310,6 +319,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     });
 
     it('problems of a migration deleted outside VS Code (rm, git checkout) leave the Problems panel (issue 17)', async () => {
+      removeLeftovers('index_missions_status.sql');
       const name = `${nextVersion()}_index_missions_status.sql`;
       const file = path.join(migrationsDir(), name);
       fs.writeFileSync(file, ['-- Up migration', 'CREATE INDEX idx_missions_status_rm ON missions (status);', '', '-- Down migration', 'DROP INDEX IF EXISTS idx_missions_status_rm;', ''].join('\n'));
@@ -323,6 +333,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     });
 
     it('a new migration completes columns from earlier migrations, and a misspelt column squiggles on save (the shadow schema)', async () => {
+      removeLeftovers('mission_launch_report.sql');
       const name = `${nextVersion()}_mission_launch_report.sql`;
       const file = path.join(migrationsDir(), name);
       fs.writeFileSync(file, ['-- Launch dates for the mission report.', '-- Up migration', '', '', '-- Down migration', ''].join('\n'));
@@ -411,6 +422,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     });
 
     it('"up" with an error-severity lint finding asks first: Cancel applies nothing, "Apply anyway" applies (issue 17)', async () => {
+      removeLeftovers('index_missions_target.sql');
       const id = `${nextVersion()}_index_missions_target`;
       fs.writeFileSync(path.join(migrationsDir(), `${id}.sql`), [
         '-- Missions by target body.', '-- Up migration', 'CREATE INDEX idx_missions_target ON missions (target);', '', '-- Down migration', 'DROP INDEX idx_missions_target;', '',
@@ -444,6 +456,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     });
 
     it('a quick fix applied: the editor afterwards (docs/quick-fix.png)', async () => {
+      removeLeftovers('index_missions_end_date.sql');
       const name = `${nextVersion()}_index_missions_end_date.sql`;
       const file = path.join(migrationsDir(), name);
       fs.writeFileSync(file, [
