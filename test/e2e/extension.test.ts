@@ -160,6 +160,19 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     let examples: string[];
     const migrationsDir = (): string => path.join(wb.workspace, 'migrations');
     const nextVersion = (): string => String(fs.readdirSync(migrationsDir()).filter((f) => /^\d{3}_.*\.sql$/.test(f)).length + 1).padStart(3, '0');
+    /**
+     * What a failed test must undo so the tests after it do not fail in its wake (a migration it left half-written
+     * would make every later "up" fail): each test registers the files it writes.
+     */
+    const undoOnFailure: (() => void)[] = [];
+    const writeMigration = (file: string, text: string): void => {
+      fs.writeFileSync(file, text);
+      undoOnFailure.push(() => fs.rmSync(file, { force: true }));
+    };
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') for (const undo of undoOnFailure.splice(0)) undo();
+      undoOnFailure.length = 0;
+    });
     /** A retried test (mocha --retries 1) must not find the file its failed attempt wrote under another version. */
     const removeLeftovers = (suffix: string): void => {
       for (const f of fs.readdirSync(migrationsDir())) if (/^\d{3}_/.test(f) && f.slice(4) === suffix) fs.rmSync(path.join(migrationsDir(), f));
@@ -280,7 +293,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       removeLeftovers('index_missions_agency.sql');
       const name = `${nextVersion()}_index_missions_agency.sql`;
       const file = path.join(migrationsDir(), name);
-      fs.writeFileSync(file, [
+      writeMigration(file, [
         '-- Agency filter on the missions list.',
         '-- transaction: none',
         '-- Up migration',
@@ -336,7 +349,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       removeLeftovers('mission_launch_report.sql');
       const name = `${nextVersion()}_mission_launch_report.sql`;
       const file = path.join(migrationsDir(), name);
-      fs.writeFileSync(file, ['-- Launch dates for the mission report.', '-- Up migration', '', '', '-- Down migration', ''].join('\n'));
+      writeMigration(file, ['-- Launch dates for the mission report.', '-- Up migration', '', '', '-- Down migration', ''].join('\n'));
       await wb.openFile(name);
       await wb.page.locator('.monaco-editor .view-lines').first().click();
       await wb.page.keyboard.press('Control+Home');
@@ -424,7 +437,7 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
     it('"up" with an error-severity lint finding asks first: Cancel applies nothing, "Apply anyway" applies (issue 17)', async () => {
       removeLeftovers('index_missions_target.sql');
       const id = `${nextVersion()}_index_missions_target`;
-      fs.writeFileSync(path.join(migrationsDir(), `${id}.sql`), [
+      writeMigration(path.join(migrationsDir(), `${id}.sql`), [
         '-- Missions by target body.', '-- Up migration', 'CREATE INDEX idx_missions_target ON missions (target);', '', '-- Down migration', 'DROP INDEX idx_missions_target;', '',
       ].join('\n'));
       const row = migrationRows(wb).filter({ hasText: id });

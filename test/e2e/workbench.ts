@@ -121,6 +121,8 @@ export class Workbench {
     installVsix(vsix, extensions);
     fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
       'workbench.startupEditor': 'none',
+      // Saves happen when a test presses Ctrl+S, never on a delay: the schema problems appear on save.
+      'files.autoSave': 'off',
       'workbench.tips.enabled': false,
       'workbench.enableExperiments': false,
       'workbench.welcomePage.walkthroughs.openOnInstall': false,
