@@ -550,10 +550,11 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
           ['-- Stands in for a long backfill: three seconds of work.', '-- Up migration', 'SELECT pg_sleep(3);', '', '-- Down migration', 'SELECT 1;', ''].join('\n'));
         ids.push(id);
       }
-      await waitFor('the new migrations in the tree', async () => {
+      // Both rows there and read as pending (a row shows before its state is read): n of the run is counted from them.
+      await waitFor('the new migrations pending in the tree', async () => {
         const texts = await migrationRows(wb).allInnerTexts();
-        return ids.every((id) => texts.some((t) => t.includes(id))) || undefined;
-      }, 30000);
+        return ids.every((id) => texts.some((t) => t.includes(id) && /\bpending\b/.test(t))) || undefined;
+      }, 30000, 200);
       const pending = (await migrationRows(wb).allInnerTexts()).filter((t) => /\bpending\b/.test(t)).length;
       await tryCommand(wb, 'Notifications: Clear All Notifications');
       await wb.runCommand(UI.up);
