@@ -39,7 +39,7 @@ run(['--up']);
 step('3. Status now: applied, with time and duration');
 run(['--status']);
 
-step('4. Load the sample data from seeds/ in one transaction');
+step('4. Load the sample data (data/*.json, each record citing its sources, with its as-of date) and seeds/ in one transaction');
 run(['--seed']);
 
 step('5. Roll back the newest migration (its down section runs; the history row goes)');
