@@ -378,11 +378,14 @@ describe('extension in a real VS Code (code-server + chromium)', function () {
       await wb.page.keyboard.press('Escape');
       const squiggles = wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error');
       // The lint of the text typed so far settles first (a half-typed statement was a syntax error for a moment).
-      await waitFor('no error squiggle before the save', async () => ((await squiggles.count()) === 0 ? true : undefined), 15000);
+      const clean = await waitFor('no error squiggle before the save', async () => ((await squiggles.count()) === 0 ? true : undefined), 15000).then(() => true, () => false);
+      // A squiggle that stays is only allowed when the workbench already saved the file (code-server has saved on
+      // its own now and then, autosave off or not): the schema problem then came from that save.
+      if (!clean) assert.ok(fs.readFileSync(file, 'utf8').includes(UI.misspeltColumn), 'an error squiggle before the file was saved');
       const saved = Date.now();
       await wb.page.keyboard.press('Control+S');
       await squiggles.first().waitFor({ timeout: 60000 });
-      figures.schemaSaveToSquiggleMs = Date.now() - saved;
+      if (clean) figures.schemaSaveToSquiggleMs = Date.now() - saved;
       await waitFor('the file to be saved', async () => fs.readFileSync(file, 'utf8').includes(UI.misspeltColumn) || undefined);
       assert.match(fs.readFileSync(file, 'utf8'), /SELECT missions\.launch_date FROM missions;/, 'the completion was accepted into the text');
       const row = wb.page.locator('.markers-panel .monaco-list-row').filter({ hasText: UI.misspeltColumn });
