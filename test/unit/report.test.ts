@@ -164,6 +164,9 @@ describe('report layer (src/core/report)', () => {
     assert.equal(renderSeedRun({ seeds: [data, files[0]!], tables, sampleData: null, scaled: null, skipped: [], dryRun: true }, 'test', PLAIN_STYLE),
       'Dry run on test: would seed 1 seed file and the sample data set (1,209 rows); everything was rolled back.');
     assert.equal(describeSeeded({ seeds: [files[0]!], tables: [] }), '1 seed file');
+    const scaled = { rows: 600, seconds: 0.1, rowsPerSecond: 6000, tables: [{ table: 'events', rows: 600 }] };
+    assert.equal(renderSeedRun({ seeds: [], tables: [], sampleData: null, scaled, skipped: [], dryRun: false }, 'test', PLAIN_STYLE),
+      'Seeded test with synthetic rows only (no seed files or sample data).\nGenerated 600 synthetic rows with COPY in 0.10 s (6000 rows/s): events 600.');
   });
 
   it('renders up, down and seed runs', () => {

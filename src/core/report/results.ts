@@ -29,9 +29,11 @@ export function renderMigrationRun(run: Pick<MigrationRun, 'direction' | 'migrat
  * What a seed run loaded, in words a person can check against the Seeds view: the seed files counted as files, the
  * sample data set named apart with its rows ("Seeded test with 2 seed files and the sample data set (1,204 rows).").
  */
-export function describeSeeded(run: Pick<SeedRun, 'seeds' | 'tables'>): string {
+export function describeSeeded(run: Pick<SeedRun, 'seeds' | 'tables'> & { scaled?: SeedRun['scaled'] }): string {
   const files = run.seeds.filter((s) => s.kind !== 'sample-data').length;
   const data = run.seeds.some((s) => s.kind === 'sample-data');
+  // Only generated rows (a "seed.scale" config and nothing to load): the next line says what was generated.
+  if (!files && !data && run.scaled) return 'synthetic rows only (no seed files or sample data)';
   const rows = run.tables.filter((t) => !t.skipped).reduce((n, t) => n + t.rows, 0);
   const parts = [...(files || !data ? [plural(files, 'seed file')] : []), ...(data ? [`the sample data set (${plural(rows, 'row').replace(/^\d+/, rows.toLocaleString('en-US'))})`] : [])];
   return parts.join(' and ');
