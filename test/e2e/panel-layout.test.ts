@@ -31,6 +31,19 @@ const MEASURE = `(() => {
   };
 })()`;
 
+/**
+ * The panel's page in chromium as a webview shows it: acquireVsCodeApi (which exists only inside a webview) stubbed,
+ * and the font variables VS Code gives webviews, plus `themeVars`.
+ */
+async function openPanel(html: string, themeVars: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
+  const page = await browser.newPage();
+  await page.setContent(html
+    .replace('<script nonce="n0nce">', '<script nonce="n0nce">window.acquireVsCodeApi = () => ({ postMessage() {} });')
+    .replace('<html lang="en">', `<html lang="en" style="--vscode-font-size: 13px; --vscode-font-family: system-ui, sans-serif;${themeVars}">`));
+  return { browser, page };
+}
+
 describe('status panel layout in chromium (issue 17)', function () {
   this.timeout(60000);
   let browser: Browser | undefined;
@@ -38,14 +51,7 @@ describe('status panel layout in chromium (issue 17)', function () {
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) this.skip();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
-    page = await browser.newPage();
-    const html = renderPanelHtml(busyPanelData(), { nonce: 'n0nce', cspSource: 'vscode-webview://x' })
-      // acquireVsCodeApi exists only inside a webview.
-      .replace('<script nonce="n0nce">', '<script nonce="n0nce">window.acquireVsCodeApi = () => ({ postMessage() {} });')
-      // The font VS Code gives webviews (its default theme variables).
-      .replace('<html lang="en">', '<html lang="en" style="--vscode-font-size: 13px; --vscode-font-family: system-ui, sans-serif;">');
-    await page.setContent(html);
+    ({ browser, page } = await openPanel(renderPanelHtml(busyPanelData(), { nonce: 'n0nce', cspSource: 'vscode-webview://x' }), ''));
   });
   after(async () => { await browser?.close(); });
 
@@ -87,13 +93,9 @@ describe('status panel fleet matrix layout in chromium (issue 19)', function () 
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) this.skip();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu'] });
-    page = await browser.newPage();
-    const html = renderPanelHtml(busyFleetPanelData(), { nonce: 'n0nce', cspSource: 'vscode-webview://x' })
-      .replace('<script nonce="n0nce">', '<script nonce="n0nce">window.acquireVsCodeApi = () => ({ postMessage() {} });')
-      // Theme colours as VS Code's dark theme gives them, so the state classes can be told apart.
-      .replace('<html lang="en">', '<html lang="en" style="--vscode-font-size: 13px; --vscode-font-family: system-ui, sans-serif; --vscode-testing-iconPassed: #73c991; --vscode-editorWarning-foreground: #cca700; --vscode-errorForeground: #f48771;">');
-    await page.setContent(html);
+    // Theme colours as VS Code's dark theme gives them, so the state classes can be told apart.
+    ({ browser, page } = await openPanel(renderPanelHtml(busyFleetPanelData(), { nonce: 'n0nce', cspSource: 'vscode-webview://x' }),
+      ' --vscode-testing-iconPassed: #73c991; --vscode-editorWarning-foreground: #cca700; --vscode-errorForeground: #f48771;'));
   });
   after(async () => { await browser?.close(); });
 

@@ -2,10 +2,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import pg from 'pg';
 import { runCli } from '../../src/cli/main';
 import { PGliteDatabase } from '../../src/core/db/pglite-database';
-import { adminQuery, cleanEnv, postgresServer, withDatabase, type CliResult } from './harness';
+import { adminQuery, cleanEnv, postgresServer, queryUrl, withDatabase, type CliResult } from './harness';
+
+export { queryUrl };
 
 let counter = 0;
 
@@ -61,15 +62,6 @@ export async function fleetProject(migrations: Record<string, string>): Promise<
   return project;
 }
 
-export async function queryUrl<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 export async function queryPglite<T = Record<string, unknown>>(dataDir: string, sql: string): Promise<T[]> {
   const db = new PGliteDatabase(dataDir);

@@ -326,15 +326,7 @@ export async function makeProject(backend: Backend, files: Record<string, string
     },
     releaseDatabase: closeShared,
     async query<T>(sql: string, params?: unknown[]) {
-      if (url) {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          return (await client.query(sql, params)).rows as T[];
-        } finally {
-          await client.end();
-        }
-      }
+      if (url) return queryUrl<T>(url, sql, params);
       const db = await sharedFor(shared ? JSON.parse(shared.key) as object : {});
       await db.resetSession();
       const s = await db.session();
@@ -358,4 +350,15 @@ export function migration(up: string, down?: string | null, header = ''): string
 export async function tables(p: TestProject): Promise<string[]> {
   const rows = await p.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
   return rows.map((r) => r.t);
+}
+
+/** Runs one query on a fresh connection to `url` (a test database on the server) and closes it. */
+export async function queryUrl<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }
