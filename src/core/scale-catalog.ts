@@ -1,5 +1,7 @@
 /** What --seed --scale reads from the catalog about a table it fills: columns, types, keys and simple checks. */
 import type { Session } from './db/database';
+import { quoteIdent } from './history';
+import { sqlName } from './history-access';
 
 export interface ScaleColumn {
   name: string;
@@ -40,7 +42,7 @@ export interface ScaleTable {
 
 /** "schema.table" or "table" as a quoted identifier. */
 export function qualify(name: string): string {
-  return name.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+  return name.split('.').map(quoteIdent).join('.');
 }
 
 interface ColumnRow {
@@ -96,7 +98,7 @@ export async function readScaleTable(session: Session, name: string): Promise<Sc
  * null for any other check.
  */
 export function allowedValues(def: string, column: string): string[] | null {
-  const col = /^[a-z_][a-z0-9_$]*$/.test(column) ? column : `"${column.replace(/"/g, '""')}"`;
+  const col = sqlName(column);
   const esc = col.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`^CHECK \\(+${esc}(?:\\)?::[a-z ]+)? = ANY \\(+ARRAY\\[(.*)\\]\\)(?:::[a-z ]+\\[\\])?\\)+$`).exec(def);
   if (!m) return null;

@@ -8,6 +8,7 @@ import type { ColumnGeneratorConfig, ScaleConfig, ScaleTableConfig } from './con
 import type { Session } from './db/database';
 import { MigrationError } from './errors';
 import { qualify, readScaleTable, type ScaleColumn, type ScaleTable } from './scale-catalog';
+import { quoteIdent } from './history';
 import {
   configError, copyText, hashSeed, NULL_TEXT, parseMoment, patternGenerator, picker, random, uniformInt, uuid, withNulls, type Generate,
 } from './scale-generators';
@@ -183,7 +184,7 @@ function parseReference(text: string): { table: string; column: string } {
 /** The column's maximum + 1 (1 for an empty table): a sequence continues after the rows already there. */
 async function nextValue(b: Build, col: ScaleColumn): Promise<number> {
   if (col.category !== 'N') return b.existing + 1;
-  const q = `"${col.name.replace(/"/g, '""')}"`;
+  const q = quoteIdent(col.name);
   const r = await b.session.query<{ m: string | null }>(`SELECT max(${q})::text AS m FROM ${b.table.qualified}`);
   return Math.floor(Number(r.rows[0]?.m ?? 0)) + 1;
 }
@@ -210,7 +211,7 @@ function moments(col: ScaleColumn, from: number, to: number, rnd: () => number):
 /** Values of the referenced column, read now (after the tables filled before this one); NULL when there are none and the column allows it. */
 async function foreignKeyGenerator(b: Build, col: ScaleColumn, ref: { table: string; column: string } | null, rnd: () => number, key: string): Promise<Generate> {
   if (!ref) throw configError(`${key}.foreignKey`, 'is true, but the column has no single-column foreign key', 'name the table to pick from: "foreignKey": "table(column)"', b.file);
-  const q = `"${ref.column.replace(/"/g, '""')}"`;
+  const q = quoteIdent(ref.column);
   // The first million values in order: enough variety for any test data set, and deterministic.
   const r = await b.session.query<{ v: string }>(`SELECT ${q}::text AS v FROM ${ref.table} WHERE ${q} IS NOT NULL ORDER BY ${q} LIMIT 1000000`);
   const values = r.rows.map((x) => copyText(x.v));

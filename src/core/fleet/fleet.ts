@@ -27,6 +27,7 @@ import { assertMigratable, citusSessionSettings, detectCitus, type CitusInfo } f
 import { buildStatusMatrix, type StatusMatrix } from './matrix';
 import { schedule, type Outcome, type ScheduleSettings } from './schedule';
 import type { FleetTarget } from './targets';
+import { quoteIdent } from '../history';
 
 export interface FleetError {
   code: string;
@@ -305,10 +306,6 @@ async function readCitus(db: Database): Promise<CitusInfo> {
   } finally {
     await session.release();
   }
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Any error as the fleet reports it: a MigrationError's code and hint, anything else as an internal error; redacted. */
