@@ -7,7 +7,7 @@ import type { DependencyEdge } from '../../core/dependencies';
 import type { StatusMatrix } from '../../core/fleet/matrix';
 import { migrationId, type MigrationFile, type StatusFile } from '../../core/migration-file';
 import { isDue, type MigrationStatus } from '../../core/planner';
-import { escapeMarkdown, migrationItems, type MigrationItemModel } from './tree-model';
+import { escapeMarkdown, migrationItems, STATE_ICONS, type MigrationItemModel } from './tree-model';
 
 /** One target as the controller knows it: what its status read gave, and the last run's failure on it. */
 export interface FleetTargetInput {
@@ -29,11 +29,12 @@ export interface FleetTargetInput {
 export type TargetHealth = 'applied' | 'pending' | 'failed' | 'unreadable' | 'unknown';
 
 export const HEALTH_ICONS: Record<TargetHealth, { icon: string; color?: string }> = {
-  applied: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  // A target all applied, or not read yet, looks like a migration in that state.
+  applied: STATE_ICONS.applied,
   pending: { icon: 'arrow-circle-up', color: 'editorWarning.foreground' },
   failed: { icon: 'error', color: 'editorError.foreground' },
   unreadable: { icon: 'debug-disconnect', color: 'editorError.foreground' },
-  unknown: { icon: 'circle-large-outline', color: 'disabledForeground' },
+  unknown: STATE_ICONS.unknown,
 };
 
 export interface FleetTargetItemModel {
