@@ -100,7 +100,7 @@ export class Commands {
 
   /** Up, Down and Verify of a fleet environment go to fleet.ts: the whole fleet, or the target of the clicked row. False: not a fleet. */
   private async fleetRun(pf: ProjectFolder, action: FleetAction, node: Node | undefined, toHere: boolean): Promise<boolean> {
-    if (!this.fleet?.isFleet(pf)) return false;
+    if (!this.fleet || !this.registry.isFleetEnvironment(pf)) return false;
     const target = node?.kind === 'fleetTarget' ? node.target.key : node?.kind === 'migration' ? node.target : undefined;
     const version = toHere || action === 'verify' ? this.version(node) : undefined;
     if (action === 'up' && !(await this.lintGate(pf, version, target ?? null))) return true;

@@ -71,18 +71,13 @@ export class FleetController {
     }
   }
 
-  /** The folder's environment is a fleet ("targets"). */
-  isFleet(pf: ProjectFolder): boolean {
-    const p = this.project(pf);
-    return !!p && isFleet(p, []);
-  }
-
+  /** The fleet as last read, from the folder's state (kept with the config: no disk read on a render). */
   view(pf: ProjectFolder): FleetView | null {
-    const p = this.project(pf);
-    if (!p || !isFleet(p, [])) return null;
-    const env = p.environment.name;
+    const s = this.registry.cachedState(pf) ?? this.registry.state(pf);
+    if (s.fleet === null) return null;
+    const env = s.environment;
     const f = this.folders.get(pf.key);
-    if (!f || f.environment !== env) return { environment: env, count: staticCount(p.environment.settings.targets), targets: null, matrix: null };
+    if (!f || f.environment !== env) return { environment: env, count: staticCount(s.fleet), targets: null, matrix: null };
     const targets = f.targets.map((t): FleetTargetInput => {
       const r = f.results.get(t.key);
       return { key: t.key, label: t.label, schema: t.schema, statuses: r?.statuses ?? null, error: r?.error ?? null, failure: this.failures.get(`${pf.key}|${env}|${t.key}`) ?? null, logFile: f.logFiles.get(t.key) };

@@ -17,7 +17,7 @@ import { readProjectMigrations } from '../core/formats';
 import { connectProject, MigrationEngine, openProject, type EngineEvent, type Project, type SeedHistory } from '../core/engine';
 import { environmentChoices, type EnvironmentChoice } from '../core/project';
 import { isMigrationError, MigrationError } from '../core/errors';
-import { isFleet } from '../core/fleet';
+import { isFleet, type TargetsSetting } from '../core/fleet';
 import type { LogEntry } from '../core/history';
 import type { MigrationFile } from '../core/migration-file';
 import type { MigrationStatus } from '../core/planner';
@@ -63,6 +63,8 @@ export interface FolderState {
   /** Why the project (its config) or the chosen environment could not be opened; the config's lists are still read when it can be. */
   openError: OpenError | null;
   loading: boolean;
+  /** The environment's "targets" when it is a fleet, else null (read with the config, not on every render). */
+  fleet: TargetsSetting | null;
 }
 
 interface EngineHandle {
@@ -207,6 +209,7 @@ export class ProjectRegistry implements vscode.Disposable {
       error: error ?? (same && !previous.openError ? previous.error : null),
       openError: null,
       loading: this.refreshing.has(pf.key),
+      fleet: isFleet(project, []) ? environment.settings.targets ?? null : null,
     };
     this.states.set(pf.key, s);
     return s;
@@ -221,7 +224,7 @@ export class ProjectRegistry implements vscode.Disposable {
     const text = describeError(err);
     const s: FolderState = {
       environment: this.chosenEnvironment(pf) ?? '?', database: '', isProtected: false, environments: [], root: pf.cwd, migrationsDir: pf.cwd,
-      files: [], seeds: [], sampleDataDir: null, seedHistory: null, backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false,
+      files: [], seeds: [], sampleDataDir: null, seedHistory: null, backups: [], statuses: null, edges: [], log: [], error: text, openError: { scope: 'config', text }, loading: false, fleet: null,
     };
     let config: Config;
     try {
@@ -286,11 +289,7 @@ export class ProjectRegistry implements vscode.Disposable {
 
   /** The folder's environment is a fleet ("targets"): its databases are the targets', read and run by fleet.ts. */
   isFleetEnvironment(pf: ProjectFolder): boolean {
-    try {
-      return isFleet(this.open(pf), []);
-    } catch {
-      return false;
-    }
+    return (this.cachedState(pf) ?? this.state(pf)).fleet !== null;
   }
 
   /** Re-reads files (and, when it was read before, the database) of every folder. */

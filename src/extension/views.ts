@@ -108,12 +108,13 @@ abstract class BaseProvider implements vscode.TreeDataProvider<Node> {
    * Children of a per-folder list view (seeds, backups): nothing when no folder has any (so the welcome
    * view shows), the items directly for one folder, a node per folder otherwise.
    */
-  protected listChildren(node: Node | undefined, isEmpty: (f: ProjectFolder) => boolean, items: (f: ProjectFolder) => Node[]): Node[] {
-    if (!node) {
-      if (this.registry.folders().every(isEmpty)) return [];
-      return this.roots(items);
-    }
-    return node.kind === 'folder' ? items(node.folder) : [];
+  protected listChildren(node: Node | undefined, items: (f: ProjectFolder) => Node[]): Node[] {
+    if (node) return node.kind === 'folder' ? items(node.folder) : [];
+    // Each folder's rows are built once (reading its state): they tell emptiness and, for one folder, are the answer.
+    const folders = this.registry.folders();
+    const lists = folders.map(items);
+    if (lists.every((l) => l.length === 0)) return [];
+    return folders.length === 1 ? lists[0]! : folders.map((folder) => ({ kind: 'folder' as const, folder }));
   }
 
   protected roots(child: (f: ProjectFolder) => Node[]): Node[] {
@@ -180,7 +181,7 @@ export class MigrationsProvider extends BaseProvider {
 
 export class SeedsProvider extends BaseProvider {
   getChildren(node?: Node): Node[] {
-    return this.listChildren(node, (f) => this.seeds(f).length === 0, (f) => this.seeds(f));
+    return this.listChildren(node, (f) => this.seeds(f));
   }
 
   private seeds(pf: ProjectFolder): Node[] {
@@ -195,7 +196,7 @@ export class SeedsProvider extends BaseProvider {
 
 export class BackupsProvider extends BaseProvider {
   getChildren(node?: Node): Node[] {
-    return this.listChildren(node, (f) => this.backups(f).length === 0, (f) => this.backups(f));
+    return this.listChildren(node, (f) => this.backups(f));
   }
 
   private backups(pf: ProjectFolder): Node[] {
