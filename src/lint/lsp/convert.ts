@@ -11,10 +11,10 @@ import {
   CodeActionKind, CompletionItemKind, DiagnosticSeverity, MarkupKind,
   type CodeAction, type CompletionItem, type Diagnostic, type Hover, type Position, type Range, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, ruleDocLine, upMarkerLine, type RangeModel } from '../editor-model';
+import { diagnosticMessage, findingRange, fixEdits, ignoreRuleEdit, ruleDocLine, severityName, upMarkerLine, type RangeModel } from '../editor-model';
 import { ALL_RULES } from '../rules';
 import type { Finding, Rule } from '../types';
-import type { QualifiedName } from '../../sql/objects';
+import { displayName, type QualifiedName } from '../../sql/objects';
 
 export const DIAGNOSTIC_SOURCE = 'database-migration';
 /** Where docs/rules.md is read when the package does not ship it (the npm package holds no docs/). */
@@ -77,10 +77,6 @@ export function rulesDocFile(root: string | null): string | null {
   return fs.existsSync(file) ? file : null;
 }
 
-function severity(f: Finding): DiagnosticSeverity {
-  return f.severity === 'error' ? DiagnosticSeverity.Error : f.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
-}
-
 /** One diagnostic per finding, in order (the server keeps both lists side by side for code actions and hovers). */
 export function toDiagnostics(findings: Finding[], text: string, uri: string, docs: RuleDocs): Diagnostic[] {
   const lengths = lineLengths(text);
@@ -88,7 +84,7 @@ export function toDiagnostics(findings: Finding[], text: string, uri: string, do
   return findings.map((f) => {
     const d: Diagnostic = {
       range: toRange(findingRange(f, (l) => lengths[l] ?? 0)),
-      severity: severity(f),
+      severity: DiagnosticSeverity[severityName(f.severity)],
       code: f.ruleId,
       codeDescription: { href: docs.href(f.ruleId) },
       source: DIAGNOSTIC_SOURCE,
@@ -177,10 +173,6 @@ export function hoverAt(findings: Finding[], diagnostics: Diagnostic[], position
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range };
 }
 
-function qualified(n: QualifiedName): string {
-  return n.schema ? `${n.schema}.${n.name}` : n.name;
-}
-
 /**
  * Completions from the tables earlier migrations created: after `name.` the columns of that table, otherwise the
  * tables and then every column (detail: its table).
@@ -191,21 +183,21 @@ export function completions(tables: { name: QualifiedName; columns: string[] }[]
     const name = dotted[1]!.toLowerCase();
     const matching = tables.filter((t) => t.name.name.toLowerCase() === name);
     if (matching.length > 0) {
-      return matching.flatMap((t) => t.columns.map((c) => ({ label: c, kind: CompletionItemKind.Field, detail: `column of ${qualified(t.name)}` })));
+      return matching.flatMap((t) => t.columns.map((c) => ({ label: c, kind: CompletionItemKind.Field, detail: `column of ${displayName(t.name)}` })));
     }
     const inSchema = tables.filter((t) => t.name.schema?.toLowerCase() === name);
-    return inSchema.map((t) => ({ label: t.name.name, kind: CompletionItemKind.Class, detail: `table ${qualified(t.name)}` }));
+    return inSchema.map((t) => ({ label: t.name.name, kind: CompletionItemKind.Class, detail: `table ${displayName(t.name)}` }));
   }
   const items: CompletionItem[] = [];
   const seenTables = new Set<string>();
   for (const t of tables) {
-    const label = qualified(t.name);
+    const label = displayName(t.name);
     if (seenTables.has(label)) continue;
     seenTables.add(label);
     items.push({ label, kind: CompletionItemKind.Class, detail: `table (${t.columns.length} columns)`, sortText: `1${label}` });
   }
   const seenColumns = new Map<string, string[]>();
-  for (const t of tables) for (const c of t.columns) seenColumns.set(c, [...(seenColumns.get(c) ?? []), qualified(t.name)]);
+  for (const t of tables) for (const c of t.columns) seenColumns.set(c, [...(seenColumns.get(c) ?? []), displayName(t.name)]);
   for (const [c, owners] of seenColumns) {
     items.push({ label: c, kind: CompletionItemKind.Field, detail: `column of ${owners.join(', ')}`, sortText: `2${c}` });
   }
