@@ -76,9 +76,21 @@ export function ignoreRuleEdit(f: Finding, lines: string[]): EditModel | null {
 
 /** Line (1-based) of a rule's heading in docs/rules.md, for the diagnostic code's link; 1 when not found. */
 export function ruleDocLine(markdown: string, ruleId: string): number {
-  const lines = markdown.split(/\r?\n/);
-  const i = lines.findIndex((l) => l.trim() === `## ${ruleId}`);
-  return i === -1 ? 1 : i + 1;
+  return ruleDocIndex(markdown).get(ruleId) ?? 1;
+}
+
+/** Each "## rule-id" heading's first line, indexed once per text: every finding of every lint asks for its rule's line. */
+let docIndex: { markdown: string; lines: Map<string, number> } | null = null;
+
+function ruleDocIndex(markdown: string): Map<string, number> {
+  if (docIndex?.markdown === markdown) return docIndex.lines;
+  const lines = new Map<string, number>();
+  markdown.split(/\r?\n/).forEach((l, i) => {
+    const t = l.trim();
+    if (t.startsWith('## ') && !lines.has(t.slice(3))) lines.set(t.slice(3), i + 1);
+  });
+  docIndex = { markdown, lines };
+  return lines;
 }
 
 /**
