@@ -113,6 +113,15 @@ export function inMigrationsDir(file: string, migrationsDir: string, format?: Mi
 
 type Migrations = ReturnType<typeof readProjectMigrations>['migrations'];
 
+/**
+ * The project's migrations read at most once, when first asked for: the shadow's lookups and the history both need
+ * them, and one directory listing serves both.
+ */
+export function migrationsReader(config: Config): () => Migrations | null {
+  let migrations: Migrations | null | undefined;
+  return () => (migrations === undefined ? (migrations = readMigrationsOrNull(config)) : migrations);
+}
+
 /** The project's migrations as --up reads them, or null when they cannot be read (each file's error is its finding). */
 function readMigrationsOrNull(config: Config): Migrations | null {
   try {
@@ -186,8 +195,7 @@ export async function lintPaths(paths: string[], config: Config, cwd: string, op
   const sources = new Map<string, string>();
   const findings: Finding[] = [];
   // The shadow's lookups and the history both need the migrations: read the directory once.
-  let migrations: Migrations | null | undefined;
-  const readOnce = () => (migrations === undefined ? (migrations = readMigrationsOrNull(config)) : migrations);
+  const readOnce = migrationsReader(config);
   options = { ...options, schemaAt: options.schemaAt ?? (await cachedSchemaLookups(config, cwd, readOnce)) ?? undefined };
   const cache = run.cache ? LintCache.open(config.root, options) : null;
   if (!options.historyAt && files.some((f) => inMigrationsDir(f.path, config.migrationsDir, options.format))) {

@@ -14,7 +14,7 @@ import { parseMigrationFile } from '../../core/migration-file';
 import { isMigrationPath } from '../editor-model';
 import type { Fact, ProjectHistory } from '../history';
 import type { LintOptions } from '../linter';
-import { cachedSchemaLookups, inMigrationsDir, lintOptionsFromConfig, projectHistory } from '../project';
+import { cachedSchemaLookups, inMigrationsDir, lintOptionsFromConfig, migrationsReader, projectHistory } from '../project';
 import type { SchemaLookup } from '../schema';
 
 /** The history facts of up sections by the SHA-256 of their text, in memory; entries no build used are dropped. */
@@ -151,9 +151,10 @@ export class Projects {
       // open) would only serve the other files' views. It counts as edited: the next lint of another file reads it.
       if (own !== null) e.editedSince.add(own);
       try {
-        e.history = await projectHistory(config, e.memo, (f) => (path.resolve(f) === own ? '' : this.openUpSection(e, f)));
+        const read = migrationsReader(config);
+        e.history = await projectHistory(config, e.memo, (f) => (path.resolve(f) === own ? '' : this.openUpSection(e, f)), read);
         e.memo.settle();
-        e.schemaAt = await cachedSchemaLookups(config, config.root);
+        e.schemaAt = await cachedSchemaLookups(config, config.root, read);
       } catch (err) {
         e.history = null;
         this.host.log(`history of ${e.root}: ${describe(err)}`);
