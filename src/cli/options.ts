@@ -30,9 +30,12 @@ export function chosenAction(opts: CliOptions): CliAction {
 
 type Modifier = 'parallel' | 'canary' | 'onFailure' | 'out' | 'dryRun' | 'singleTransaction' | 'reset' | 'scale' | 'graph' | 'to' | 'steps' | 'template' | 'allowDrift' | 'noBackup' | 'noCache' | 'format' | 'yes' | 'verify' | 'name';
 
+/** The actions a fleet runs on every target (several --url, or an environment with "targets"). */
+export const FLEET_ACTIONS: readonly CliAction[] = ['up', 'down', 'status', 'verify', 'drift'];
+
 /** Where each modifier applies; `when` narrows it further (e.g. --dry-run with --partitions only for "maintain"). */
 const APPLIES: Record<Modifier, { actions: CliAction[]; when?: (o: CliOptions) => string | null }> = {
-  parallel: { actions: ['up', 'down', 'status', 'verify', 'drift'] },
+  parallel: { actions: [...FLEET_ACTIONS] },
   canary: { actions: ['up'], when: (o) => (o.dryRun ? 'a real --up' : null) },
   onFailure: { actions: ['up', 'down', 'verify', 'drift'] },
   out: { actions: ['convert'] },

@@ -7,10 +7,10 @@ import { redactUrl } from '../../core/redact';
 import { fleetExitCode, fleetJson, renderFleetDrift, renderFleetEvent, renderFleetSummary, renderStatusMatrix, statusJson, type EventLine } from '../../core/report';
 import type { MigrationRun } from '../../core/migrate';
 import type { VerificationResult } from '../../core/rehearsal';
-import { flag, type CliAction } from '../options';
+import { flag, FLEET_ACTIONS, type CliAction } from '../options';
 import { done, type ActionContext, type ActionResult } from './types';
 
-export const FLEET_ACTIONS: readonly CliAction[] = ['up', 'down', 'status', 'verify', 'drift'];
+export { FLEET_ACTIONS };
 
 export interface FleetDeps {
   urls: readonly string[];
